@@ -1,0 +1,45 @@
+"""Involvement Explorer: who is involved with which child, from a Neo4j graph.
+
+``create_app`` only loads config, attaches the graph and registers blueprints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from explorer.config import Config
+from explorer.graph import Graph
+from explorer.localdb import REPO_ROOT
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    config = (test_config or {}).get("EXPLORER_CONFIG") or Config.from_environment()
+    app = Flask(
+        __name__,
+        static_folder=str(REPO_ROOT / "static"),
+        static_url_path="/static",
+    )
+    app.config.from_mapping(
+        SECRET_KEY=config.secret_key,
+        EXPLORER_CONFIG=config,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=256 * 1024 * 1024,
+    )
+    if test_config:
+        app.config.update(test_config)
+
+    app.extensions["graph"] = Graph(config.neo4j)
+
+    from explorer.web import errors, pages, security
+
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    return app
+
+
+def graph_of(app: Flask) -> Graph:
+    return app.extensions["graph"]

@@ -1,0 +1,1 @@
+"""The web layer: thin blueprints that parse a request, call the domain layer, render."""

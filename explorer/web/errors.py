@@ -1,0 +1,48 @@
+"""Error pages instead of tracebacks: 4xx as they are, a database outage as a clear
+503 that recovers by itself, anything else as a 500 that logs only an error id."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from explorer.graph import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/health"
+
+
+def _page(status: int, title: str, message: str, **extra: str):
+    if _wants_json():
+        return {"error": title, "message": message, **extra}, status
+    return render_template("error.html", status=status, title=title, message=message, **extra), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return _page(exc.code or 500, exc.name, exc.description or "")
+
+    @app.errorhandler(DatabaseUnavailable)
+    def database_unavailable(exc: DatabaseUnavailable):
+        log.warning("database unavailable on %s: %s", request.path, exc)
+        return _page(
+            503, "The database is not available",
+            "The Involvement Explorer cannot reach its database just now. Nothing was lost; "
+            "try again in a minute. If this persists, ask an administrator to check Neo4j "
+            "(`explorer db status`).",
+        )
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        error_id = uuid.uuid4().hex[:12]
+        # The id ties the page to the log line; the log holds the type, not request data.
+        log.exception("unexpected error %s on %s %s", error_id, request.method, request.path)
+        return _page(500, "Something went wrong",
+                     f"The error has been logged with reference {error_id}.", error_id=error_id)
