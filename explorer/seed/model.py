@@ -1,0 +1,94 @@
+"""What reading a seed produces: the validated `Seed`, or `SeedInvalid` with its problems."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from explorer.seed.schema import SEED_TYPES
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a seed, where an admin can find it.
+
+    `line` is the 1-based physical line where the record starts (the header
+    is line 1 of a CSV file); `line` and `column` are None for a problem with
+    a whole file.
+
+    >>> str(Problem("children.csv", 12, "date_of_birth",
+    ...             "expected a date YYYY-MM-DD, got '2019-13-01'"))
+    "children.csv:12:date_of_birth: expected a date YYYY-MM-DD, got '2019-13-01'"
+    >>> str(Problem("notes.txt", None, None, "not a seed file"))
+    'notes.txt: not a seed file'
+    """
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.column:
+            where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.file, self.line or 0, self.column or "")
+
+
+class SeedInvalid(Exception):
+    """The seed has problems; nothing may be written. `problems` lists all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=Problem.sort_key)
+        super().__init__(self.report())
+
+    def report(self, limit: int | None = None) -> str:
+        shown = self.problems if limit is None else self.problems[:limit]
+        lines = [f"{len(self.problems)} problem(s) in the seed:"]
+        lines += [f"  {p}" for p in shown]
+        if len(shown) < len(self.problems):
+            lines.append(f"  ... and {len(self.problems) - len(shown)} more")
+        return "\n".join(lines)
+
+
+@dataclass
+class Seed:
+    """A validated seed, ready for loading.
+
+    `rows[name]` is, for each seed type name (`child`, `lives_in`, ... see
+    `explorer.seed.schema.SEED_TYPES`), a list of plain dicts ready for
+    `UNWIND $rows`: values are str, bool, `datetime.date`, list of str or
+    None. Every row of one type has the same keys: the columns the source
+    provided (`columns[name]`) plus derived keys:
+
+    - `lives_in` rows carry `person_label` ("Child" or "Adult"), because a
+      person id may be either;
+    - `service` rows have `sensitive` forced true for the always-sensitive
+      types, and `sensitive` is always present.
+
+    An optional column absent from a file is absent from its rows, so a
+    loader that does `SET n += row` leaves that property as it is (an
+    incremental feed need not know everything). `lines[name][i]` is the
+    source line of `rows[name][i]`.
+    """
+
+    source: Path
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    lines: dict[str, list[int]] = field(default_factory=dict)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, int]:
+        """Number of rows per seed type, in load order, zero for absent types."""
+        return {t.name: len(self.rows.get(t.name, ())) for t in SEED_TYPES}
+
+    def batches(self, name: str, size: int = 10_000) -> Iterator[list[dict]]:
+        """The rows of one type in lists of at most `size`, for UNWIND batches."""
+        rows = self.rows.get(name, [])
+        for i in range(0, len(rows), size):
+            yield rows[i : i + size]
