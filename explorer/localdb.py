@@ -1,7 +1,7 @@
 """The local Neo4j the project runs itself: fetch, configure, start, stop, status.
 
 Neo4j Community is not packaged for Debian and its tarball is not on Maven
-Central, but its jars are. `neo4j/pom.xml` pins the release; Maven resolves it
+Central, but its jars are. `maven/pom.xml` pins the release; Maven resolves it
 into ``var/neo4j-dist/VERSION/lib`` once, and we start
 ``org.neo4j.server.CommunityEntryPoint`` on that class path with a config we
 write ourselves (loopback only, authentication on, HTTP off).
@@ -32,7 +32,7 @@ from tqdm import tqdm
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NEO4J_VERSION = "5.26.30"
-POM = REPO_ROOT / "neo4j" / "pom.xml"
+POM = REPO_ROOT / "maven" / "pom.xml"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 SUPPORTED_JAVA = (17, 21)
@@ -292,9 +292,8 @@ class LocalNeo4j:
         raise LocalDatabaseError(f"Neo4j did not answer within {timeout:.0f}s; see {self.log_file}")
 
     def _accepts_queries(self) -> bool:
-        from neo4j.exceptions import DriverError, Neo4jError
-
         from neo4j import GraphDatabase
+        from neo4j.exceptions import DriverError, Neo4jError
 
         try:
             with GraphDatabase.driver(self.uri, auth=("neo4j", self.password),

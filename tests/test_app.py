@@ -1,0 +1,91 @@
+"""Browser -> Flask -> Neo4j: the first page reads children from the real database,
+errors are pages not tracebacks, and a database outage is a clear 503 that recovers."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from explorer import create_app
+from explorer.config import Config
+from explorer.graph import Graph
+from explorer.localdb import LocalNeo4j
+from tests.conftest import settings_with
+
+
+def test_first_page_lists_children_read_from_neo4j(client, graph: Graph):
+    graph.run_autocommit(
+        "CREATE (:Child {id: 'C-1', given_name: 'Zoë', family_name: \"O'Brien\"}),"
+        "       (:Child {id: 'C-2', given_name: 'Amir', family_name: 'Khan'})"
+    )
+    page = client.get("/")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Zoë" in text and "O&#39;Brien" in text and "Khan" in text
+
+
+def test_names_are_text_never_markup(client, graph: Graph):
+    graph.run_autocommit("CREATE (:Child {id: 'C-3', given_name: '<script>x()</script>', family_name: 'T'})")
+    text = client.get("/").get_data(as_text=True)
+    assert "<script>x()</script>" not in text
+    assert "&lt;script&gt;x()&lt;/script&gt;" in text
+
+
+def test_health_is_ok_when_the_database_answers(client):
+    reply = client.get("/health")
+    assert reply.status_code == 200
+    assert reply.json["status"] == "ok"
+
+
+@pytest.mark.parametrize("path", ["/no-such-page", "/static/no-such-file.css"])
+def test_missing_pages_are_404_pages(client, path):
+    reply = client.get(path)
+    assert reply.status_code == 404
+    assert "Traceback" not in reply.get_data(as_text=True)
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    reply = client.get("/")
+    csp = reply.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "http" not in csp
+    assert reply.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_unreachable_database_is_a_503_within_two_seconds(config: Config, neo4j_settings):
+    # A server address where nothing listens: the same code path as a stopped Neo4j.
+    dead = settings_with(neo4j_settings, uri="neo4j://127.0.0.1:1", password="x")
+    app = create_app({"TESTING": True, "EXPLORER_CONFIG": Config(dead, config.secret_key, config.var_dir)})
+    client = app.test_client()
+    started = time.monotonic()
+    reply = client.get("/health")
+    assert time.monotonic() - started < 2.0
+    assert reply.status_code == 503
+    page = client.get("/")
+    assert page.status_code == 503
+    assert "database is not available" in page.get_data(as_text=True)
+
+
+def test_stopping_neo4j_gives_503_and_the_app_recovers_when_it_is_back(
+    client, graph: Graph, local_neo4j: LocalNeo4j
+):
+    graph.run_autocommit("CREATE (:Child {id: 'C-9', given_name: 'Ada', family_name: 'Lovelace'})")
+    assert client.get("/").status_code == 200
+    local_neo4j.stop()
+    try:
+        started = time.monotonic()
+        health = client.get("/health")
+        assert time.monotonic() - started < 2.0
+        assert health.status_code == 503
+        page = client.get("/")
+        assert page.status_code == 503
+        assert "Traceback" not in page.get_data(as_text=True)
+    finally:
+        local_neo4j.start(quiet=True)
+    # The same app, not restarted, answers again, and the data survived the restart.
+    deadline = time.monotonic() + 30
+    while client.get("/health").status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert client.get("/health").status_code == 200
+    assert "Lovelace" in client.get("/").get_data(as_text=True)

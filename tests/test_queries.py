@@ -1,0 +1,61 @@
+"""Every named query parses on the real database, and none looks a key up by scanning."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer import queries
+from explorer.graph import Graph, QueryFailed
+
+# Operators that read every node of a label (or every node, or relationship) instead
+# of using an index: fine for a report over the whole graph, a bug in a lookup by key.
+SCANS = ("AllNodesScan", "NodeByLabelScan", "RelationshipTypeScan", "AllRelationshipsScan")
+
+ALL_QUERIES = sorted(queries.load_all())
+
+
+def _operators(plan: dict) -> list[str]:
+    found = [plan["operatorType"].split("@")[0]]
+    for child in plan.get("children", []):
+        found.extend(_operators(child))
+    return found
+
+
+def _plan(graph: Graph, text: str) -> dict:
+    def work(tx):
+        summary = tx.run("EXPLAIN " + text).consume()
+        return summary.plan
+
+    return graph.read_tx(work)
+
+
+def test_there_are_queries_and_each_has_a_header():
+    assert ALL_QUERIES, "cypher/ holds no queries"
+    for name in ALL_QUERIES:
+        header = queries.get(name).header
+        assert header, f"{name}.cypher has no header saying what it returns"
+
+
+@pytest.mark.parametrize("name", ALL_QUERIES)
+def test_query_parses_and_plans_no_undeclared_scan(session_graph: Graph, name: str):
+    query = queries.get(name)
+    plan = _plan(session_graph, query.text)
+    scans = [op for op in _operators(plan) if any(s in op for s in SCANS)]
+    if not query.scan_allowed:
+        assert not scans, f"{name} plans {scans}; add an index or declare '// scan: why'"
+
+
+def test_a_scan_in_a_key_lookup_is_caught(session_graph: Graph):
+    # The check above must be able to fail: a lookup on an unindexed property scans.
+    plan = _plan(session_graph, "MATCH (c:Child {unindexed_property: $x}) RETURN c")
+    assert any("NodeByLabelScan" in op for op in _operators(plan))
+
+
+def test_unknown_query_name_fails_loudly():
+    with pytest.raises(queries.UnknownQuery, match="no_such_query"):
+        queries.get("no_such_query")
+
+
+def test_a_query_the_server_refuses_becomes_query_failed(session_graph: Graph):
+    with pytest.raises(QueryFailed):
+        session_graph.run_autocommit("MATCH (n RETURN n")
