@@ -279,7 +279,9 @@ def _convert_records(records: list[RawRecord], today: date, seed: Seed,
 
 def _cross_check(seed: Seed, known: Mapping[str, Collection[str]] | None,
                  problems: list[Problem]) -> None:
-    files = {t.name: t.file for t in SEED_TYPES}
+    # In a .jsonl seed every problem is in that one file.
+    jsonl = seed.source.suffix.lower() == ".jsonl"
+    files = {t.name: seed.source.name if jsonl else t.file for t in SEED_TYPES}
     ids: dict[str, dict[str, int]] = {}  # label -> id -> first line
     for stype in SEED_TYPES:
         if not stype.is_node and "id" not in stype.column_map:
@@ -292,7 +294,7 @@ def _cross_check(seed: Seed, known: Mapping[str, Collection[str]] | None,
             if rid is None:
                 continue
             if rid in first:
-                problems.append(Problem(stype.file, line, "id",
+                problems.append(Problem(files[stype.name], line, "id",
                                         f"duplicate id {rid!r} (first at line {first[rid]})"))
             else:
                 first[rid] = line
@@ -302,15 +304,15 @@ def _cross_check(seed: Seed, known: Mapping[str, Collection[str]] | None,
     for rid, line in ids.get("Adult", {}).items():
         other = ids["Child"].get(rid)
         if other is not None:
-            problems.append(Problem("adults.csv", line, "id",
-                                    f"id {rid!r} is also a child (children.csv:{other}); "
+            problems.append(Problem(files["adult"], line, "id",
+                                    f"id {rid!r} is also a child ({files['child']}:{other}); "
                                     "a person id must name one person"))
         elif rid in known.get("Child", ()):
-            problems.append(Problem("adults.csv", line, "id",
+            problems.append(Problem(files["adult"], line, "id",
                                     f"id {rid!r} is already a child in the database"))
     for rid, line in ids.get("Child", {}).items():
         if rid not in ids["Adult"] and rid in known.get("Adult", ()):
-            problems.append(Problem("children.csv", line, "id",
+            problems.append(Problem(files["child"], line, "id",
                                     f"id {rid!r} is already an adult in the database"))
 
     nhs: dict[str, int] = {}
@@ -319,7 +321,7 @@ def _cross_check(seed: Seed, known: Mapping[str, Collection[str]] | None,
         if number is None:
             continue
         if number in nhs:
-            problems.append(Problem("children.csv", line, "nhs_number",
+            problems.append(Problem(files["child"], line, "nhs_number",
                                     f"NHS number {number} is also on line {nhs[number]}; "
                                     "it identifies one child"))
         else:
@@ -350,17 +352,17 @@ def _cross_check(seed: Seed, known: Mapping[str, Collection[str]] | None,
                 names = " or ".join(label.lower() for label in col.ref)
                 if not found:
                     sources = ", ".join(BY_LABEL[label].file for label in col.ref)
-                    problems.append(Problem(stype.file, line, col.name,
+                    problems.append(Problem(files[stype.name], line, col.name,
                                             f"no {names} with id {value!r}{where} ({sources})"))
                 elif len(found) > 1:
-                    problems.append(Problem(stype.file, line, col.name,
+                    problems.append(Problem(files[stype.name], line, col.name,
                                             f"id {value!r} is both a child and an adult"))
-                elif stype.name == "lives_in":
+                elif stype.name == "lives_in" and col.name == "person_id":
                     row["person_label"] = found[0]
             want = wanted_type.get(stype.name)
             sid = row.get("service_id")
             if want and sid in service_types and service_types[sid] != want:
-                problems.append(Problem(stype.file, line, "service_id",
+                problems.append(Problem(files[stype.name], line, "service_id",
                                         f"service {sid!r} is a {service_types[sid]}, "
                                         f"expected a {want} ({files[stype.name]} links "
                                         f"children to a {want})"))
@@ -370,7 +372,7 @@ def _cross_check(seed: Seed, known: Mapping[str, Collection[str]] | None,
             if any(k is None for k in key[:2]):
                 continue
             if key in keys:
-                problems.append(Problem(stype.file, line, stype.key[0],
+                problems.append(Problem(files[stype.name], line, stype.key[0],
                                         "duplicate relationship: same "
                                         + ", ".join(stype.key) + f" as line {keys[key]}"))
             else:
