@@ -8,6 +8,9 @@ and generates seed graphs.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup
@@ -16,6 +19,7 @@ from explorer import create_app, schema
 from explorer.config import Config
 from explorer.graph import DatabaseUnavailable, Graph
 from explorer.localdb import NEO4J_VERSION, LocalDatabaseError, LocalNeo4j, fetch
+from explorer.seed.loader import MODES
 
 
 def _local(config: Config) -> LocalNeo4j:
@@ -107,3 +111,87 @@ def _apply_schema(config: Config) -> None:
     finally:
         graph.close()
     click.echo(f"schema: {len(names)} constraints and indexes in place")
+
+
+@main.group()
+def seed() -> None:
+    """Validate, load and generate seed graphs (format: docs/seed-format.md)."""
+
+
+def _read(path: str, graph: Graph | None, today: date):
+    from explorer.seed import SeedInvalid, read_seed
+    from explorer.seed.loader import known_ids
+
+    try:
+        known = known_ids(graph) if graph is not None else None
+        return read_seed(path, today=today, known_ids=known)
+    except SeedInvalid as exc:
+        click.echo(exc.report(), err=True)
+        click.echo("Nothing was written.", err=True)
+        sys.exit(2)
+
+
+@seed.command("validate")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Judge ages as of this date.")
+def seed_validate(path: str, today) -> None:
+    """Check a seed (a folder of CSV files or one .jsonl file) without a database.
+
+    Every problem is listed with file, line and column; exit status 2 if any.
+    References to nodes already in the database are not checked here: use
+    `explorer seed load --dry-run` for that.
+    """
+    result = _read(path, None, today.date() if today else date.today())
+    click.echo("valid: " + ", ".join(f"{n} {k}" for k, n in result.summary().items() if n))
+
+
+@seed.command("load")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--mode", type=click.Choice(MODES), default="incremental", show_default=True,
+              help="incremental: create and update only; snapshot: also end the dated "
+                   "relationships this source loaded before and no longer holds.")
+@click.option("--source", help="Name of the feed (default: the seed's folder or file name).")
+@click.option("--dry-run", is_flag=True,
+              help="Validate and say what a load would create, update, end and leave unchanged; "
+                   "write nothing.")
+@click.option("--batch-size", type=click.IntRange(100, 100_000), default=10_000, show_default=True)
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]),
+              help="The load date (ages, and the end date a snapshot sets).")
+def seed_load(path: str, mode: str, source: str | None, dry_run: bool, batch_size: int,
+              today) -> None:
+    """Validate a seed, then load it into Neo4j (schema first, then batches).
+
+    Nothing is written if any problem is found. Loading the same seed twice
+    changes nothing; a load that was interrupted completes when run again.
+    A child's shield is never removed by a load.
+    """
+    from explorer.seed.loader import load
+
+    config = Config.from_environment()
+    on = today.date() if today else date.today()
+    graph = Graph(replace(config.neo4j, max_retry_time=30.0))
+    try:
+        result = _read(path, graph, on)
+        report = load(graph, result, source=source or Path(path).resolve().stem, mode=mode,
+                      on=on, batch_size=batch_size, dry_run=dry_run)
+    except DatabaseUnavailable as exc:
+        raise click.ClickException(f"{exc}; nothing further was written") from exc
+    finally:
+        graph.close()
+    click.echo(report.table())
+
+
+@seed.command("generate")
+@click.option("--children", type=click.IntRange(1, 5_000_000), required=True)
+@click.option("--seed", "seed_value", type=int, default=1, show_default=True,
+              help="The same seed gives byte-identical files.")
+@click.option("--out", type=click.Path(file_okay=False), required=True, help="Folder to write.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]),
+              help="Reference date for ages and plans (default: the generator's fixed date).")
+def seed_generate(children: int, seed_value: int, out: str, today) -> None:
+    """Write a synthetic population in the seed format (synthetic data only)."""
+    from explorer.seed.generate import generate
+
+    kwargs = {"today": today.date()} if today else {}
+    counts = generate(out, children=children, seed=seed_value, progress=True, **kwargs)
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))

@@ -14,10 +14,12 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
+import neo4j
 import neo4j.time
+from neo4j import GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -28,10 +30,8 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-import neo4j
 from explorer import queries
 from explorer.config import Neo4jSettings
-from neo4j import GraphDatabase, ManagedTransaction
 
 T = TypeVar("T")
 
@@ -69,6 +69,12 @@ def plain(value: Any) -> Any:
 
 def _rows(result: neo4j.Result) -> list[dict[str, Any]]:
     return [{key: plain(record[key]) for key in record.keys()} for record in result]  # noqa: SIM118
+
+
+def run_named(tx: neo4j.ManagedTransaction | neo4j.Transaction, name: str,
+              params: Mapping[str, Any], vary: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Run a named query inside a transaction the caller holds; return plain rows."""
+    return _rows(tx.run(queries.get(name, vary).text, params))
 
 
 @contextlib.contextmanager
@@ -124,15 +130,17 @@ class Graph:
                 self._driver = None
 
     # -- named queries ------------------------------------------------------------
-    def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+    def read(self, name: str, *, vary: Mapping[str, str] | None = None,
+             **params: Any) -> list[dict[str, Any]]:
         """Run the named query in a read transaction (routed to a reader)."""
-        text = queries.get(name).text
-        return self.read_tx(lambda tx: _rows(tx.run(text, params)))
+        queries.get(name, vary)  # fail loudly on a bad name before opening a session
+        return self.read_tx(lambda tx: run_named(tx, name, params, vary))
 
-    def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
+    def write(self, name: str, *, vary: Mapping[str, str] | None = None,
+              **params: Any) -> list[dict[str, Any]]:
         """Run the named query in a write transaction; the query must be idempotent (retries)."""
-        text = queries.get(name).text
-        return self.write_tx(lambda tx: _rows(tx.run(text, params)))
+        queries.get(name, vary)
+        return self.write_tx(lambda tx: run_named(tx, name, params, vary))
 
     def read_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
         with _translated(), self.driver().session(
@@ -143,6 +151,15 @@ class Graph:
     def write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
         with _translated(), self.driver().session(database=self.database) as session:
             return session.execute_write(work)
+
+    def rehearse(self, work: Callable[[neo4j.Transaction], T]) -> T:
+        """Run ``work`` in a write transaction that is always rolled back (dry runs)."""
+        with _translated(), self.driver().session(database=self.database) as session:
+            tx = session.begin_transaction()
+            try:
+                return work(tx)
+            finally:
+                tx.rollback()
 
     def run_autocommit(self, text: str, **params: Any) -> list[dict[str, Any]]:
         """For statements that cannot run in a managed transaction (schema, CALL IN TRANSACTIONS)."""

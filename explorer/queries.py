@@ -9,7 +9,9 @@ label scans). Files under ``cypher/schema/`` are the schema, applied by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -32,6 +34,30 @@ class Query:
     def scan_allowed(self) -> bool:
         return any(line.startswith("scan:") for line in self.header)
 
+    @property
+    def variants(self) -> dict[str, tuple[str, ...]]:
+        """The allow-list of each ``{{NAME}}`` placeholder, from ``// vary NAME: A, B`` lines."""
+        found = {}
+        for line in self.header:
+            match = _VARY.fullmatch(line)
+            if match:
+                found[match["name"]] = tuple(v.strip() for v in match["values"].split(","))
+        return found
+
+    def with_variant(self, vary: Mapping[str, str]) -> Query:
+        allowed = self.variants
+        text = self.text
+        for name, value in vary.items():
+            if value not in allowed.get(name, ()):
+                raise UnknownQuery(f"{self.name}: {name}={value!r} is not in its allow-list")
+            text = text.replace("{{" + name + "}}", value)
+        if "{{" in text:
+            raise UnknownQuery(f"{self.name}: a placeholder was left unfilled")
+        return replace(self, text=text)
+
+
+_VARY = re.compile(r"vary (?P<name>[A-Z_]+): (?P<values>[A-Za-z_, ]+)")
+
 
 def _parse(path: Path) -> Query:
     text = path.read_text(encoding="utf-8")
@@ -49,11 +75,14 @@ def load_all(directory: Path = CYPHER_DIR) -> dict[str, Query]:
     return {path.stem: _parse(path) for path in sorted(directory.glob("*.cypher"))}
 
 
-def get(name: str) -> Query:
+def get(name: str, vary: Mapping[str, str] | None = None) -> Query:
     try:
-        return load_all()[name]
+        query = load_all()[name]
     except KeyError:
         raise UnknownQuery(f"no query named {name!r}: expected {CYPHER_DIR / (name + '.cypher')}") from None
+    if vary or query.variants:
+        return query.with_variant(vary or {})
+    return query
 
 
 def schema_statements(directory: Path = CYPHER_DIR / "schema") -> list[Query]:

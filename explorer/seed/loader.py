@@ -1,0 +1,196 @@
+"""Loading a validated seed into Neo4j: schema first, then UNWIND batches, idempotently.
+
+Two meanings of a seed (``mode``):
+
+- ``incremental``: a feed of changes. What it holds is created or updated;
+  nothing is ended or removed.
+- ``snapshot``: the full picture of one ``source``. As incremental, and then
+  every open dated relationship (involvement, household, school, GP practice,
+  employment) that this source loaded before and that the snapshot no longer
+  holds is *ended* (``until`` = the load date), never deleted.
+
+Every write is a MERGE on a key, so loading the same seed twice changes
+nothing, and a load interrupted at any point (kill -9 included) completes
+without duplicates when run again. A child's shield and a service's
+sensitivity are sticky (see ``cypher/seed_upsert_child.cypher``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from tqdm import tqdm
+
+from explorer import schema
+from explorer.graph import Graph, run_named
+from explorer.seed.model import Seed
+from explorer.seed.schema import SEED_TYPES, SeedType
+
+MODES = ("incremental", "snapshot")
+DATED_RELATIONSHIPS = ("LIVES_IN", "WORKS_FOR", "INVOLVED_WITH", "ATTENDS", "REGISTERED_WITH")
+OUTCOMES = ("created", "updated", "unchanged")
+
+
+@dataclass
+class LoadReport:
+    """What a load did (or, for a dry run, would do), per seed type."""
+
+    mode: str
+    source: str
+    outcomes: dict[str, Counter] = field(default_factory=dict)
+    ended: dict[str, int] = field(default_factory=dict)
+    rows: int = 0
+    seconds: float = 0.0
+    dry_run: bool = False
+
+    def total(self, outcome: str) -> int:
+        return sum(c[outcome] for c in self.outcomes.values())
+
+    def table(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        lines = [f"{'type':<16}{'created':>9}{'updated':>9}{'unchanged':>11}{'ended':>7}"]
+        for stype in SEED_TYPES:
+            counts = self.outcomes.get(stype.name, Counter())
+            ended = self.ended.get(stype.label, 0)
+            if sum(counts.values()) or ended:
+                lines.append(f"{stype.name:<16}{counts['created']:>9}{counts['updated']:>9}"
+                             f"{counts['unchanged']:>11}{ended:>7}")
+        rate = self.rows / self.seconds if self.seconds else 0.0
+        lines.append(
+            f"{self.rows} rows in {self.seconds:.1f}s ({rate:,.0f} rows/s), {self.mode} of "
+            f"source {self.source!r}: {self.total('created')} {verb} created, "
+            f"{self.total('updated')} updated, {sum(self.ended.values())} ended, "
+            f"{self.total('unchanged')} left unchanged"
+        )
+        return "\n".join(lines)
+
+
+def known_ids(graph: Graph) -> dict[str, Any]:
+    """The ids already stored, so a feed's relationships may refer to them."""
+    known: dict[str, Any] = {
+        label: {row["id"] for row in graph.read("seed_ids", vary={"LABEL": label})}
+        for label in ("Child", "Adult", "Household", "Practitioner")
+    }
+    known["Service"] = {row["id"]: row["type"] for row in graph.read("seed_service_types")}
+    return known
+
+
+def _relationship_key(stype: SeedType, row: dict) -> str:
+    if stype.key == ("id",):
+        return row["id"]
+    parts = [row.get(k) for k in stype.key]
+    return "|".join("" if p is None else (p.isoformat() if isinstance(p, date) else str(p))
+                    for p in parts)
+
+
+def _relationship_rows(stype: SeedType, rows: Iterable[dict], source: str) -> list[dict]:
+    assert stype.start and stype.end
+    skip = {stype.start, stype.end, "person_label"}
+    prepared = []
+    for row in rows:
+        props = {k: v for k, v in row.items() if k not in skip}
+        props["source"] = source
+        prepared.append({"start": row[stype.start], "end": row[stype.end],
+                         "key": _relationship_key(stype, row), "props": props})
+    return prepared
+
+
+def _end_label(stype: SeedType) -> str:
+    ref = stype.column_map[stype.end].ref  # type: ignore[index]
+    return ref[0]
+
+
+def _steps(seed: Seed, source: str, batch_size: int):
+    """(seed type, query name, vary, rows) for each batch, nodes before relationships."""
+    for stype in SEED_TYPES:
+        rows = seed.rows.get(stype.name, [])
+        if not rows:
+            continue
+        if stype.is_node:
+            name = {"child": "seed_upsert_child", "service": "seed_upsert_service",
+                    "conference": "seed_upsert_conference"}.get(stype.name, "seed_upsert_node")
+            vary = {"LABEL": stype.label} if name == "seed_upsert_node" else None
+            groups = [(vary, rows)]
+        elif stype.name == "lives_in":
+            # A person may be a child or an adult: one batch family per start label.
+            groups = [
+                ({"START": label, "TYPE": "LIVES_IN", "END": "Household"},
+                 [r for r in rows if r.get("person_label") == label])
+                for label in ("Child", "Adult")
+            ]
+            name = "seed_upsert_relationship"
+        else:
+            start_label = stype.column_map[stype.start].ref[0]  # type: ignore[index]
+            groups = [({"START": start_label, "TYPE": stype.label, "END": _end_label(stype)}, rows)]
+            name = "seed_upsert_relationship"
+        for vary, group in groups:
+            for i in range(0, len(group), batch_size):
+                batch = group[i:i + batch_size]
+                if not stype.is_node:
+                    batch = _relationship_rows(stype, batch, source)
+                yield stype, name, vary, batch
+
+
+def _to_end(graph: Graph, seed: Seed, source: str) -> dict[str, list[str]]:
+    """For a snapshot: keys of open relationships of this source that the seed no longer holds."""
+    by_label = {t.label: t for t in SEED_TYPES}
+    to_end = {}
+    for rel_type in DATED_RELATIONSHIPS:
+        stype = by_label[rel_type]
+        present = {_relationship_key(stype, row) for row in seed.rows.get(stype.name, ())}
+        stored = graph.read("seed_open_relationship_keys", vary={"TYPE": rel_type}, source=source)
+        to_end[rel_type] = sorted(row["key"] for row in stored if row["key"] not in present)
+    return to_end
+
+
+def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
+         on: date | None = None, batch_size: int = 10_000, dry_run: bool = False,
+         progress: bool = True, after_batch: Callable[[int], None] | None = None) -> LoadReport:
+    """Write ``seed`` into the graph (or rehearse it, with ``dry_run``); return what changed.
+
+    ``on`` is the date a snapshot ends absent relationships with (default today).
+    ``after_batch`` is called with the number of batches committed so far (tests
+    use it to interrupt a load part-way).
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    on = on or date.today()
+    report = LoadReport(mode=mode, source=source, dry_run=dry_run,
+                        outcomes={t.name: Counter() for t in SEED_TYPES})
+    total = sum(seed.summary().values())
+    started = time.monotonic()
+    if not dry_run:
+        schema.apply(graph)
+
+    def run_all(run: Callable[[str, dict | None, dict], list[dict]]) -> None:
+        bar = tqdm(total=total, unit=" rows", disable=not progress, desc="Loading seed",
+                   smoothing=0.1, dynamic_ncols=True)
+        for batches, (stype, name, vary, batch) in enumerate(_steps(seed, source, batch_size), 1):
+            for row in run(name, vary, {"rows": batch}):
+                report.outcomes[stype.name][row["outcome"]] += row["count"]
+            bar.update(len(batch))
+            if after_batch:
+                after_batch(batches)
+        bar.close()
+        if mode == "snapshot":
+            for rel_type, keys in _to_end(graph, seed, source).items():
+                for i in range(0, len(keys), batch_size):
+                    rows = run("seed_end_relationships", {"TYPE": rel_type},
+                               {"keys": keys[i:i + batch_size], "source": source, "on": on})
+                    report.ended[rel_type] = report.ended.get(rel_type, 0) + rows[0]["ended"]
+
+    if dry_run:
+        def rehearse(tx) -> None:
+            run_all(lambda name, vary, params: run_named(tx, name, params, vary))
+
+        graph.rehearse(rehearse)
+    else:
+        run_all(lambda name, vary, params: graph.write(name, vary=vary, **params))
+    report.rows = total
+    report.seconds = time.monotonic() - started
+    return report
