@@ -139,6 +139,9 @@ def jsonl_records(file: str, text: str, problems: list[Problem]) -> Iterator[Raw
                 f"unknown type {kind!r}{suggest(str(kind), list(BY_NAME))}; expected one of "
                 + ", ".join(BY_NAME)))
             continue
+        if stype.name == "service":
+            # "type" names the record, so a service's own type is "service_type".
+            obj["type"] = obj.pop("service_type", None)
         values = {}
         for key, value in obj.items():
             if key in stype.column_map:

@@ -351,7 +351,8 @@ def _cross_check(seed: Seed, known: Mapping[str, Collection[str]] | None,
                          if value in ids.get(label, ()) or value in known.get(label, ())]
                 names = " or ".join(label.lower() for label in col.ref)
                 if not found:
-                    sources = ", ".join(BY_LABEL[label].file for label in col.ref)
+                    sources = ", ".join(("type " + BY_LABEL[label].name) if jsonl
+                                        else BY_LABEL[label].file for label in col.ref)
                     problems.append(Problem(files[stype.name], line, col.name,
                                             f"no {names} with id {value!r}{where} ({sources})"))
                 elif len(found) > 1:

@@ -1,0 +1,476 @@
+"""Seed validation: every malformed seed is rejected with the exact file:line:column.
+
+Pure Python, no database. Each test builds a small seed in tmp_path from a
+valid base and breaks one thing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from explorer.seed import SeedInvalid, read_seed
+
+TODAY = date(2026, 1, 1)
+
+BASE = {
+    "children.csv": (
+        "id,given_name,family_name,former_names,date_of_birth,gender,nhs_number,shielded,"
+        "status,plan_category,plan_start,plan_end,care_leaver\n"
+        "C1,Zoë,O'Brien,Zoe Smith|Zoë Smith,2017-04-12,female,9434765919,false,cp_plan,"
+        "neglect,2025-03-02,,false\n"
+        "C2,Liam,O'Brien,,2020-08-30,male,,true,none,,,,false\n"
+    ),
+    "adults.csv": "id,given_name,family_name,date_of_birth,phone,email\n"
+                  "A1,Siobhán,O'Brien,1991-02-14,07700 900101,s@example.org\n",
+    "households.csv": "id,address,postcode,local_authority,address_status\n"
+                      'H1,"14 Winter Road, Northmere",nm1 4xy,Northmere,known\n',
+    "practitioners.csv": "id,given_name,family_name,profession,phone,email\n"
+                         "P1,Amara,Okafor,social_worker,01632 960101,a@example.org\n",
+    "services.csv": "id,name,type,sensitive,local_authority\n"
+                    "S1,Social Care,social_care,false,Northmere\n"
+                    "S2,Oakfield Primary,school,false,Northmere\n"
+                    "S3,High Street Surgery,gp_practice,false,Northmere\n"
+                    "S4,Sexual Health,sexual_health,false,Northmere\n",
+    "conferences.csv": "id,child_id,date,kind,chair\nK1,C1,2025-03-02,initial,chair\n",
+    "lives_in.csv": "person_id,household_id,since,until\nC1,H1,2017-04-12,\nA1,H1,,\n",
+    "parent_of.csv": "adult_id,child_id,parental_responsibility\nA1,C1,\nA1,C2,true\n",
+    "carer_of.csv": "adult_id,child_id,parental_responsibility\n",
+    "works_for.csv": "practitioner_id,service_id,since,until\nP1,S1,2019-09-02,\n",
+    "involved_with.csv": (
+        "id,practitioner_id,child_id,service_id,role,since,until,lead,caf,consent_to_share\n"
+        "I1,P1,C1,S1,allocated social worker,2025-01-10,,TRUE,no,0\n"
+        "I2,P1,C2,S4,nurse,2025-01-10,2025-06-01,false,false,yes\n"
+    ),
+    "attends.csv": "child_id,service_id,since,until\nC1,S2,2021-09-01,\n",
+    "registered_with.csv": "child_id,service_id,since,until\nC1,S3,2017-04-20,\n",
+}
+
+
+def make_seed(tmp_path: Path, **files: str | bytes | None) -> Path:
+    """The base seed with some files replaced (name with '.' as '__') or removed (None)."""
+    d = tmp_path / "seed"
+    d.mkdir(parents=True)
+    contents: dict[str, str | bytes | None] = dict(BASE)
+    contents.update({k.replace("__", "."): v for k, v in files.items()})
+    for name, text in contents.items():
+        if text is None:
+            continue
+        (d / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return d
+
+
+def problems_of(path: Path, **kw) -> list[str]:
+    with pytest.raises(SeedInvalid) as e:
+        read_seed(path, today=TODAY, **kw)
+    return [str(p) for p in e.value.problems]
+
+
+def replace_line(name: str, line: int, new: str) -> str:
+    lines = BASE[name].split("\n")
+    lines[line - 1] = new
+    return "\n".join(lines)
+
+
+def test_base_seed_is_valid_and_typed(tmp_path):
+    seed = read_seed(make_seed(tmp_path), today=TODAY)
+    zoe = seed.rows["child"][0]
+    assert zoe["given_name"] == "Zoë" and zoe["family_name"] == "O'Brien"
+    assert zoe["date_of_birth"] == date(2017, 4, 12)
+    assert zoe["former_names"] == ["Zoe Smith", "Zoë Smith"]
+    assert zoe["shielded"] is False and seed.rows["child"][1]["shielded"] is True
+    assert seed.rows["household"][0]["postcode"] == "NM1 4XY"
+    inv = {r["id"]: r for r in seed.rows["involved_with"]}
+    assert (inv["I1"]["lead"], inv["I1"]["caf"], inv["I1"]["consent_to_share"]) == (
+        True, False, False)
+    assert inv["I2"]["consent_to_share"] is True and inv["I2"]["until"] == date(2025, 6, 1)
+    # Empty parental_responsibility on parent_of defaults to true.
+    assert [r["parental_responsibility"] for r in seed.rows["parent_of"]] == [True, True]
+    assert [r["person_label"] for r in seed.rows["lives_in"]] == ["Child", "Adult"]
+    assert seed.summary()["child"] == 2 and seed.summary()["carer_of"] == 0
+
+
+def test_rows_of_one_type_share_keys_for_unwind(tmp_path):
+    seed = read_seed(make_seed(tmp_path), today=TODAY)
+    for name, rows in seed.rows.items():
+        keys = {tuple(sorted(r)) for r in rows}
+        assert len(keys) <= 1, name
+
+
+def test_always_sensitive_service_types_cannot_be_declassified_by_a_file(tmp_path):
+    seed = read_seed(make_seed(tmp_path), today=TODAY)
+    sensitive = {r["id"]: r["sensitive"] for r in seed.rows["service"]}
+    assert sensitive == {"S1": False, "S2": False, "S3": False, "S4": True}
+
+
+def test_optional_files_may_be_absent(tmp_path):
+    seed = read_seed(make_seed(tmp_path, conferences__csv=None, carer_of__csv=None),
+                     today=TODAY)
+    assert seed.summary()["conference"] == 0
+
+
+def test_optional_column_absent_means_key_absent(tmp_path):
+    path = make_seed(tmp_path, adults__csv="id,given_name,family_name\nA1,Siobhán,O'Brien\n")
+    seed = read_seed(path, today=TODAY)
+    assert seed.rows["adult"] == [{"id": "A1", "given_name": "Siobhán", "family_name": "O'Brien"}]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C2,Liam,O'Brien,,2019-13-01,male,,true,none,,,,false")},
+            "children.csv:3:date_of_birth: expected a date YYYY-MM-DD, got '2019-13-01'",
+            id="malformed date"),
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C2,Liam,O'Brien,,30/08/2020,male,,true,none,,,,false")},
+            "children.csv:3:date_of_birth: expected a date YYYY-MM-DD, got '30/08/2020'",
+            id="non-ISO date"),
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C2,Liam,O'Brien,,20200830,male,,true,none,,,,false")},
+            "children.csv:3:date_of_birth: expected a date YYYY-MM-DD, got '20200830'",
+            id="compact ISO date is not accepted"),
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C2,Liam,O'Brien,,2020-08-30,boy,,true,none,,,,false")},
+            "children.csv:3:gender: expected one of female, male, other, not_specified, "
+            "got 'boy'",
+            id="unknown enum value"),
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C2,,O'Brien,,2020-08-30,male,,true,none,,,,false")},
+            "children.csv:3:given_name: required value is missing; expected a value",
+            id="missing required value"),
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C 2,Liam,O'Brien,,2020-08-30,male,,true,none,,,,false")},
+            "children.csv:3:id: expected an id: a letter or digit, then up to 63 letters, "
+            "digits or _ . : -, got 'C 2'",
+            id="bad id shape"),
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C1,Liam,O'Brien,,2020-08-30,male,,true,none,,,,false")},
+            "children.csv:3:id: duplicate id 'C1' (first at line 2)",
+            id="duplicate id"),
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C2,Liam,O'Brien,,2020-08-30,male,9434765918,true,none,,,,"
+                "false")},
+            "children.csv:3:nhs_number: expected a 10-digit NHS number with a valid check "
+            "digit, got '9434765918'",
+            id="NHS number check digit"),
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C2,Liam,O'Brien,,2020-08-30,male,,maybe,none,,,,false")},
+            "children.csv:3:shielded: expected true or false (or yes/no, 1/0), got 'maybe'",
+            id="bad boolean"),
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C2,Liam,O'Brien,,2026-06-30,male,,true,none,,,,false")},
+            "children.csv:3:date_of_birth: date of birth 2026-06-30 is in the future (today "
+            "is 2026-01-01); only a child with status unborn_plan may have one",
+            id="born in the future"),
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C2,Liam,O'Brien,,2008-01-01,male,,true,none,,,,false")},
+            "children.csv:3:date_of_birth: child is 18 (18 or over); only a care leaver "
+            "(care_leaver=true) under 25 may be kept",
+            id="18 on the day"),
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C2,Liam,O'Brien,,2001-01-01,male,,true,none,,,,true")},
+            "children.csv:3:date_of_birth: care leaver is 25; care leavers are kept only "
+            "until 25",
+            id="care leaver 25"),
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C2,Liam,O'Brien,,2020-08-30,male,,true,cp_plan,,2025-01-01,"
+                ",false")},
+            "children.csv:3:plan_category: required when status is cp_plan; expected one of "
+            "neglect, physical, sexual, emotional, multiple",
+            id="cp plan without category"),
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C2,Liam,O'Brien,,2020-08-30,male,,true,looked_after,neglect,"
+                "2025-01-01,,false")},
+            "children.csv:3:plan_category: must be empty unless status is cp_plan (status is "
+            "looked_after)",
+            id="category without cp plan"),
+        pytest.param(
+            {"children__csv": replace_line(
+                "children.csv", 3, "C2,Liam,O'Brien,,2020-08-30,male,,true,looked_after,,,,"
+                "false")},
+            "children.csv:3:plan_start: required when status is looked_after; expected a date "
+            "YYYY-MM-DD",
+            id="plan without start"),
+        pytest.param(
+            {"involved_with__csv": replace_line(
+                "involved_with.csv", 3, "I2,P1,C2,S4,nurse,2025-01-10,2024-06-01,false,false,yes")},
+            "involved_with.csv:3:until: until 2024-06-01 is before since 2025-01-10; it cannot "
+            "end before it starts",
+            id="involvement ends before it starts"),
+        pytest.param(
+            {"involved_with__csv": replace_line(
+                "involved_with.csv", 3, "I2,P1,C9,S4,nurse,2025-01-10,,false,false,yes")},
+            "involved_with.csv:3:child_id: no child with id 'C9' in the seed (children.csv)",
+            id="relationship end does not exist"),
+        pytest.param(
+            {"involved_with__csv": replace_line(
+                "involved_with.csv", 3, "I1,P1,C2,S4,nurse,2025-01-10,,false,false,yes")},
+            "involved_with.csv:3:id: duplicate id 'I1' (first at line 2)",
+            id="duplicate involvement id"),
+        pytest.param(
+            {"parent_of__csv": "adult_id,child_id,parental_responsibility\nA1,A1,true\n"},
+            "parent_of.csv:2:child_id: a relationship from a node to itself: adult_id and "
+            "child_id are both 'A1'",
+            id="relationship to itself"),
+        pytest.param(
+            {"parent_of__csv": "adult_id,child_id,parental_responsibility\nA1,C1,true\n"
+                               "A1,C1,false\n"},
+            "parent_of.csv:3:adult_id: duplicate relationship: same adult_id, child_id as "
+            "line 2",
+            id="duplicate relationship"),
+        pytest.param(
+            {"attends__csv": "child_id,service_id,since,until\nC1,S3,2021-09-01,\n"},
+            "attends.csv:2:service_id: service 'S3' is a gp_practice, expected a school "
+            "(attends.csv links children to a school)",
+            id="attends a non-school"),
+        pytest.param(
+            {"registered_with__csv": "child_id,service_id,since,until\nC1,S2,2021-09-01,\n"},
+            "registered_with.csv:2:service_id: service 'S2' is a school, expected a gp_practice "
+            "(registered_with.csv links children to a gp_practice)",
+            id="registered with a non-GP"),
+        pytest.param(
+            {"households__csv": "id,address,postcode,local_authority,address_status\n"
+                                "H1,1 Road,NM1 4XY,Northmere,none\n"},
+            "households.csv:2:address: must be empty when address_status is none (no known "
+            "address)",
+            id="no known address with an address"),
+        pytest.param(
+            {"households__csv": "id,address,postcode,local_authority,address_status\n"
+                                "H1,1 Road,12345,Northmere,known\n"},
+            "households.csv:2:postcode: expected a UK postcode like NM1 4XY, got '12345'",
+            id="bad postcode"),
+        pytest.param(
+            {"adults__csv": "id,given_name,family_name,date_of_birth,phone,email\n"
+                            "C1,Siobhán,O'Brien,1991-02-14,,\n"},
+            "adults.csv:2:id: id 'C1' is also a child (children.csv:2); a person id must name "
+            "one person",
+            id="adult id reused for a child"),
+        pytest.param(
+            {"practitioners__csv": "id,given_name,family_name,profesion,phone,email\n"
+                                   "P1,Amara,Okafor,social_worker,,\n"},
+            "practitioners.csv:1:profesion: unknown column (did you mean 'profession'?); "
+            "practitioners.csv has columns id, given_name, family_name, profession, phone, email",
+            id="typo in a column name"),
+        pytest.param(
+            {"practitioners__csv": "id,given_name,family_name,phone,email\n"
+                                   "P1,Amara,Okafor,,\n"},
+            "practitioners.csv:1:profession: required column is missing from the header",
+            id="missing required column"),
+        pytest.param(
+            {"notes__txt": "hello\n"},
+            "notes.txt: not a seed file; seed files are households.csv, adults.csv, "
+            "children.csv, practitioners.csv, services.csv, conferences.csv, lives_in.csv, "
+            "parent_of.csv, carer_of.csv, works_for.csv, involved_with.csv, attends.csv, "
+            "registered_with.csv",
+            id="unknown file"),
+        pytest.param(
+            {"child__csv": "id\n"},
+            "child.csv: not a seed file (did you mean 'children.csv'?); seed files are "
+            "households.csv, adults.csv, children.csv, practitioners.csv, services.csv, "
+            "conferences.csv, lives_in.csv, parent_of.csv, carer_of.csv, works_for.csv, "
+            "involved_with.csv, attends.csv, registered_with.csv",
+            id="misnamed seed file"),
+        pytest.param(
+            {"adults__csv": "id,given_name,family_name,date_of_birth,phone,email\n"
+                            "A1,Siobhán,O'Brien,1991-02-14,,\n"
+                            "A2,Kevin,O'Brien,1988-07-21,,\n".encode()
+                            + "A3,Ren\u00e9e,Smith,,,\n".encode("latin-1")},
+            "adults.csv:4: not UTF-8 (byte(s) b'\\xe9e,S' at position 7); save the file as "
+            "UTF-8",
+            id="not UTF-8"),
+        pytest.param(
+            {"adults__csv": "id,given_name,family_name,date_of_birth,phone,email\n"
+                            "A1,Siobhán,O'Brien,1991-02-14,,\n"
+                            "A2,Kevin,O'Brien,1988-07-21,\n"},
+            "adults.csv:3: expected 6 fields as in the header, got 5 (a field with a comma or "
+            "line break must be in double quotes)",
+            id="ragged row"),
+    ],
+)
+def test_malformed_seed_is_rejected_at_file_line_column(tmp_path, files, expected):
+    assert expected in problems_of(make_seed(tmp_path, **files))
+
+
+def test_quoted_newline_reports_line_where_the_record_starts(tmp_path):
+    households = (
+        "id,address,postcode,local_authority,address_status\n"
+        'H1,"The Cedars\n2 Orchard Close\nNorthmere",NM2 1CD,Northmere,known\n'
+        "H2,1 Road,NOT A CODE,Northmere,known\n"
+    )
+    assert problems_of(make_seed(tmp_path, households__csv=households)) == [
+        "households.csv:5:postcode: expected a UK postcode like NM1 4XY, got 'NOT A CODE'"]
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    children = (
+        BASE["children.csv"]
+        + "C3,Ann,Lee,,2019-02-30,female,,,,,,,\n"
+        + "C4,Bob,Lee,,2019-02-01,fish,,,,,,,\n"
+    )
+    involved = BASE["involved_with.csv"] + "I3,P9,C1,S1,worker,2025-01-10,,,,\n"
+    problems = problems_of(make_seed(tmp_path, children__csv=children,
+                                     involved_with__csv=involved))
+    assert problems == [
+        "children.csv:4:date_of_birth: expected a date YYYY-MM-DD, got '2019-02-30'",
+        "children.csv:5:gender: expected one of female, male, other, not_specified, got 'fish'",
+        "involved_with.csv:4:practitioner_id: no practitioner with id 'P9' in the seed "
+        "(practitioners.csv)",
+    ]
+
+
+def test_unborn_plan_may_have_a_future_date_of_birth(tmp_path):
+    children = BASE["children.csv"] + "C3,Baby,Hughes,,2026-05-01,not_specified,,,unborn_plan,," \
+                                      "2025-12-01,,\n"
+    seed = read_seed(make_seed(tmp_path, children__csv=children), today=TODAY)
+    assert seed.rows["child"][2]["status"] == "unborn_plan"
+
+
+def test_care_leaver_under_25_is_kept(tmp_path):
+    children = BASE["children.csv"] + "C3,Kieran,Walsh,,2002-01-02,male,,,,,,,yes\n"
+    seed = read_seed(make_seed(tmp_path, children__csv=children), today=TODAY)
+    assert seed.rows["child"][2]["care_leaver"] is True
+
+
+def test_today_decides_ages(tmp_path):
+    children = BASE["children.csv"] + "C3,Ann,Lee,,2008-01-02,female,,,,,,,\n"
+    path = make_seed(tmp_path, children__csv=children)
+    read_seed(path, today=TODAY)  # 17 on 2026-01-01
+    with pytest.raises(SeedInvalid):
+        read_seed(path, today=date(2026, 1, 2))  # 18 the next day
+
+
+def test_incremental_feed_may_refer_to_ids_already_in_the_database(tmp_path):
+    d = tmp_path / "feed"
+    d.mkdir()
+    (d / "involved_with.csv").write_text(
+        "id,practitioner_id,child_id,service_id,role,since\nI9,P1,C1,S1,worker,2025-01-01\n",
+        encoding="utf-8")
+    (d / "attends.csv").write_text("child_id,service_id,since\nC1,S3,2025-01-01\n",
+                                   encoding="utf-8")
+    assert problems_of(d) == [
+        "attends.csv:2:child_id: no child with id 'C1' in the seed (children.csv)",
+        "attends.csv:2:service_id: no service with id 'S3' in the seed (services.csv)",
+        "involved_with.csv:2:child_id: no child with id 'C1' in the seed (children.csv)",
+        "involved_with.csv:2:practitioner_id: no practitioner with id 'P1' in the seed "
+        "(practitioners.csv)",
+        "involved_with.csv:2:service_id: no service with id 'S1' in the seed (services.csv)",
+    ]
+    known = {"Child": {"C1"}, "Practitioner": {"P1"}, "Service": {"S1": "social_care",
+                                                                   "S3": "gp_practice"}}
+    assert problems_of(d, known_ids=known) == [
+        "attends.csv:2:service_id: service 'S3' is a gp_practice, expected a school "
+        "(attends.csv links children to a school)"]
+    (d / "attends.csv").unlink()
+    seed = read_seed(d, today=TODAY, known_ids=known)
+    assert seed.summary()["involved_with"] == 1
+
+
+# --- real exports ---------------------------------------------------------------
+
+
+def test_bom_crlf_and_blank_trailing_lines_are_accepted(tmp_path):
+    exported = {
+        name.replace(".", "__"): b"\xef\xbb\xbf"
+        + text.replace("\n", "\r\n").encode("utf-8") + b"\r\n\r\n  \r\n"
+        for name, text in BASE.items()
+    }
+    seed = read_seed(make_seed(tmp_path, **exported), today=TODAY)
+    assert seed.rows == read_seed(make_seed(tmp_path / "lf"), today=TODAY).rows
+    # The BOM must not leak into the first column's name.
+    assert seed.rows["child"][0]["id"] == "C1"
+
+
+def test_line_numbers_count_crlf_lines(tmp_path):
+    text = BASE["adults.csv"].replace("\n", "\r\n") + "\r\nA2,,Lee,,,\r\n"
+    assert problems_of(make_seed(tmp_path, adults__csv=text)) == [
+        "adults.csv:4:given_name: required value is missing; expected a value"]
+
+
+def test_demo_seed_is_valid():
+    demo = Path(__file__).resolve().parent.parent / "seed" / "demo"
+    for today in (date(2026, 11, 24), date.today()):
+        seed = read_seed(demo, today=today)
+        assert seed.summary()["child"] >= 20
+
+
+# --- JSON Lines ----------------------------------------------------------------
+
+
+def csv_seed_as_jsonl(seed_dir: Path, out: Path) -> Path:
+    import csv
+
+    from explorer.seed.schema import SEED_TYPES
+
+    with out.open("w", encoding="utf-8") as f:
+        for t in SEED_TYPES:
+            p = seed_dir / t.file
+            if not p.exists():
+                continue
+            with p.open(encoding="utf-8-sig", newline="") as src:
+                for row in csv.DictReader(src):
+                    if t.name == "service":  # "type" names the record in JSON Lines
+                        row["service_type"] = row.pop("type")
+                    f.write(json.dumps({"type": t.name, **row}, ensure_ascii=False) + "\n")
+    return out
+
+
+def test_jsonl_is_equivalent_to_csv(tmp_path):
+    d = make_seed(tmp_path)
+    jsonl = csv_seed_as_jsonl(d, tmp_path / "seed.jsonl")
+    assert read_seed(jsonl, today=TODAY).rows == read_seed(d, today=TODAY).rows
+
+
+def test_demo_seed_as_jsonl_is_equivalent(tmp_path):
+    demo = Path(__file__).resolve().parent.parent / "seed" / "demo"
+    jsonl = csv_seed_as_jsonl(demo, tmp_path / "demo.jsonl")
+    today = date(2026, 11, 24)
+    assert read_seed(jsonl, today=today).rows == read_seed(demo, today=today).rows
+
+
+def test_jsonl_accepts_native_json_values(tmp_path):
+    p = tmp_path / "s.jsonl"
+    p.write_text(
+        '{"type": "child", "id": "C1", "given_name": "Zoë", "family_name": "O\'Brien", '
+        '"date_of_birth": "2017-04-12", "gender": "female", "shielded": true, '
+        '"former_names": ["Zoe Smith"], "plan_end": null}\n', encoding="utf-8")
+    row = read_seed(p, today=TODAY).rows["child"][0]
+    assert row["shielded"] is True and row["former_names"] == ["Zoe Smith"]
+
+
+def test_jsonl_problems_carry_the_jsonl_line(tmp_path):
+    p = tmp_path / "s.jsonl"
+    p.write_text(
+        '{"type": "adult", "id": "A1", "given_name": "Ann", "family_name": "Lee"}\n'
+        "\n"
+        '{"type": "adlut", "id": "A2"}\n'
+        '{"type": "adult", "id": "A3", "given_name": "Bo", "family_name": "Lee", "fone": "1"}\n'
+        '{"type": "adult", "id": "A4", "given_name": "Cy"}\n'
+        '{"type": "lives_in", "person_id": "A1", "household_id": "H1"}\n'
+        'not json\n', encoding="utf-8")
+    assert problems_of(p) == [
+        "s.jsonl:3:type: unknown type 'adlut' (did you mean 'adult'?); expected one of "
+        "household, adult, child, practitioner, service, conference, lives_in, parent_of, "
+        "carer_of, works_for, involved_with, attends, registered_with",
+        "s.jsonl:4:fone: unknown field for type adult (did you mean 'phone'?)",
+        "s.jsonl:5:family_name: required field is missing",
+        "s.jsonl:6:household_id: no household with id 'H1' in the seed (type household)",
+        "s.jsonl:7: not a JSON object: Expecting value",
+    ]
