@@ -1,6 +1,6 @@
 """Test fixtures: one real Neo4j per test session, a clean graph for every test.
 
-The session starts its own Neo4j (a fresh home under var/test-neo4j, Bolt on
+The session starts its own Neo4j (a fresh home under var/test-neo4j-PORT, Bolt on
 EXPLORER_TEST_BOLT_PORT, default 7697) so tests never touch the demo database,
 and stops it at the end. EXPLORER_TEST_NEO4J_URI (with _USERNAME/_PASSWORD)
 points the tests at another server instead; it is wiped between tests, so never
@@ -10,6 +10,7 @@ point it at data you want to keep.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from collections.abc import Iterator
 from dataclasses import replace
@@ -22,7 +23,9 @@ from explorer.config import Config, Neo4jSettings
 from explorer.graph import Graph
 from explorer.localdb import REPO_ROOT, LocalNeo4j
 
-TEST_HOME = REPO_ROOT / "var" / "test-neo4j"
+TEST_PORT = int(os.environ.get("EXPLORER_TEST_BOLT_PORT", "7697"))
+# One home per port, so two test sessions on different ports never share a database.
+TEST_HOME = REPO_ROOT / "var" / f"test-neo4j-{TEST_PORT}"
 
 
 @pytest.fixture(scope="session")
@@ -37,8 +40,7 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jSe
         )
         return
     shutil.rmtree(TEST_HOME, ignore_errors=True)
-    local = LocalNeo4j(TEST_HOME, bolt_port=int(os.environ.get("EXPLORER_TEST_BOLT_PORT", "7697")),
-                       heap="1g", pagecache="256m")
+    local = LocalNeo4j(TEST_HOME, bolt_port=TEST_PORT, heap="1g", pagecache="256m")
     local.start(quiet=True)
     try:
         yield Neo4jSettings(uri=local.uri, username="neo4j", password=None, database="neo4j",
@@ -93,3 +95,81 @@ def local_neo4j(neo4j_settings: Neo4jSettings) -> LocalNeo4j:
 
 def settings_with(neo4j_settings: Neo4jSettings, **changes) -> Neo4jSettings:
     return replace(neo4j_settings, **changes)
+
+
+# -- accounts: make users of any role and sign in as them through the real two steps -----
+
+@pytest.fixture
+def made_users() -> dict:
+    """username -> (password, totp_secret) of the users make_user created in this test."""
+    return {}
+
+
+@pytest.fixture
+def make_user(app, graph: Graph, made_users: dict):
+    """make_user(username, roles, practitioner_id=None, **more) -> (user, password, totp_secret)."""
+    from explorer.accounts import users
+
+    def make(username: str, roles, practitioner_id: str | None = None, **more):
+        if isinstance(roles, str):
+            roles = [roles]
+        if "practitioner" in roles and practitioner_id is None:
+            practitioner_id = f"P-{username}"
+        password = "correct horse staple " + secrets.token_hex(4)
+        with app.app_context():
+            enrolment = users.create(graph, username=username, password=password, roles=list(roles),
+                                     practitioner_id=practitioner_id, **more)
+            user = users.find(graph, username)
+        made_users[user.username] = (password, enrolment.totp_secret)
+        return user, password, enrolment.totp_secret
+
+    return make
+
+
+def csrf_token_in(page_text: str) -> str | None:
+    import re
+
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page_text)
+    return match.group(1) if match else None
+
+
+def totp_code_for(app, secret: str, used: set) -> str:
+    """A code the server will accept now: one step of drift is allowed, and each step once."""
+    import pyotp
+
+    from explorer.accounts.clock import now
+
+    with app.app_context():
+        at = now()
+    totp = pyotp.TOTP(secret)
+    for step in (totp.timecode(at) - 1, totp.timecode(at), totp.timecode(at) + 1):
+        if (secret, step) not in used:
+            used.add((secret, step))
+            return totp.generate_otp(step)
+    raise AssertionError("three logins in one 30 s step: move EXPLORER_CLOCK on")
+
+
+@pytest.fixture
+def login_as(app, made_users: dict):
+    """login_as(client, username): password, then TOTP code, as a browser would; returns the reply."""
+    used: set = set()
+
+    def login(client, username: str):
+        password, secret = made_users[username]
+        page = client.get("/login")
+        form = {"username": username, "password": password}
+        token = csrf_token_in(page.get_data(as_text=True))
+        if token:
+            form["csrf_token"] = token
+        first = client.post("/login", data=form)
+        assert first.status_code == 302 and first.location.endswith("/login/code"), first.status_code
+        page = client.get("/login/code")
+        form = {"code": totp_code_for(app, secret, used)}
+        token = csrf_token_in(page.get_data(as_text=True))
+        if token:
+            form["csrf_token"] = token
+        second = client.post("/login/code", data=form)
+        assert second.status_code == 302, second.get_data(as_text=True)[:500]
+        return second
+
+    return login

@@ -1,0 +1,78 @@
+"""Server-side sessions: (:Session {id_hash, username, stage, created, last_seen}).
+
+The browser's cookie holds only a random token; the database holds its sha256,
+so a copy of the database does not yield live sessions. A session in stage
+``totp`` has passed the password and may only submit a code; ``full`` is a
+signed-in user. Timeouts are decided here, on the server, on every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from explorer.accounts.clock import now
+from explorer.graph import Graph, run_named
+
+STAGE_TOTP = "totp"
+STAGE_FULL = "full"
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    idle: timedelta = timedelta(minutes=30)
+    absolute: timedelta = timedelta(hours=12)
+    pending: timedelta = timedelta(minutes=5)  # between the password and the code
+
+
+def id_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def start(graph: Graph, username: str, stage: str) -> str:
+    """A new session; returns the token for the cookie (never stored)."""
+    token = secrets.token_urlsafe(32)
+    graph.write("session_create", id_hash=id_hash(token), username=username, stage=stage, now=now())
+    return token
+
+
+def end(graph: Graph, token: str | None) -> None:
+    if token:
+        graph.write("session_delete", id_hash=id_hash(token))
+
+
+def end_all(graph: Graph, username: str) -> int:
+    return graph.write("sessions_delete_for_user", username=username)[0]["deleted"]
+
+
+def _expired(session: dict[str, Any], at: datetime, timeouts: Timeouts) -> bool:
+    created, last_seen = session["created"], session["last_seen"]
+    if session.get("stage") != STAGE_FULL:
+        return at - created > timeouts.pending
+    return at - last_seen > timeouts.idle or at - created > timeouts.absolute
+
+
+def resolve(graph: Graph, token: str | None, stage: str, timeouts: Timeouts) -> dict[str, Any] | None:
+    """The user behind a live session of ``stage``, marking it used; None (and the session
+    deleted) if it is unknown, expired, of another stage, or its user is gone or disabled."""
+    if not token:
+        return None
+    hashed = id_hash(token)
+    at = now()
+    def work(tx) -> dict[str, Any] | None:
+        rows = run_named(tx, "session_with_user", {"id_hash": hashed})
+        if not rows:
+            return None
+        session, user = rows[0]["session"], rows[0]["user"]
+        if user is None or user.get("disabled") or _expired(session, at, timeouts):
+            run_named(tx, "session_delete", {"id_hash": hashed})
+            return None
+        if session.get("stage") != stage:
+            return None
+        run_named(tx, "session_touch", {"id_hash": hashed, "now": at})
+        return user
+
+    return graph.write_tx(work)

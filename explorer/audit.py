@@ -1,0 +1,360 @@
+"""The audit trail: an append-only, tamper-evident chain of (:AuditEvent) nodes.
+
+Every search, view, export and admin action calls :func:`record` before its
+response is sent. Each event carries ``seq`` (1, 2, 3, ... with no gaps) and
+``hash = sha256(canonical JSON of its fields, including prev_hash)``, where
+``prev_hash`` is the previous event's hash. Writers serialise on the single
+``(:AuditHead)`` node, so concurrent requests cannot fork the chain; the whole
+write is one transaction function, so a driver retry reruns all of it.
+
+Nothing in the application edits or deletes an event. :func:`verify` walks the
+chain and names the first edited, inserted or deleted event. A hash chain
+cannot by itself detect someone who rewrites *every* later event and the head:
+keep the head hash that ``explorer audit verify`` prints somewhere else
+(a ticket, a signed mail) to anchor it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from explorer.accounts.clock import now as clock_now
+from explorer.graph import Graph, run_named
+
+if TYPE_CHECKING:
+    from explorer.accounts import Viewer
+
+GENESIS = ""  # prev_hash of the first event
+
+# Parameter names whose values never reach the audit trail (nor a log).
+_SECRET_KEYS = re.compile(r"pass|secret|totp|otp|code|token|csrf", re.IGNORECASE)
+REMOVED = "[removed]"
+
+# Actions whose returned_ids count as children viewed, and actions that are searches
+# (their terms are checked against the searcher's own family name).
+CHILD_VIEW_PREFIXES = ("child.", "lookup", "search", "shield.")
+SEARCH_PREFIXES = ("search", "lookup", "child.search", "child.lookup")
+
+HASHED_FIELDS = ("id", "seq", "at", "username", "roles", "action", "params", "returned_ids",
+                 "reason", "client", "flagged", "prev_hash")
+
+
+def _scrub(params: dict[str, Any]) -> dict[str, Any]:
+    """Drop values of secret-looking keys, at any depth."""
+    clean: dict[str, Any] = {}
+    for key, value in params.items():
+        if _SECRET_KEYS.search(str(key)):
+            clean[str(key)] = REMOVED
+        elif isinstance(value, dict):
+            clean[str(key)] = _scrub(value)
+        else:
+            clean[str(key)] = value
+    return clean
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value, key=str)
+    return str(value)
+
+
+def _at_text(at: Any) -> str:
+    if isinstance(at, datetime):
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=UTC)
+        return at.astimezone(UTC).isoformat(timespec="microseconds")
+    return str(at)
+
+
+def canonical(event: dict[str, Any]) -> str:
+    """The exact text that is hashed: the hashed fields as sorted, compact JSON.
+
+    >>> canonical({"id": "e1", "seq": 1, "at": datetime(2025, 1, 2, tzinfo=UTC), "username": "u",
+    ...            "roles": ["b", "a"], "action": "x", "params": "{}", "returned_ids": [],
+    ...            "reason": None, "client": "127.0.0.1", "flagged": False, "prev_hash": ""})[:60]
+    '{"action":"x","at":"2025-01-02T00:00:00.000000+00:00","client'
+    """
+    fields = {name: event.get(name) for name in HASHED_FIELDS}
+    fields["at"] = _at_text(fields["at"])
+    fields["roles"] = sorted(fields["roles"] or [])
+    fields["returned_ids"] = list(fields["returned_ids"] or [])
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(event: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(event).encode("utf-8")).hexdigest()
+
+
+def record(
+    graph: Graph,
+    *,
+    viewer: Viewer | None,
+    action: str,
+    params: dict[str, Any],
+    returned_ids: Iterable[str],
+    reason: str | None,
+    client: str,
+    flagged: bool = False,
+) -> str:
+    """Append one event to the chain and return its id; raises if it cannot be written.
+
+    ``viewer`` None records an anonymous actor (``-``). ``params`` is stored as JSON
+    with any password, code, secret or token value removed.
+    """
+    at = clock_now()
+    fields: dict[str, Any] = {
+        "id": uuid.uuid4().hex,
+        "at": at,
+        "username": viewer.username if viewer else "-",
+        "roles": sorted(viewer.roles) if viewer else [],
+        "action": str(action),
+        "params": json.dumps(_scrub(dict(params)), sort_keys=True, default=_json_default,
+                             ensure_ascii=False),
+        "returned_ids": [str(i) for i in returned_ids],
+        "reason": reason,
+        "client": str(client),
+        "flagged": bool(flagged),
+    }
+    def work(tx) -> str:
+        head = run_named(tx, "audit_head_lock", {})[0]
+        event = dict(fields, seq=int(head["seq"]) + 1, prev_hash=head["hash"] or GENESIS)
+        event["hash"] = event_hash(event)
+        return run_named(tx, "audit_append", {"event": event})[0]["id"]
+
+    return graph.write_tx(work)
+
+
+# -- verification ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChainProblem:
+    kind: str  # "edited", "inserted" or "deleted"
+    seq: int | None
+    event_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Verification:
+    events: int
+    head_seq: int
+    head_hash: str
+    problem: ChainProblem | None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def _events(graph: Graph, page: int) -> Iterable[dict[str, Any]]:
+    start = 1
+    while True:
+        rows = graph.read("audit_events_window", **{"from": start, "to": start + page})
+        for row in rows:
+            yield row["event"]
+        if not rows:
+            # A gap of a whole page is possible only if events were deleted; look past it.
+            more = graph.read("audit_events_window", **{"from": start + page, "to": 2**62})
+            if not more:
+                return
+        start += page
+
+
+def verify(graph: Graph, *, page: int = 5000) -> Verification:
+    """Walk the chain from seq 1 and report the first edited, inserted or deleted event."""
+    head_rows = graph.read("audit_head")
+    head_seq = int(head_rows[0]["seq"]) if head_rows else 0
+    head_hash = head_rows[0]["hash"] if head_rows else GENESIS
+
+    def result(count: int, problem: ChainProblem | None) -> Verification:
+        return Verification(count, head_seq, head_hash, problem)
+
+    stray = graph.read("audit_events_unsequenced")
+    first_stray = stray[0] if stray else None
+
+    expected_seq = 1
+    prev: dict[str, Any] | None = None
+    known_hashes: dict[str, dict[str, Any]] = {}  # hash -> event, for events already walked
+    count = 0
+    groups = _by_seq(_events(graph, page))
+    group = next(groups, None)
+    while group is not None:
+        following = next(groups, None)
+        count += len(group)
+        prev_hash = prev["hash"] if prev else GENESIS
+        if len(group) > 1 or not isinstance(group[0].get("seq"), int):
+            fake = _inserted_among(group, prev_hash, following, head_hash)
+            return result(count, ChainProblem(
+                "inserted", fake.get("seq"), fake.get("id"),
+                f"event seq {fake.get('seq')} (id {fake.get('id')}) was inserted: "
+                "it takes a position that belongs to another event"))
+        event = group[0]
+        seq, eid = event["seq"], event.get("id")
+        self_ok = event_hash(event) == event.get("hash")
+        if seq > expected_seq:
+            missing = f"seq {expected_seq}" if seq == expected_seq + 1 else f"seq {expected_seq}..{seq - 1}"
+            return result(count, ChainProblem(
+                "deleted", expected_seq, None,
+                f"event {missing} is missing: deleted between "
+                f"{_name(prev)} and seq {seq} (id {eid})"))
+        if event.get("prev_hash") != prev_hash:
+            earlier = known_hashes.get(event.get("prev_hash") or "\0")
+            if earlier is not None:
+                first_inserted = earlier["seq"] + 1
+                inserted_id = _id_at(graph, first_inserted)
+                return result(count, ChainProblem(
+                    "inserted", first_inserted, inserted_id,
+                    f"event seq {first_inserted} (id {inserted_id}) was inserted: "
+                    f"seq {seq} (id {eid}) links back to seq {earlier['seq']}"))
+            if prev is not None and self_ok:
+                return result(count, ChainProblem(
+                    "edited", prev["seq"], prev["id"],
+                    f"event seq {prev['seq']} (id {prev['id']}) was edited and re-hashed: "
+                    f"seq {seq} (id {eid}) recorded a different hash for it"))
+            return result(count, ChainProblem(
+                "deleted", seq, eid,
+                f"an event before seq {seq} (id {eid}) was deleted and later events renumbered: "
+                "its prev_hash names no event in the chain"))
+        if not self_ok:
+            return result(count, ChainProblem(
+                "edited", seq, eid, f"event seq {seq} (id {eid}) was edited: its hash does not match"))
+        known_hashes[event["hash"]] = event
+        prev = event
+        expected_seq += 1
+        group = following
+
+    last_seq = expected_seq - 1
+    if first_stray is not None:
+        return result(count, ChainProblem(
+            "inserted", None, first_stray["id"],
+            f"event id {first_stray['id']} was inserted: it has no valid seq ({first_stray['seq']!r})"))
+    if head_seq > last_seq:
+        return result(count, ChainProblem(
+            "deleted", last_seq + 1, None,
+            f"event seq {last_seq + 1} is missing: the chain should end at seq {head_seq}, "
+            f"it ends at {_name(prev)}"))
+    if head_seq < last_seq:
+        return result(count, ChainProblem(
+            "inserted", head_seq + 1, _id_at(graph, head_seq + 1),
+            f"event seq {head_seq + 1} (id {_id_at(graph, head_seq + 1)}) was inserted after the "
+            f"recorded end of the chain (seq {head_seq})"))
+    if prev is not None and prev["hash"] != head_hash:
+        return result(count, ChainProblem(
+            "edited", prev["seq"], prev["id"],
+            f"event seq {prev['seq']} (id {prev['id']}) was edited and re-hashed: "
+            "the chain's head recorded a different hash for it"))
+    return result(count, None)
+
+
+def _by_seq(events: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    group: list[dict[str, Any]] = []
+    for event in events:
+        if group and event.get("seq") != group[0].get("seq"):
+            yield group
+            group = []
+        group.append(event)
+    if group:
+        yield group
+
+
+def _inserted_among(group: list[dict[str, Any]], prev_hash: str,
+                    following: list[dict[str, Any]] | None, head_hash: str) -> dict[str, Any]:
+    """Of events sharing one position, the one that is not the genuine link."""
+    next_prev = following[0].get("prev_hash") if following else head_hash
+    def genuine(event: dict[str, Any]) -> tuple[bool, bool]:
+        return (event.get("hash") == next_prev,
+                event.get("prev_hash") == prev_hash and event_hash(event) == event.get("hash"))
+    ranked = sorted(group, key=genuine)  # least genuine first
+    return ranked[0]
+
+
+def _name(event: dict[str, Any] | None) -> str:
+    return "the start of the chain" if event is None else f"seq {event['seq']} (id {event['id']})"
+
+
+def _id_at(graph: Graph, seq: int) -> str | None:
+    rows = graph.read("audit_events_window", **{"from": seq, "to": seq + 1})
+    return rows[0]["event"]["id"] if rows else None
+
+
+# -- reading for the management pages ----------------------------------------------------
+
+def search(
+    graph: Graph,
+    *,
+    username: str | None = None,
+    action: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    flagged: bool | None = None,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """Events matching the filters, newest first; ``date_to`` is inclusive."""
+    return graph.read(
+        "audit_search",
+        username=username or None,
+        action=action or None,
+        flagged=flagged,
+        limit=int(limit),
+        **{"from": _day_start(date_from), "to": _day_start(date_to, 1)},
+    )
+
+
+def _day_start(day: date | None, plus_days: int = 0) -> datetime | None:
+    if day is None:
+        return None
+    return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=plus_days)
+
+
+@dataclass(frozen=True)
+class Anomalies:
+    many_children: list[dict[str, Any]]  # username, day, outside, child_ids
+    own_family_name: list[dict[str, Any]]  # id, seq, at, username, action, terms, family_name
+
+
+def _terms(params_json: str) -> list[str]:
+    try:
+        params = json.loads(params_json or "{}")
+    except ValueError:
+        return []
+    words: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, str):
+            words.extend(w for w in re.split(r"[^\w'-]+", value.casefold()) if w)
+
+    walk(params)
+    return words
+
+
+def anomalies(graph: Graph, *, date_from: date, date_to: date, threshold: int = 20) -> Anomalies:
+    """Unusual patterns for the management team, ``date_from`` to ``date_to`` inclusive."""
+    window = {"from": _day_start(date_from), "to": _day_start(date_to, 1)}
+    many = graph.read("audit_children_outside_involvement", prefixes=list(CHILD_VIEW_PREFIXES),
+                      threshold=int(threshold), **window)
+    own = []
+    for row in graph.read("audit_searches_with_family_names", prefixes=list(SEARCH_PREFIXES), **window):
+        family = row["family_name"].casefold()
+        family_words = [w for w in re.split(r"[^\w'-]+", family) if w]
+        terms = _terms(row["params"])
+        if family in terms or (family_words and all(w in terms for w in family_words)):
+            own.append(row)
+    return Anomalies(many_children=many, own_family_name=own)

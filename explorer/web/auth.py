@@ -1,0 +1,135 @@
+"""Signing in (password, then a TOTP code) and out.
+
+The cookie holds only a session token. Each step issues a new token, so a token
+seen before login (a fixated one) is worthless after it.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from explorer import audit, graph_of
+from explorer.accounts import (
+    SESSION_TOKEN_KEY,
+    Viewer,
+    client_address,
+    current_viewer,
+    login_policy,
+    sessions,
+    timeouts,
+)
+from explorer.accounts import login as login_steps
+
+bp = Blueprint("auth", __name__)
+
+FAILED = ("Sign-in failed. Check your username, password and code. After repeated failures "
+          "sign-in is paused for 15 minutes.")
+THROTTLED = "Too many failed sign-ins from this address. Wait 15 minutes and try again."
+PENDING_USER_KEY = "u"
+
+
+class PasswordForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Code from your authenticator app", validators=[DataRequired(), Length(max=10)])
+
+
+class SignOutForm(FlaskForm):
+    pass
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("pages.index")
+
+
+def _new_session(token: str, **extra: str) -> None:
+    """Replace whatever the cookie held: rotation, never reuse."""
+    old = session.get(SESSION_TOKEN_KEY)
+    sessions.end(graph_of(current_app), old)
+    session.clear()
+    session[SESSION_TOKEN_KEY] = token
+    session.update(extra)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.index"))
+    form = PasswordForm()
+    next_page = _safe_next(request.args.get("next"))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form, error=None,
+                               next=request.args.get("next", ""))
+    graph = graph_of(current_app)
+    outcome = login_steps.check_password(graph, form.username.data, form.password.data,
+                                         client_address(), login_policy())
+    if not outcome.ok:
+        _audit_failure(outcome, form.username.data)
+        status = 429 if outcome.throttled else 200
+        return render_template("auth/login.html", form=form, next=request.args.get("next", ""),
+                               error=THROTTLED if outcome.throttled else FAILED), status
+    user = outcome.user
+    token = sessions.start(graph, user["username"], sessions.STAGE_TOTP)
+    _new_session(token, **{PENDING_USER_KEY: user["username"], "n": next_page})
+    return redirect(url_for("auth.login_code"))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code():
+    graph = graph_of(current_app)
+    token = session.get(SESSION_TOKEN_KEY)
+    pending = sessions.resolve(graph, token, sessions.STAGE_TOTP, timeouts())
+    if pending is None:
+        session.clear()
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return render_template("auth/code.html", form=form, error=None)
+    outcome = login_steps.check_code(graph, pending["username"], form.code.data, client_address(),
+                                     login_policy())
+    if not outcome.ok:
+        _audit_failure(outcome, pending["username"])
+        if outcome.locked_now:
+            sessions.end(graph, token)
+            session.clear()
+        status = 429 if outcome.throttled else 200
+        return render_template("auth/code.html", form=form,
+                               error=THROTTLED if outcome.throttled else FAILED), status
+    user = outcome.user
+    next_page = _safe_next(session.get("n"))
+    _new_session(sessions.start(graph, user["username"], sessions.STAGE_FULL))
+    viewer = Viewer(username=user["username"], roles=frozenset(user.get("roles") or ()),
+                    practitioner_id=user.get("practitioner_id"), user_id=user["id"])
+    audit.record(graph, viewer=viewer, action="auth.login", params={}, returned_ids=[], reason=None,
+                 client=client_address())
+    return redirect(next_page)
+
+
+@bp.post("/logout")
+def logout():
+    graph = graph_of(current_app)
+    if current_user.is_authenticated:
+        audit.record(graph, viewer=current_viewer(), action="auth.logout", params={}, returned_ids=[],
+                     reason=None, client=client_address())
+    sessions.end(graph, session.get(SESSION_TOKEN_KEY))
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+def _audit_failure(outcome: login_steps.Outcome, username: str) -> None:
+    # Only a lock is recorded with a username: a failed attempt's "username" is sometimes
+    # a password typed into the wrong box, and must not be kept.
+    if outcome.locked_now:
+        audit.record(graph_of(current_app), viewer=None, action="auth.locked",
+                     params={"username": username}, returned_ids=[], reason=None,
+                     client=client_address(), flagged=True)
