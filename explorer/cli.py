@@ -16,6 +16,8 @@ import click
 from flask.cli import FlaskGroup
 
 from explorer import create_app, schema
+from explorer.accounts.cli import users_cli
+from explorer.audit_cli import audit_cli
 from explorer.config import Config
 from explorer.graph import DatabaseUnavailable, Graph
 from explorer.localdb import NEO4J_VERSION, LocalDatabaseError, LocalNeo4j, fetch
@@ -35,6 +37,10 @@ def _local(config: Config) -> LocalNeo4j:
              help="Involvement Explorer: who is involved with which child.")
 def main() -> None:
     pass
+
+
+main.add_command(users_cli)
+main.add_command(audit_cli)
 
 
 @main.group()
