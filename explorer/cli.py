@@ -201,3 +201,7 @@ def seed_generate(children: int, seed_value: int, out: str, today) -> None:
     kwargs = {"today": today.date()} if today else {}
     counts = generate(out, children=children, seed=seed_value, progress=True, **kwargs)
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from explorer import queries
@@ -12,6 +14,17 @@ from explorer.graph import Graph, QueryFailed
 SCANS = ("AllNodesScan", "NodeByLabelScan", "RelationshipTypeScan", "AllRelationshipsScan")
 
 ALL_QUERIES = sorted(queries.load_all())
+
+
+def _variants() -> list[tuple[str, dict[str, str]]]:
+    """Every query with every allow-listed filling of its placeholders."""
+    cases = []
+    for name in ALL_QUERIES:
+        allowed = queries.load_all()[name].variants
+        keys = sorted(allowed)
+        for values in itertools.product(*(allowed[k] for k in keys)):
+            cases.append((name, dict(zip(keys, values, strict=True))))
+    return cases
 
 
 def _operators(plan: dict) -> list[str]:
@@ -32,13 +45,14 @@ def _plan(graph: Graph, text: str) -> dict:
 def test_there_are_queries_and_each_has_a_header():
     assert ALL_QUERIES, "cypher/ holds no queries"
     for name in ALL_QUERIES:
-        header = queries.get(name).header
+        header = queries.load_all()[name].header
         assert header, f"{name}.cypher has no header saying what it returns"
 
 
-@pytest.mark.parametrize("name", ALL_QUERIES)
-def test_query_parses_and_plans_no_undeclared_scan(session_graph: Graph, name: str):
-    query = queries.get(name)
+@pytest.mark.parametrize(("name", "vary"), _variants(),
+                         ids=lambda v: "-".join(v.values()) if isinstance(v, dict) else v)
+def test_query_parses_and_plans_no_undeclared_scan(session_graph: Graph, name: str, vary: dict):
+    query = queries.get(name, vary)
     plan = _plan(session_graph, query.text)
     scans = [op for op in _operators(plan) if any(s in op for s in SCANS)]
     if not query.scan_allowed:
@@ -49,6 +63,13 @@ def test_a_scan_in_a_key_lookup_is_caught(session_graph: Graph):
     # The check above must be able to fail: a lookup on an unindexed property scans.
     plan = _plan(session_graph, "MATCH (c:Child {unindexed_property: $x}) RETURN c")
     assert any("NodeByLabelScan" in op for op in _operators(plan))
+
+
+def test_a_variant_outside_the_allow_list_is_refused():
+    with pytest.raises(queries.UnknownQuery, match="allow-list"):
+        queries.get("seed_upsert_node", {"LABEL": "Child) DETACH DELETE (x"})
+    with pytest.raises(queries.UnknownQuery, match="unfilled"):
+        queries.get("seed_upsert_node")
 
 
 def test_unknown_query_name_fails_loudly():

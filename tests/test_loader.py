@@ -1,0 +1,259 @@
+"""Loading seeds into the real Neo4j: idempotent, sticky shields, snapshots end and never
+delete, interrupted loads complete, invalid seeds write nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from explorer.graph import Graph
+from explorer.localdb import REPO_ROOT
+from explorer.seed import read_seed
+from explorer.seed.generate import generate
+from explorer.seed.loader import known_ids, load
+
+DEMO = REPO_ROOT / "seed" / "demo"
+TODAY = date(2026, 11, 24)
+
+
+def snapshot_of_graph(graph: Graph) -> tuple[list, list]:
+    """Every node and relationship with all its properties, in a stable order."""
+    nodes = graph.run_autocommit(
+        "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id, labels(n)[0]")
+    rels = graph.run_autocommit(
+        "MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS type, b.id AS b, properties(r) AS props "
+        "ORDER BY a, type, b, r.key")
+    return nodes, rels
+
+
+def _load(graph: Graph, path: Path, **kwargs):
+    seed = read_seed(path, today=TODAY, known_ids=known_ids(graph))
+    return load(graph, seed, source=kwargs.pop("source", "test"), on=TODAY, progress=False, **kwargs)
+
+
+def _copy_demo(tmp_path: Path) -> Path:
+    target = tmp_path / "feed"
+    shutil.copytree(DEMO, target)
+    return target
+
+
+def _rewrite(path: Path, edit) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(edit(lines)), encoding="utf-8")
+
+
+def test_loading_the_demo_creates_every_row(graph: Graph):
+    seed = read_seed(DEMO, today=TODAY)
+    report = load(graph, seed, source="demo", on=TODAY, progress=False)
+    counts = seed.summary()
+    for name, n in counts.items():
+        assert sum(report.outcomes[name].values()) == n
+    children = graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"]
+    assert children == counts["child"]
+    lives_in = graph.run_autocommit("MATCH ()-[r:LIVES_IN]->() RETURN count(r) AS n")[0]["n"]
+    assert lives_in == counts["lives_in"]
+
+
+def test_loading_the_same_seed_twice_changes_nothing(graph: Graph):
+    first = _load(graph, DEMO)
+    before = snapshot_of_graph(graph)
+    second = _load(graph, DEMO)
+    assert snapshot_of_graph(graph) == before
+    assert second.total("created") == second.total("updated") == 0
+    assert second.total("unchanged") == first.total("created")
+
+
+def test_dry_run_reports_what_a_load_would_do_and_writes_nothing(graph: Graph):
+    rehearsal = _load(graph, DEMO, dry_run=True)
+    assert snapshot_of_graph(graph) == ([], [])
+    real = _load(graph, DEMO)
+    assert rehearsal.outcomes == real.outcomes
+
+
+def _shielded(graph: Graph, child_id: str) -> bool:
+    return graph.run_autocommit("MATCH (c:Child {id: $id}) RETURN c.shielded AS s", id=child_id)[0]["s"]
+
+
+def test_a_feed_that_drops_or_contradicts_a_shield_leaves_the_child_shielded(graph: Graph, tmp_path):
+    _load(graph, DEMO)
+    shielded = [r["id"] for r in graph.run_autocommit("MATCH (c:Child {shielded: true}) RETURN c.id AS id")]
+    assert shielded, "the demo seed must have a shielded child"
+
+    contradicts = _copy_demo(tmp_path / "a")
+    _rewrite(contradicts / "children.csv",
+             lambda lines: [line.replace(",true,", ",false,") if any(i in line for i in shielded)
+                            else line for line in lines])
+    _load(graph, contradicts, mode="snapshot")
+    assert all(_shielded(graph, cid) for cid in shielded)
+
+    # A feed without the column at all: read it, drop the column, write it back.
+    omits = _copy_demo(tmp_path / "b")
+    import csv
+    with (omits / "children.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    fields = [f for f in rows[0] if f != "shielded"]
+    with (omits / "children.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    _load(graph, omits)
+    assert all(_shielded(graph, cid) for cid in shielded)
+
+
+def test_a_feed_can_shield_a_child(graph: Graph, tmp_path):
+    _load(graph, DEMO)
+    child = graph.run_autocommit("MATCH (c:Child {shielded: false}) RETURN c.id AS id LIMIT 1")[0]["id"]
+    feed = tmp_path / "feed.jsonl"
+    row = graph.run_autocommit("MATCH (c:Child {id: $id}) RETURN properties(c) AS p", id=child)[0]["p"]
+    import json
+    row = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+    row.update(type="child", shielded=True, former_names="|".join(row.get("former_names") or []))
+    feed.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    report = _load(graph, feed)
+    assert report.outcomes["child"]["updated"] == 1, report.table()
+    assert _shielded(graph, child)
+
+
+def test_a_snapshot_ends_absent_involvements_and_deletes_nothing(graph: Graph, tmp_path):
+    _load(graph, DEMO, source="council")
+    open_before = graph.run_autocommit(
+        "MATCH ()-[r:INVOLVED_WITH]->() WHERE r.until IS NULL RETURN r.id AS id ORDER BY id")
+    dropped = open_before[0]["id"]
+    feed = _copy_demo(tmp_path)
+    _rewrite(feed / "involved_with.csv",
+             lambda lines: [line for line in lines if not line.startswith(dropped + ",")])
+    before_count = graph.run_autocommit("MATCH ()-[r:INVOLVED_WITH]->() RETURN count(r) AS n")[0]["n"]
+
+    incremental = _load(graph, feed, source="council", mode="incremental")
+    assert sum(incremental.ended.values()) == 0
+
+    snapshot = _load(graph, feed, source="council", mode="snapshot")
+    assert snapshot.ended == {"INVOLVED_WITH": 1}
+    row = graph.run_autocommit(
+        "MATCH ()-[r:INVOLVED_WITH {id: $id}]->() RETURN r.until AS until, r.ended_by AS by", id=dropped)
+    assert row == [{"until": TODAY, "by": "snapshot"}]
+    assert graph.run_autocommit("MATCH ()-[r:INVOLVED_WITH]->() RETURN count(r) AS n")[0]["n"] == before_count
+
+    # The same snapshot again: nothing more to end, nothing changed.
+    again = _load(graph, feed, source="council", mode="snapshot")
+    assert sum(again.ended.values()) == 0 and again.total("updated") == 0
+
+
+def test_a_snapshot_of_one_source_does_not_end_another_sources_data(graph: Graph, tmp_path):
+    _load(graph, DEMO, source="health")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "children.csv").write_text(
+        "id,given_name,family_name,date_of_birth,gender\n", encoding="utf-8")
+    report = _load(graph, empty, source="education", mode="snapshot")
+    assert sum(report.ended.values()) == 0
+
+
+def test_an_interrupted_load_completes_without_duplicates(graph: Graph, tmp_path):
+    population = tmp_path / "pop"
+    generate(population, children=600, seed=7, today=TODAY)
+
+    class Interrupted(Exception):
+        pass
+
+    def stop_after(batches: int) -> None:
+        if batches == 5:
+            raise Interrupted
+
+    seed = read_seed(population, today=TODAY)
+    with pytest.raises(Interrupted):
+        load(graph, seed, source="pop", on=TODAY, batch_size=200, progress=False, after_batch=stop_after)
+    partial = graph.run_autocommit("MATCH (n) RETURN count(n) AS n")[0]["n"]
+    assert partial > 0
+
+    load(graph, read_seed(population, today=TODAY, known_ids=known_ids(graph)), source="pop",
+         on=TODAY, batch_size=200, progress=False)
+    resumed = snapshot_of_graph(graph)
+
+    graph.run_autocommit("MATCH (n) DETACH DELETE n")
+    load(graph, seed, source="pop", on=TODAY, batch_size=200, progress=False)
+    assert snapshot_of_graph(graph) == resumed
+
+
+def _cli_env(neo4j_settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(NEO4J_URI=neo4j_settings.uri, NEO4J_USERNAME=neo4j_settings.username,
+               NEO4J_PASSWORD=neo4j_settings.resolve_password(),
+               NEO4J_DATABASE=neo4j_settings.database)
+    return env
+
+
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "explorer.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_kill_9_mid_load_then_rerun_completes_without_duplicates(graph: Graph, tmp_path, neo4j_settings):
+    population = tmp_path / "pop"
+    generate(population, children=3000, seed=11, today=TODAY)
+    env = _cli_env(neo4j_settings)
+    cmd = [sys.executable, "-m", "explorer.cli", "seed", "load", str(population),
+           "--batch-size", "500", "--today", TODAY.isoformat()]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if graph.run_autocommit("MATCH (n:Adult) RETURN count(n) AS n")[0]["n"] > 0:
+            break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert graph.run_autocommit("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"] == 0, \
+        "the load finished before it could be killed; make the population larger"
+
+    rerun = _cli("seed", "load", str(population), "--batch-size", "500", "--today", TODAY.isoformat(),
+                 env=env)
+    assert rerun.returncode == 0, rerun.stderr
+    resumed = snapshot_of_graph(graph)
+    graph.run_autocommit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS")
+    clean = _cli("seed", "load", str(population), "--batch-size", "500", "--today", TODAY.isoformat(),
+                 env=env)
+    assert clean.returncode == 0, clean.stderr
+    assert snapshot_of_graph(graph) == resumed
+
+
+def test_an_invalid_seed_is_rejected_with_file_and_line_and_nothing_is_written(
+    graph: Graph, tmp_path, neo4j_settings
+):
+    _load(graph, DEMO)
+    before = snapshot_of_graph(graph)
+    feed = _copy_demo(tmp_path)
+    # Line 4 of children.csv gets a malformed date; involved_with.csv a last line naming nobody.
+    _rewrite(feed / "children.csv",
+             lambda lines: [*lines[:3], lines[3].replace(",2024-06-05,", ",2024/06/05,"), *lines[4:]])
+    _rewrite(feed / "involved_with.csv",
+             lambda lines: [*lines, "I-NEW,P-SW1,C-NOBODY,S-CSC,sw,2025-01-01,,,,\n"])
+    result = _cli("seed", "load", str(feed), env=_cli_env(neo4j_settings))
+    assert result.returncode == 2
+    assert "children.csv:4:date_of_birth" in result.stderr
+    assert f"involved_with.csv:{len((feed / 'involved_with.csv').read_text().splitlines())}:child_id" \
+        in result.stderr
+    assert "Nothing was written" in result.stderr
+    assert snapshot_of_graph(graph) == before
+
+
+def test_an_incremental_feed_may_refer_to_stored_nodes(graph: Graph, tmp_path):
+    _load(graph, DEMO)
+    child = graph.run_autocommit("MATCH (c:Child) RETURN c.id AS id LIMIT 1")[0]["id"]
+    practitioner = graph.run_autocommit("MATCH (p:Practitioner)-[:WORKS_FOR]->(s:Service) "
+                                        "RETURN p.id AS p, s.id AS s LIMIT 1")[0]
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "involved_with.csv").write_text(
+        "id,practitioner_id,child_id,service_id,role,since\n"
+        f"I-FEED-1,{practitioner['p']},{child},{practitioner['s']},duty worker,2026-10-01\n",
+        encoding="utf-8")
+    report = _load(graph, feed)
+    assert report.outcomes["involved_with"]["created"] == 1
