@@ -71,7 +71,7 @@ def graph(session_graph: Graph) -> Graph:
 @pytest.fixture
 def config(neo4j_settings: Neo4jSettings, tmp_path: Path) -> Config:
     return Config(neo4j=neo4j_settings, secret_key="test-secret-key-not-for-production",
-                  var_dir=tmp_path)
+                  var_dir=tmp_path, pseudonym_key="test-pseudonym-key")
 
 
 @pytest.fixture
@@ -173,3 +173,27 @@ def login_as(app, made_users: dict):
         return second
 
     return login
+
+
+class Clock:
+    """A settable clock for EXPLORER_CLOCK: timeouts and codes without sleeping."""
+
+    def __init__(self) -> None:
+        from datetime import UTC, datetime
+
+        self.at = datetime.now(UTC)
+
+    def __call__(self):
+        return self.at
+
+    def advance(self, **delta) -> None:
+        from datetime import timedelta
+
+        self.at += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(app) -> Clock:
+    """Installs a controllable clock on the app (session timeouts, lockout, TOTP)."""
+    app.config["EXPLORER_CLOCK"] = the_clock = Clock()
+    return the_clock

@@ -90,7 +90,7 @@ def test_demo_creates_one_account_per_role_idempotently_and_they_can_sign_in(run
     client = app.test_client()
     assert client.post("/login", data={"username": "management", "password": password}).status_code == 302
     assert client.post("/login/code", data={"code": code}).status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
 
 
 def test_totp_command_refuses_real_accounts(run, make_user):

@@ -133,3 +133,9 @@ def _audit_failure(outcome: login_steps.Outcome, username: str) -> None:
         audit.record(graph_of(current_app), viewer=None, action="auth.locked",
                      params={"username": username}, returned_ids=[], reason=None,
                      client=client_address(), flagged=True)
+
+
+@bp.get("/account")
+def account():
+    """Who you are signed in as, and your roles."""
+    return render_template("auth/account.html", viewer=current_viewer())

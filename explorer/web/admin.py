@@ -1,0 +1,263 @@
+"""Admin pages (role admin): user accounts, and uploading, validating and loading a seed.
+
+Every change is audited. A new user's TOTP secret is shown once, on the page
+that answers the POST that made it, and never again.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import zipfile
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from explorer import audit, graph_of
+from explorer.accounts import client_address, current_viewer, require_roles, totp, users
+from explorer.accounts.clock import now
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+MAX_SEED_FILES = 200
+MAX_SEED_BYTES = 2 * 1024**3  # uncompressed: a zip bomb stops here
+UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+class AddUserForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
+    display_name = StringField("Display name", validators=[Optional(), Length(max=200)])
+    family_name = StringField("Family name", validators=[Optional(), Length(max=200)])
+    roles = SelectMultipleField("Roles", choices=[(r, r) for r in users.ROLES],
+                                option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
+                                validators=[DataRequired()])
+    practitioner_id = StringField("Practitioner id (practitioner role)",
+                                  validators=[Optional(), Length(max=64)])
+    password = PasswordField("Initial password", validators=[DataRequired(), Length(max=1024)])
+
+
+class ActionForm(FlaskForm):
+    """Disable, enable, reset: a button and its CSRF token."""
+
+
+class SeedUploadForm(FlaskForm):
+    archive = FileField("Seed (a .zip of the CSV files, or of one .jsonl file)", validators=[FileRequired()])
+
+
+class SeedLoadForm(FlaskForm):
+    source = StringField("Source (the feed's name; a snapshot ends only what this source loaded)",
+                         validators=[DataRequired(), Length(max=100)])
+    mode = SelectField("Mode", choices=[("incremental", "incremental: create and update only"),
+                                        ("snapshot", "snapshot: also end what this source no longer holds")])
+
+
+def _audit(action: str, **params: object) -> None:
+    audit.record(graph_of(current_app), viewer=current_viewer(), action=action, params=params,
+                 returned_ids=[], reason=None, client=client_address())
+
+
+# -- users ---------------------------------------------------------------------------
+
+@bp.get("/users")
+@require_roles("admin")
+def users_page():
+    return _users_page(AddUserForm())
+
+
+def _users_page(form: AddUserForm, error: str | None = None, enrolment: users.Enrolment | None = None,
+                status: int = 200):
+    listed = users.all_users(graph_of(current_app))
+    _audit("admin.user.list")
+    qr = totp.qr_svg_data_uri(enrolment.otpauth_uri) if enrolment else None
+    return render_template("admin/users.html", form=form, users=listed, action=ActionForm(), error=error,
+                           enrolment=enrolment, qr=qr, at=now()), status
+
+
+@bp.post("/users")
+@require_roles("admin")
+def users_add():
+    form = AddUserForm()
+    if not form.validate_on_submit():
+        return _users_page(form, error="Fill in username, at least one role and a password.", status=400)
+    try:
+        enrolment = users.create(
+            graph_of(current_app), username=form.username.data, password=form.password.data,
+            roles=form.roles.data, display_name=form.display_name.data or "",
+            family_name=form.family_name.data or "", practitioner_id=form.practitioner_id.data or None)
+    except users.AccountError as exc:
+        return _users_page(form, error=str(exc), status=400)
+    _audit("admin.user.add", username=enrolment.username, roles=sorted(form.roles.data),
+           practitioner_id=form.practitioner_id.data or None)
+    return _users_page(AddUserForm(formdata=None), enrolment=enrolment)
+
+
+def _user_action(username: str, action: str):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    graph = graph_of(current_app)
+    enrolment = None
+    try:
+        if action == "disable":
+            users.set_disabled(graph, username, True)
+        elif action == "enable":
+            users.set_disabled(graph, username, False)
+        else:
+            enrolment = users.reset_second_factor(graph, username)
+    except users.AccountError:
+        abort(404)
+    _audit(f"admin.user.{action.replace('-', '_')}", username=username)
+    if enrolment:
+        return _users_page(AddUserForm(formdata=None), enrolment=enrolment)
+    return redirect(url_for("admin.users_page"))
+
+
+@bp.post("/users/<username>/disable")
+@require_roles("admin")
+def user_disable(username: str):
+    return _user_action(username, "disable")
+
+
+@bp.post("/users/<username>/enable")
+@require_roles("admin")
+def user_enable(username: str):
+    return _user_action(username, "enable")
+
+
+@bp.post("/users/<username>/reset-2fa")
+@require_roles("admin")
+def user_reset_2fa(username: str):
+    return _user_action(username, "reset-2fa")
+
+
+# -- seeds ---------------------------------------------------------------------------
+
+def _uploads_dir() -> Path:
+    path = current_app.config["EXPLORER_CONFIG"].var_dir / "uploads"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+class UnsafeArchive(ValueError):
+    pass
+
+
+def extract_seed(archive: Path, into: Path) -> Path:
+    """Unpack a seed zip safely and return what read_seed should read (a folder or a .jsonl)."""
+    with zipfile.ZipFile(archive) as zf:
+        members = [m for m in zf.infolist() if not m.is_dir()]
+        if len(members) > MAX_SEED_FILES:
+            raise UnsafeArchive(f"the zip holds {len(members)} files; a seed has at most {MAX_SEED_FILES}")
+        if sum(m.file_size for m in members) > MAX_SEED_BYTES:
+            raise UnsafeArchive("the zip unpacks to more than 2 GB")
+        for member in members:
+            name = PurePosixPath(member.filename)
+            if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
+                raise UnsafeArchive(f"{member.filename}: a path outside the seed")
+            if (member.external_attr >> 16) & 0o170000 == 0o120000:
+                raise UnsafeArchive(f"{member.filename}: a symbolic link")
+            if name.name.startswith(".") or name.parts[0] == "__MACOSX":
+                continue
+            target = into.joinpath(*name.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(member) as src, target.open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+    return seed_root(into)
+
+
+def _validate(path: Path):
+    """(seed, problems): read_seed's verdict, with ids already in the database known."""
+    from explorer.seed import SeedInvalid, read_seed
+    from explorer.seed.loader import known_ids
+
+    try:
+        return read_seed(path, today=date.today(), known_ids=known_ids(graph_of(current_app))), []
+    except SeedInvalid as exc:
+        return None, [str(p) for p in exc.problems]
+
+
+@bp.get("/seed")
+@require_roles("admin")
+def seed_page():
+    return render_template("admin/seed.html", form=SeedUploadForm(), load_form=None, problems=None)
+
+
+@bp.post("/seed")
+@require_roles("admin")
+def seed_upload():
+    form = SeedUploadForm()
+    if not form.validate_on_submit():
+        return render_template("admin/seed.html", form=form, load_form=None, problems=None,
+                               error="Choose a .zip file."), 400
+    upload_id = secrets.token_urlsafe(24)
+    folder = _uploads_dir() / upload_id
+    folder.mkdir(mode=0o700)
+    archive = folder / "upload.zip"
+    form.archive.data.save(archive)
+    try:
+        target = extract_seed(archive, folder / "seed")
+    except (UnsafeArchive, zipfile.BadZipFile) as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        message = str(exc) if isinstance(exc, UnsafeArchive) else "not a zip file"
+        _audit("admin.seed.upload", valid=False, problems=1)
+        return render_template("admin/seed.html", form=SeedUploadForm(formdata=None), load_form=None,
+                               problems=[f"{form.archive.data.filename}: {message}"]), 400
+    seed, problems = _validate(target)
+    _audit("admin.seed.upload", valid=seed is not None, problems=len(problems), upload=upload_id)
+    if seed is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return render_template("admin/seed.html", form=SeedUploadForm(formdata=None), load_form=None,
+                               problems=problems), 400
+    load_form = SeedLoadForm(formdata=None)
+    load_form.source.data = re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(form.archive.data.filename or "seed").stem)
+    return render_template("admin/seed.html", form=SeedUploadForm(formdata=None),
+                           load_form=load_form, upload_id=upload_id,
+                           summary=seed.summary(), problems=[])
+
+
+@bp.post("/seed/<upload_id>/load")
+@require_roles("admin")
+def seed_load(upload_id: str):
+    form = SeedLoadForm()
+    if not UPLOAD_ID.match(upload_id) or not form.validate_on_submit():
+        abort(400)
+    folder = _uploads_dir() / upload_id
+    if not folder.is_dir():
+        abort(404)
+    try:
+        from explorer.seed.loader import load
+    except ImportError:
+        return render_template("admin/seed.html", form=SeedUploadForm(formdata=None), load_form=None,
+                               problems=None, error="Loading from the web is not available in this "
+                               "version: use `explorer seed load PATH`."), 501
+    # Validate again: the database may have changed since the upload.
+    seed, problems = _validate(seed_root(folder / "seed"))
+    if seed is None:
+        return render_template("admin/seed.html", form=SeedUploadForm(formdata=None), load_form=None,
+                               problems=problems), 400
+    report = load(graph_of(current_app), seed, source=form.source.data, mode=form.mode.data,
+                  progress=False)
+    _audit("admin.seed.load", upload=upload_id, source=form.source.data, mode=form.mode.data,
+           rows=report.rows, created=report.total("created"), updated=report.total("updated"))
+    shutil.rmtree(folder, ignore_errors=True)
+    return render_template("admin/seed.html", form=SeedUploadForm(formdata=None), load_form=None,
+                           problems=None, report=report.table())
+
+
+def seed_root(root: Path) -> Path:
+    """Past single wrapping folders: a folder of CSV files, or the one .jsonl file."""
+    while True:
+        entries = [p for p in root.iterdir() if not p.name.startswith(".")]
+        if len(entries) == 1 and entries[0].is_dir():
+            root = entries[0]
+            continue
+        if len(entries) == 1 and entries[0].suffix == ".jsonl":
+            return entries[0]
+        return root

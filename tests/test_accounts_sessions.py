@@ -1,0 +1,129 @@
+"""Sessions live on the server: rotated at each login step, timed out there, and ended
+there by logout or by disabling the account, so an old cookie replayed gets nowhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.accounts import users
+
+
+def _cookie(client, app) -> str | None:
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    return cookie.value if cookie else None
+
+
+def _signed_in(client) -> bool:
+    return client.get("/account").status_code == 200
+
+
+def test_the_session_cookie_changes_at_each_login_step(app, client, make_user, login_as):
+    _, password, _ = make_user("alice", ["analyst"])
+    client.get("/login")
+    before = _cookie(client, app)
+    client.post("/login", data={"username": "alice", "password": password})
+    between = _cookie(client, app)
+    assert between and between != before
+    login_as(client, "alice")
+    after = _cookie(client, app)
+    assert after and after not in (before, between)
+
+
+def test_a_cookie_planted_before_login_is_worthless_after_it(app, make_user, login_as):
+    make_user("alice", ["analyst"])
+    victim = app.test_client()
+    victim.post("/login", data={"username": "alice", "password": "wrong password here"})
+    planted = _cookie(victim, app)
+    login_as(victim, "alice")
+    attacker = app.test_client()
+    if planted:
+        attacker.set_cookie(app.config["SESSION_COOKIE_NAME"], planted)
+    assert not _signed_in(attacker)
+
+
+def test_idle_for_thirty_minutes_ends_the_session(app, client, make_user, login_as, clock):
+    make_user("alice", ["analyst"])
+    login_as(client, "alice")
+    clock.advance(minutes=29)
+    assert _signed_in(client)  # activity resets the idle clock
+    clock.advance(minutes=29)
+    assert _signed_in(client)
+    clock.advance(minutes=31)
+    assert not _signed_in(client)
+
+
+def test_twelve_hours_ends_even_a_busy_session(app, client, make_user, login_as, clock):
+    make_user("alice", ["analyst"])
+    login_as(client, "alice")
+    for _ in range(11 * 4 + 3):  # active every 15 minutes for 11h45m
+        clock.advance(minutes=15)
+        assert _signed_in(client)
+    clock.advance(minutes=16)
+    assert not _signed_in(client)
+
+
+def test_the_code_step_expires_after_five_minutes(app, client, make_user, clock):
+    import pyotp
+
+    _, password, secret = make_user("alice", ["analyst"])
+    client.post("/login", data={"username": "alice", "password": password})
+    clock.advance(minutes=6)
+    reply = client.post("/login/code", data={"code": pyotp.TOTP(secret).at(clock.at)})
+    assert reply.status_code == 302 and reply.location.endswith("/login")
+    assert not _signed_in(client)
+
+
+def test_logout_ends_the_session_on_the_server(app, client, make_user, login_as):
+    make_user("alice", ["analyst"])
+    login_as(client, "alice")
+    stolen = _cookie(client, app)
+    assert client.post("/logout").status_code == 302
+    assert not _signed_in(client)
+    replay = app.test_client()
+    replay.set_cookie(app.config["SESSION_COOKIE_NAME"], stolen)
+    assert not _signed_in(replay)
+
+
+def test_disabling_an_account_ends_its_live_session(app, graph, client, make_user, login_as):
+    make_user("alice", ["analyst"])
+    login_as(client, "alice")
+    assert _signed_in(client)
+    with app.app_context():
+        users.set_disabled(graph, "alice", True)
+    assert not _signed_in(client)
+    assert graph.read("session_with_user", id_hash="x") == []
+    # Enabling again does not bring the old session back.
+    with app.app_context():
+        users.set_disabled(graph, "alice", False)
+    assert not _signed_in(client)
+
+
+def test_a_disabled_account_cannot_sign_in(app, graph, client, make_user):
+    _, password, _ = make_user("alice", ["analyst"])
+    with app.app_context():
+        users.set_disabled(graph, "alice", True)
+    reply = client.post("/login", data={"username": "alice", "password": password})
+    assert reply.status_code == 200 and "Sign-in failed" in reply.get_data(as_text=True)
+
+
+def test_the_database_holds_only_a_hash_of_the_token(app, graph, client, make_user, login_as):
+    make_user("alice", ["analyst"])
+    login_as(client, "alice")
+    stored = graph.run_autocommit("MATCH (s:Session) RETURN s {.*} AS s")
+    assert len(stored) == 1 and len(stored[0]["s"]["id_hash"]) == 64
+    from flask.sessions import SecureCookieSessionInterface
+
+    serializer = SecureCookieSessionInterface().get_signing_serializer(app)
+    token = serializer.loads(_cookie(client, app))["t"]
+    assert token not in str(stored) and set(serializer.loads(_cookie(client, app))) == {"t"}
+
+
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/audit", "/audit/anomalies", "/admin/seed"])
+def test_anonymous_visitors_are_sent_to_the_login_page(client, path):
+    reply = client.get(path)
+    assert reply.status_code == 302 and "/login" in reply.location
+
+
+@pytest.mark.parametrize("path", ["/login", "/health"])
+def test_the_login_page_and_health_check_are_public(client, path):
+    assert client.get(path).status_code == 200
