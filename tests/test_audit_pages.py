@@ -1,0 +1,127 @@
+"""The management audit pages and the admin pages, as their users would check them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date
+
+from explorer import audit
+from explorer.accounts import Viewer
+
+
+def _viewer(username: str) -> Viewer:
+    return Viewer(username=username, roles=frozenset({"practitioner"}), practitioner_id="P-1", user_id=username)
+
+
+def test_filters_and_csv_export_and_the_export_is_itself_audited(graph, client, make_user, login_as):
+    make_user("mo", ["management"])
+    audit.record(graph, viewer=_viewer("pat"), action="child.view", params={"child_id": "C-1"},
+                 returned_ids=["C-1"], reason="visit", client="10.0.0.5")
+    audit.record(graph, viewer=_viewer("quin"), action="search", params={"family_name": "=HYPERLINK()"},
+                 returned_ids=["C-2"], reason=None, client="10.0.0.6", flagged=True)
+    login_as(client, "mo")
+    page = client.get("/audit?user=pat").get_data(as_text=True)
+    assert "child.view" in page and "quin" not in page
+    page = client.get("/audit?flagged=yes").get_data(as_text=True)
+    assert "quin" in page and "pat" not in page.split("<tbody>")[1]
+    export = client.get("/audit/export.csv?action=search")
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    assert [r["username"] for r in rows] == ["quin"]
+    assert rows[0]["params"].startswith("{")  # JSON, and a formula-looking cell would be quoted
+    exports = audit.search(graph, action="audit.export")
+    assert len(exports) == 1 and exports[0]["username"] == "mo"
+    assert exports[0]["returned_ids"] == [rows[0]["id"]]
+
+
+def test_anomalies_report_own_family_name_searches_and_many_children(app, graph, client, make_user,
+                                                                     login_as):
+    make_user("mo", ["management"])
+    make_user("pat", ["practitioner"], practitioner_id="P-1", family_name="Okonjo")
+    app.config["ANOMALY_CHILDREN_PER_DAY"] = 3
+    graph.run_autocommit(
+        "CREATE (p:Practitioner {id: 'P-1'}) WITH p UNWIND range(1, 6) AS n "
+        "CREATE (c:Child {id: 'C-' + n}) "
+        "FOREACH (_ IN CASE WHEN n <= 2 THEN [1] ELSE [] END | CREATE (p)-[:INVOLVED_WITH]->(c))")
+    pat = _viewer("pat")
+    # Four children outside involvement (C-3..C-6) and two inside: over a threshold of 3.
+    for n in range(1, 7):
+        audit.record(graph, viewer=pat, action="child.view", params={"child_id": f"C-{n}"},
+                     returned_ids=[f"C-{n}"], reason=None, client="x")
+    audit.record(graph, viewer=pat, action="search", params={"family_name": "okonjo", "dob": "2015-01-01"},
+                 returned_ids=[], reason=None, client="x")
+    audit.record(graph, viewer=pat, action="search", params={"family_name": "Smith"},
+                 returned_ids=[], reason=None, client="x")
+    login_as(client, "mo")
+    today = date.today().isoformat()
+    page = client.get(f"/audit/anomalies?date_from={today}&date_to={today}").get_data(as_text=True)
+    many, own = page.split("Searches for the searcher")
+    assert "pat" in many and ">4<" in many and "C-3" in many and "C-1," not in many
+    assert "okonjo" in own and "Smith" not in own
+
+
+def test_admin_adds_a_user_who_can_then_sign_in(graph, client, make_user, login_as, made_users, app):
+    make_user("ada", ["admin"])
+    login_as(client, "ada")
+    reply = client.post("/admin/users", data={"username": "newbie", "roles": ["chair", "analyst"],
+                                              "password": "a fine long passphrase", "display_name": "N"})
+    assert reply.status_code == 200
+    text = reply.get_data(as_text=True)
+    secret = graph.read("user_by_username", username="newbie")[0]["user"]["totp_secret"]
+    assert secret in text and "otpauth://" in text and "data:image/svg+xml" in text
+    made_users["newbie"] = ("a fine long passphrase", secret)
+    login_as(app.test_client(), "newbie")
+    added = audit.search(graph, action="admin.user.add")
+    assert added[0]["username"] == "ada" and "passphrase" not in added[0]["params"]
+
+
+def _zip(files: dict[str, str]) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(name, text)
+    buffer.seek(0)
+    return buffer
+
+
+def test_seed_upload_reports_each_problem_with_file_line_and_column(client, make_user, login_as, graph):
+    make_user("ada", ["admin"])
+    login_as(client, "ada")
+    bad = _zip({"seed/children.csv": "id,given_name,family_name,date_of_birth,gender\n"
+                                     "C1,Ann,Lee,2019-13-01,female\n"})
+    reply = client.post("/admin/seed", data={"archive": (bad, "feed.zip")},
+                        content_type="multipart/form-data")
+    assert reply.status_code == 400
+    text = reply.get_data(as_text=True)
+    assert "children.csv:2:date_of_birth:" in text
+    assert graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"] == 0
+
+
+def test_seed_upload_refuses_paths_outside_the_seed(client, make_user, login_as):
+    make_user("ada", ["admin"])
+    login_as(client, "ada")
+    evil = _zip({"../../escape.csv": "x\n"})
+    reply = client.post("/admin/seed", data={"archive": (evil, "evil.zip")},
+                        content_type="multipart/form-data")
+    assert reply.status_code == 400 and "outside the seed" in reply.get_data(as_text=True)
+
+
+def test_a_valid_seed_is_validated_then_loaded_and_both_are_audited(client, make_user, login_as, graph):
+    from explorer.localdb import REPO_ROOT
+
+    make_user("ada", ["admin"])
+    login_as(client, "ada")
+    demo = REPO_ROOT / "seed" / "demo"
+    archive = _zip({f"demo/{p.name}": p.read_text() for p in demo.glob("*.csv")})
+    reply = client.post("/admin/seed", data={"archive": (archive, "demo.zip")},
+                        content_type="multipart/form-data")
+    text = reply.get_data(as_text=True)
+    assert reply.status_code == 200, text[:2000]
+    upload_id = text.split("/admin/seed/")[1].split("/load")[0]
+    loaded = client.post(f"/admin/seed/{upload_id}/load", data={"source": "demo", "mode": "incremental"})
+    assert loaded.status_code == 200
+    assert graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"] > 0
+    assert [e["action"] for e in audit.search(graph, action="admin.seed.")] == [
+        "admin.seed.load", "admin.seed.upload"]
