@@ -12,7 +12,8 @@ from explorer.accounts import Viewer
 
 
 def _viewer(username: str) -> Viewer:
-    return Viewer(username=username, roles=frozenset({"practitioner"}), practitioner_id="P-1", user_id=username)
+    return Viewer(username=username, roles=frozenset({"practitioner"}), practitioner_id="P-1",
+                  user_id=username)
 
 
 def test_filters_and_csv_export_and_the_export_is_itself_audited(graph, client, make_user, login_as):
