@@ -81,7 +81,7 @@ def canonical(event: dict[str, Any]) -> str:
     >>> canonical({"id": "e1", "seq": 1, "at": datetime(2025, 1, 2, tzinfo=UTC), "username": "u",
     ...            "roles": ["b", "a"], "action": "x", "params": "{}", "returned_ids": [],
     ...            "reason": None, "client": "127.0.0.1", "flagged": False, "prev_hash": ""})[:60]
-    '{"action":"x","at":"2025-01-02T00:00:00.000000+00:00","client'
+    '{"action":"x","at":"2025-01-02T00:00:00.000000+00:00","clien'
     """
     fields = {name: event.get(name) for name in HASHED_FIELDS}
     fields["at"] = _at_text(fields["at"])
