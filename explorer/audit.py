@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 GENESIS = ""  # prev_hash of the first event
 
 # Parameter names whose values never reach the audit trail (nor a log).
-_SECRET_KEYS = re.compile(r"pass|secret|totp|otp|code|token|csrf", re.IGNORECASE)
+# Matched per word of the key ("totp_code", "newPassword"), so "postcode" is kept.
+_SECRET_WORDS = frozenset({"password", "passwd", "passphrase", "pass", "secret", "totp", "otp", "code",
+                           "token", "csrf"})
 REMOVED = "[removed]"
 
 # Actions whose returned_ids count as children viewed, and actions that are searches
@@ -46,11 +48,20 @@ HASHED_FIELDS = ("id", "seq", "at", "username", "roles", "action", "params", "re
                  "reason", "client", "flagged", "prev_hash")
 
 
+def _is_secret(key: str) -> bool:
+    """
+    >>> [_is_secret(k) for k in ("password", "totp_code", "newPassword", "postcode", "family_name")]
+    [True, True, True, False, False]
+    """
+    words = re.findall(r"[a-z]+|[A-Z][a-z]*", key)
+    return any(w.lower() in _SECRET_WORDS for w in words)
+
+
 def _scrub(params: dict[str, Any]) -> dict[str, Any]:
     """Drop values of secret-looking keys, at any depth."""
     clean: dict[str, Any] = {}
     for key, value in params.items():
-        if _SECRET_KEYS.search(str(key)):
+        if _is_secret(str(key)):
             clean[str(key)] = REMOVED
         elif isinstance(value, dict):
             clean[str(key)] = _scrub(value)
