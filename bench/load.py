@@ -1,0 +1,315 @@
+"""Loading benchmark: our seed loader beside Neo4j's own LOAD CSV, on the same files, in one run.
+
+    .venv/bin/python bench/load.py --children 100000
+
+What it does:
+
+1. Generates a synthetic population with ``explorer.seed.generate`` (cached in
+   ``var/bench-data/<children>-<seed>`` and reused when present).
+2. Starts its own Neo4j (``LocalNeo4j`` in ``var/bench-neo4j-<port>``, wiped
+   first, Bolt port 7717 by default) for each method, so both load into an
+   empty database with the schema applied, and each JVM's peak RSS (VmHWM)
+   belongs to that method alone.
+3. Baseline: the statements in ``bench/load_csv/*.cypher`` (``LOAD CSV WITH
+   HEADERS ... CALL (row) { MERGE ... } IN TRANSACTIONS OF N ROWS``), run in
+   file order over the CSV files linked into the instance's import directory.
+4. Ours: ``read_seed`` (reading and validating everything) and ``load()``,
+   exactly what ``explorer seed load`` does.
+5. Prints rows, seconds, rows/s and peak memory for both and the throughput
+   ratio ours / LOAD CSV; verifies that both produced the same nodes and
+   relationships (counts, property counts and a 10% sample of full property
+   maps) and exits 1 if not.
+
+The baseline runs first so that the Python peak RSS reported for it (from
+``resource.getrusage``, a high-water mark over the process's life) is not our
+loader's. The instance is always stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from explorer import schema
+from explorer.config import Neo4jSettings
+from explorer.graph import Graph, plain
+from explorer.localdb import NEO4J_VERSION, REPO_ROOT, LocalNeo4j
+from explorer.seed import NODE_TYPES, REL_TYPES, read_seed
+from explorer.seed.generate import DEFAULT_TODAY, generate
+from explorer.seed.loader import load
+
+BENCH_DIR = Path(__file__).resolve().parent
+LOAD_CSV_DIR = BENCH_DIR / "load_csv"
+SOURCE = "bench"
+SAMPLE_SUFFIX = "7"  # the sample compared property by property: ids ending in 7 (about 10%)
+
+
+@dataclass
+class Result:
+    method: str
+    rows: int
+    seconds: float
+    python_peak_mb: float
+    neo4j_peak_mb: float
+    detail: dict[str, float] = field(default_factory=dict)
+    fingerprint: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# -- data -------------------------------------------------------------------------
+def population(children: int, seed: int, today: date) -> Path:
+    out = REPO_ROOT / "var" / "bench-data" / f"{children}-{seed}"
+    marker = out / ".complete"
+    if marker.exists():
+        log(f"reusing the population in {out}")
+        return out
+    log(f"generating {children:,} children (seed {seed}) into {out}")
+    started = time.monotonic()
+    if out.exists():
+        shutil.rmtree(out)
+    counts = generate(out, children=children, seed=seed, today=today, progress=True)
+    marker.write_text(f"{today.isoformat()}\n{counts}\n")
+    log(f"generated in {time.monotonic() - started:.1f}s")
+    return out
+
+
+def csv_rows(data: Path) -> dict[str, int]:
+    """Data rows per seed file (records, not lines: the generator writes no embedded newlines)."""
+    counts = {}
+    for stype in (*NODE_TYPES, *REL_TYPES):
+        path = data / stype.file
+        if path.exists():
+            with path.open("rb") as fh:
+                counts[stype.file] = max(sum(1 for line in fh if line.strip()) - 1, 0)
+    return counts
+
+
+# -- the instance -----------------------------------------------------------------
+def fresh_instance(args: argparse.Namespace) -> LocalNeo4j:
+    """A wiped home and a started Neo4j on it: an empty database."""
+    home = REPO_ROOT / "var" / f"bench-neo4j-{args.bolt_port}"
+    db = LocalNeo4j(home, bolt_port=args.bolt_port, heap=args.heap, pagecache=args.pagecache)
+    db.stop()
+    if home.exists():
+        shutil.rmtree(home)
+    log(f"starting Neo4j in {home} (heap {args.heap}, page cache {args.pagecache}): "
+        + db.start(quiet=True))
+    return db
+
+
+def graph_for(db: LocalNeo4j) -> Graph:
+    return Graph(Neo4jSettings(uri=db.uri, username="neo4j", database="neo4j",
+                               password=db.password, local=None, max_retry_time=30.0))
+
+
+def vm_hwm_mb(pid: int | str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def python_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- what both loads must agree on -----------------------------------------------
+def fingerprint(graph: Graph) -> dict[str, Any]:
+    """Counts and property counts per label and type, and a sample of full property maps."""
+    fp: dict[str, Any] = {}
+    for row in graph.run_autocommit(
+            "MATCH (n) UNWIND labels(n) AS label "
+            "RETURN label, count(*) AS n, sum(size(keys(n))) AS props ORDER BY label"):
+        fp[f"node {row['label']}"] = (row["n"], row["props"])
+    for row in graph.run_autocommit(
+            "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n, sum(size(keys(r))) AS props "
+            "ORDER BY type"):
+        fp[f"rel {row['type']}"] = (row["n"], row["props"])
+    for stype in NODE_TYPES:
+        rows = graph.run_autocommit(
+            f"MATCH (n:{stype.label}) WHERE n.id ENDS WITH $suffix "
+            "RETURN n.id AS id, properties(n) AS props ORDER BY id", suffix=SAMPLE_SUFFIX)
+        fp[f"sample {stype.label}"] = [(r["id"], sorted(r["props"].items())) for r in rows]
+    for rel in (*(t.label for t in REL_TYPES), "ABOUT"):
+        rows = graph.run_autocommit(
+            f"MATCH (a)-[r:{rel}]->(b) WHERE a.id ENDS WITH $suffix "
+            "RETURN a.id AS a, b.id AS b, properties(r) AS props", suffix=SAMPLE_SUFFIX)
+        fp[f"sample {rel}"] = sorted(((r["a"], r["b"], sorted(plain(r["props"]).items())) for r in rows),
+                                     key=repr)
+    return fp
+
+
+def counts_only(fp: dict[str, Any]) -> dict[str, int]:
+    return {k: v[0] for k, v in fp.items() if not k.startswith("sample")}
+
+
+# -- the two methods --------------------------------------------------------------
+def run_load_csv(args: argparse.Namespace, data: Path, rows: int) -> Result:
+    db = fresh_instance(args)
+    try:
+        graph = graph_for(db)
+        for stype in (*NODE_TYPES, *REL_TYPES):
+            src = data / stype.file
+            target = db.import_dir / stype.file
+            try:
+                os.link(src, target)
+            except OSError:
+                shutil.copyfile(src, target)
+        statements = sorted(LOAD_CSV_DIR.glob("*.cypher"))
+        detail: dict[str, float] = {}
+        log(f"LOAD CSV ... IN TRANSACTIONS OF {args.csv_batch} ROWS: {len(statements)} statements")
+        started = time.monotonic()
+        t = time.monotonic()
+        schema.apply(graph)
+        detail["schema"] = time.monotonic() - t
+        for path in statements:
+            file = path.stem.split("_", 1)[1] + ".csv"
+            t = time.monotonic()
+            graph.run_autocommit(path.read_text(encoding="utf-8"), url=f"file:///{file}",
+                                 batch=args.csv_batch, source=SOURCE)
+            detail[file] = time.monotonic() - t
+            log(f"  {file}: {detail[file]:.1f}s")
+        seconds = time.monotonic() - started
+        neo4j_peak = vm_hwm_mb(db.status().pid)
+        fp = fingerprint(graph)
+        graph.close()
+        return Result("LOAD CSV", rows, seconds, python_peak_mb(), neo4j_peak, detail, fp)
+    finally:
+        log("stopping Neo4j: " + db.stop())
+
+
+def run_ours(args: argparse.Namespace, data: Path, rows: int) -> Result:
+    db = fresh_instance(args)
+    try:
+        graph = graph_for(db)
+        log(f"explorer.seed: read_seed + load(batch_size={args.batch_size})")
+        started = time.monotonic()
+        seed = read_seed(data, today=args.today)
+        read_seconds = time.monotonic() - started
+        log(f"  read and validated in {read_seconds:.1f}s")
+        report = load(graph, seed, source=SOURCE, mode="incremental", batch_size=args.batch_size,
+                      progress=args.progress)
+        seconds = time.monotonic() - started
+        del seed
+        neo4j_peak = vm_hwm_mb(db.status().pid)
+        if report.rows != rows:
+            raise SystemExit(f"our loader read {report.rows} rows, the CSV files hold {rows}")
+        if report.total("created") != rows:
+            raise SystemExit(f"into an empty database our loader reported {report.total('created')} "
+                             f"created, not {rows}:\n{report.table()}")
+        detail = {"read+validate": read_seconds, "write": report.seconds}
+        log(f"  written in {report.seconds:.1f}s")
+        fp = fingerprint(graph)
+        graph.close()
+        return Result("ours", rows, seconds, python_peak_mb(), neo4j_peak, detail, fp)
+    finally:
+        log("stopping Neo4j: " + db.stop())
+
+
+# -- report -----------------------------------------------------------------------
+def table(results: list[Result]) -> str:
+    lines = [f"{'method':<10}{'rows':>11}{'seconds':>10}{'rows/s':>10}"
+             f"{'python peak':>13}{'neo4j peak':>12}"]
+    for r in results:
+        lines.append(f"{r.method:<10}{r.rows:>11,}{r.seconds:>10.1f}{r.rate:>10,.0f}"
+                     f"{r.python_peak_mb:>10,.0f} MB{r.neo4j_peak_mb:>9,.0f} MB")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal:"))
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True,
+                          check=False).stderr.splitlines()[0]
+    load1, load5, load15 = os.getloadavg()
+    return (f"{os.cpu_count()} cores ({cpu}), {mem_kb / 1024 / 1024:.0f} GB RAM, {java}, "
+            f"Neo4j {NEO4J_VERSION} Community, Python {platform.python_version()}; "
+            f"load average {load1:.2f} {load5:.2f} {load15:.2f}")
+
+
+def compare(results: list[Result]) -> bool:
+    """Print counts side by side; True if every count and sampled property map agree."""
+    a, b = results
+    ca, cb = counts_only(a.fingerprint), counts_only(b.fingerprint)
+    print(f"\n{'label / type':<24}{a.method:>12}{b.method:>12}")
+    ok = True
+    for key in sorted(set(ca) | set(cb)):
+        mark = "" if ca.get(key) == cb.get(key) else "   <-- DIFFERENT"
+        ok = ok and not mark
+        print(f"{key:<24}{ca.get(key, 0):>12,}{cb.get(key, 0):>12,}{mark}")
+    for key in sorted(set(a.fingerprint) | set(b.fingerprint)):
+        va, vb = a.fingerprint.get(key), b.fingerprint.get(key)
+        if va != vb:
+            ok = False
+            if key.startswith("sample"):
+                diff = [x for x, y in zip(va or [], vb or [], strict=False) if x != y][:1]
+                print(f"{key}: property maps differ, e.g. {a.method}: {diff}")
+            elif va and vb and va[0] == vb[0]:
+                print(f"{key}: property counts differ: {va} vs {vb}")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--children", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1, help="generator seed")
+    parser.add_argument("--today", type=date.fromisoformat, default=DEFAULT_TODAY,
+                        help="the generator's and validator's today")
+    parser.add_argument("--bolt-port", type=int, default=7717)
+    parser.add_argument("--heap", default="4g")
+    parser.add_argument("--pagecache", default="4g")
+    parser.add_argument("--batch-size", type=int, default=10_000, help="our loader's UNWIND batch")
+    parser.add_argument("--csv-batch", type=int, default=10_000, help="LOAD CSV rows per transaction")
+    parser.add_argument("--only", choices=("both", "ours", "load-csv"), default="both")
+    parser.add_argument("--progress", action="store_true", help="show our loader's progress bar")
+    args = parser.parse_args(argv)
+
+    print(f"machine: {machine()}")
+    data = population(args.children, args.seed, args.today)
+    per_file = csv_rows(data)
+    rows = sum(per_file.values())
+    print(f"population: {args.children:,} children, {rows:,} rows in {len(per_file)} files ({data})")
+    results = []
+    if args.only in ("both", "load-csv"):
+        results.append(run_load_csv(args, data, rows))
+    if args.only in ("both", "ours"):
+        results.append(run_ours(args, data, rows))
+
+    print()
+    print(table(results))
+    for r in results:
+        print(f"  {r.method}: " + ", ".join(f"{k} {v:.1f}s" for k, v in r.detail.items()))
+    if len(results) < 2:
+        for key, n in counts_only(results[0].fingerprint).items():
+            print(f"{key:<24}{n:>12,}")
+        return 0
+    csv_result, ours = results
+    print(f"\nthroughput ratio ours / LOAD CSV: {ours.rate / csv_result.rate:.2f} (target >= 1.0)")
+    if not compare(results):
+        print("\nFAIL: the two loads did not produce the same graph", file=sys.stderr)
+        return 1
+    print("\nboth loads produced the same nodes, relationships and sampled properties")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
