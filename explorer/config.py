@@ -44,14 +44,18 @@ class Config:
     neo4j: Neo4jSettings
     secret_key: str
     var_dir: Path
+    # Keys the analysts' pseudonyms: stable for a deployment, never shown to anyone.
+    pseudonym_key: str = ""
     extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Config:
         env = os.environ if environ is None else environ
         var_dir = Path(env.get("EXPLORER_VAR_DIR", REPO_ROOT / "var"))
-        return cls(neo4j=neo4j_settings(env, var_dir), secret_key=_secret_key(env, var_dir),
-                   var_dir=var_dir)
+        return cls(neo4j=neo4j_settings(env, var_dir),
+                   secret_key=_kept_secret(env, "SECRET_KEY", var_dir / "secret_key"),
+                   var_dir=var_dir,
+                   pseudonym_key=_kept_secret(env, "EXPLORER_PSEUDONYM_KEY", var_dir / "pseudonym_key"))
 
 
 def local_instance(env: Mapping[str, str], var_dir: Path) -> LocalNeo4j:
@@ -77,13 +81,12 @@ def neo4j_settings(env: Mapping[str, str], var_dir: Path) -> Neo4jSettings:
                          local=local, max_retry_time=retry)
 
 
-def _secret_key(env: Mapping[str, str], var_dir: Path) -> str:
-    """SECRET_KEY from the environment, else one generated once and kept in var/ (0600)."""
-    if env.get("SECRET_KEY"):
-        return env["SECRET_KEY"]
-    path = var_dir / "secret_key"
+def _kept_secret(env: Mapping[str, str], name: str, path: Path) -> str:
+    """A secret from the environment, else one generated once and kept in ``path`` (0600)."""
+    if env.get(name):
+        return env[name]
     if not path.exists():
-        var_dir.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

@@ -4,17 +4,31 @@ errors are pages not tracebacks, and a database outage is a clear 503 that recov
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 
 from explorer import create_app
-from explorer.config import Config
 from explorer.graph import Graph
 from explorer.localdb import LocalNeo4j
 from tests.conftest import settings_with
 
 
-def test_first_page_lists_children_read_from_neo4j(client, graph: Graph):
+@pytest.fixture
+def manager(client, make_user, login_as):
+    """A client signed in as the management team, who may list every child."""
+    make_user("manager", ["management"])
+    login_as(client, "manager")
+    return client
+
+
+def test_first_page_asks_for_login(client):
+    reply = client.get("/")
+    assert reply.status_code == 302 and "/login" in reply.location
+
+
+def test_first_page_lists_children_read_from_neo4j(manager, graph: Graph):
+    client = manager
     graph.run_autocommit(
         "CREATE (:Child {id: 'C-1', given_name: 'Zoë', family_name: \"O'Brien\"}),"
         "       (:Child {id: 'C-2', given_name: 'Amir', family_name: 'Khan'})"
@@ -25,7 +39,8 @@ def test_first_page_lists_children_read_from_neo4j(client, graph: Graph):
     assert "Zoë" in text and "O&#39;Brien" in text and "Khan" in text
 
 
-def test_names_are_text_never_markup(client, graph: Graph):
+def test_names_are_text_never_markup(manager, graph: Graph):
+    client = manager
     graph.run_autocommit("CREATE (:Child {id: 'C-3', given_name: '<script>x()</script>', family_name: 'T'})")
     text = client.get("/").get_data(as_text=True)
     assert "<script>x()</script>" not in text
@@ -45,31 +60,33 @@ def test_missing_pages_are_404_pages(client, path):
     assert "Traceback" not in reply.get_data(as_text=True)
 
 
-def test_pages_carry_a_strict_content_security_policy(client):
-    reply = client.get("/")
+def test_pages_carry_a_strict_content_security_policy(manager):
+    reply = manager.get("/")
     csp = reply.headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "script-src 'self'" in csp
     assert "unsafe-inline" not in csp and "http" not in csp
     assert reply.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_unreachable_database_is_a_503_within_two_seconds(config: Config, neo4j_settings):
+def test_unreachable_database_is_a_503_within_two_seconds(config, neo4j_settings):
     # A server address where nothing listens: the same code path as a stopped Neo4j.
     dead = settings_with(neo4j_settings, uri="neo4j://127.0.0.1:1", password="x")
-    app = create_app({"TESTING": True, "EXPLORER_CONFIG": Config(dead, config.secret_key, config.var_dir)})
+    app = create_app({"TESTING": True, "EXPLORER_CONFIG": replace(config, neo4j=dead)})
     client = app.test_client()
     started = time.monotonic()
     reply = client.get("/health")
     assert time.monotonic() - started < 2.0
     assert reply.status_code == 503
-    page = client.get("/")
+    # Signing in needs the database: the page says so instead of failing obscurely.
+    page = client.post("/login", data={"username": "someone", "password": "a password here"})
     assert page.status_code == 503
     assert "database is not available" in page.get_data(as_text=True)
 
 
 def test_stopping_neo4j_gives_503_and_the_app_recovers_when_it_is_back(
-    client, graph: Graph, local_neo4j: LocalNeo4j
+    manager, graph: Graph, local_neo4j: LocalNeo4j
 ):
+    client = manager
     graph.run_autocommit("CREATE (:Child {id: 'C-9', given_name: 'Ada', family_name: 'Lovelace'})")
     assert client.get("/").status_code == 200
     local_neo4j.stop()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from explorer.graph import DatabaseUnavailable
@@ -24,6 +24,7 @@ def _page(status: int, title: str, message: str, **extra: str):
     return render_template("error.html", status=status, title=title, message=message, **extra), status
 
 
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -32,12 +33,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DatabaseUnavailable)
     def database_unavailable(exc: DatabaseUnavailable):
         log.warning("database unavailable on %s: %s", request.path, exc)
-        return _page(
-            503, "The database is not available",
-            "The Involvement Explorer cannot reach its database just now. Nothing was lost; "
-            "try again in a minute. If this persists, ask an administrator to check Neo4j "
-            "(`explorer db status`).",
-        )
+        title = "The database is not available"
+        message = ("The Involvement Explorer cannot reach its database just now. Nothing was lost; "
+                   "try again in a minute. If this persists, ask an administrator to check Neo4j "
+                   "(`explorer db status`).")
+        if _wants_json():
+            return {"error": title, "message": message}, 503
+        # Straight through Jinja, skipping context processors: they look up the signed-in
+        # user, which needs the very database that is down.
+        page = current_app.jinja_env.get_template("unavailable.html")
+        return page.render(title=title, message=message, request=request), 503
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

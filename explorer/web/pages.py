@@ -1,10 +1,14 @@
-"""The first page and the health endpoint."""
+"""The first page (the children the viewer may see) and the health endpoint."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, render_template
 
-from explorer import graph_of
+from explorer import audit, graph_of
+from explorer.accounts import client_address, current_viewer
+from explorer.children import list_children
 from explorer.graph import DatabaseUnavailable
 
 bp = Blueprint("pages", __name__)
@@ -12,8 +16,16 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def index():
-    children = graph_of(current_app).read("children_list", limit=500)
-    return render_template("index.html", children=children)
+    viewer = current_viewer()
+    graph = graph_of(current_app)
+    config = current_app.config["EXPLORER_CONFIG"]
+    kind, children = list_children(graph, viewer, pseudonym_key=config.pseudonym_key.encode(),
+                                   today=date.today())
+    if kind != "none":
+        audit.record(graph, viewer=viewer, action="list_children", params={"kind": kind},
+                     returned_ids=[c.get("id") or c["pseudonym"] for c in children],
+                     reason=None, client=client_address())
+    return render_template("index.html", kind=kind, children=children)
 
 
 @bp.get("/health")
