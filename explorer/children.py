@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from explorer import policy
-from explorer.graph import Graph
+from explorer.graph import Graph, run_named
 from explorer.policy import Scope, ViewerLike
 
 LIST_LIMIT = 500
@@ -38,3 +38,79 @@ def list_children(graph: Graph, viewer: ViewerLike, *, pseudonym_key: bytes, tod
         return "none", []
     ordered = sorted(records.values(), key=lambda c: (c["family_name"], c["given_name"], c["id"]))
     return "identified", ordered[:limit]
+
+
+def _viewer_services(tx, viewer: ViewerLike) -> frozenset[str]:
+    if "practitioner" not in viewer.roles or not viewer.practitioner_id:
+        return frozenset()
+    rows = run_named(tx, "practitioner_services", {"practitioner_id": viewer.practitioner_id})
+    return frozenset(r["service_id"] for r in rows)
+
+
+def child_view(graph: Graph, viewer: ViewerLike, child_id: str, *, today: date,
+               override: bool = False) -> dict[str, Any] | None:
+    """One child's network as the viewer may see it, or None if out of scope or absent
+    (the caller cannot tell which, and neither can the user)."""
+    params = policy.scope_params(viewer, today)
+
+    def read(tx) -> dict[str, Any] | None:
+        found = run_named(tx, "child_in_scope", {"id": child_id, **params})
+        if not found:
+            return None
+        raw: dict[str, Any] = dict(found[0])
+        shielded = raw["child"].get("shielded")
+        if shielded and not (params["see_shielded"] or override):
+            # The hidden parts are not even read: nothing to leak by a later mistake.
+            raw.update(households=[], carers=[], siblings=[], involvements=[], universal=[],
+                       conferences=[])
+            return {"raw": raw, "services": frozenset()}
+        ids = {"id": child_id}
+        raw["households"] = run_named(tx, "child_households", ids)
+        raw["carers"] = run_named(tx, "child_carers", ids)
+        raw["siblings"] = run_named(tx, "child_siblings", ids)
+        raw["involvements"] = run_named(tx, "child_involvements",
+                                        {**ids, "practitioner_id": params["practitioner_id"]})
+        raw["universal"] = run_named(tx, "child_universal_services", ids)
+        raw["conferences"] = run_named(tx, "child_conferences", ids)
+        return {"raw": raw, "services": _viewer_services(tx, viewer)}
+
+    result = graph.read_tx(read)
+    if result is None:
+        return None
+    return policy.child_view(viewer, result["raw"], today=today,
+                             viewer_service_ids=result["services"], override=override)
+
+
+def search_children(graph: Graph, viewer: ViewerLike, *, text: str | None, dob: date | None,
+                    child_id: str | None, today: date, limit: int = 100) -> list[dict[str, Any]]:
+    """Children within the viewer's scope matching the search, as the policy shows them."""
+    if not policy.scopes(viewer) or policy.scopes(viewer) == [Scope.DEIDENTIFIED]:
+        return []
+    params = policy.scope_params(viewer, today)
+    rows = graph.read("children_search", text=text.lower() if text else None, dob=dob,
+                      id=child_id, limit=limit, **params)
+    return [policy.child_record(viewer, r["child"]) for r in rows]
+
+
+def look_up(graph: Graph, viewer: ViewerLike, *, child_id: str | None, family_name: str | None,
+            dob: date | None, today: date) -> list[dict[str, Any]]:
+    """A look-up by exact identifiers outside one's involvement: basic records and contacts."""
+    if not policy.may_look_up(viewer):
+        return []
+
+    def read(tx) -> list[dict[str, Any]]:
+        if child_id:
+            rows = run_named(tx, "child_lookup_by_id", {"id": child_id})
+        elif family_name and dob:
+            rows = run_named(tx, "child_lookup_by_name_dob",
+                             {"family_name": family_name.strip().lower(), "dob": dob})
+        else:
+            return []
+        found = []
+        for row in rows:
+            contacts = ([] if row["child"].get("shielded") else
+                        run_named(tx, "child_contacts", {"id": row["child"]["id"], "today": today}))
+            found.append(policy.lookup_view(row["child"], contacts))
+        return found
+
+    return graph.read_tx(read)

@@ -138,3 +138,145 @@ def deidentified_record(key: bytes, child: dict[str, Any], today: date) -> dict[
         "status": child.get("status"),
         "plan_category": child.get("plan_category"),
     }
+
+
+# -- identified views of one child ----------------------------------------------------------
+
+def scope_params(viewer: ViewerLike, today: date) -> dict[str, Any]:
+    """The parameters that apply a viewer's scope in Cypher (see cypher/child_in_scope.cypher).
+
+    A role the viewer does not hold contributes nothing, whatever else the account carries.
+    """
+    return {
+        "all": "management" in viewer.roles,
+        "practitioner_id": viewer.practitioner_id if "practitioner" in viewer.roles else None,
+        "username": viewer.username if "chair" in viewer.roles else None,
+        "today": today,
+        "see_shielded": sees_shielded_fields(viewer),
+    }
+
+
+def may_override_shield(viewer: ViewerLike) -> bool:
+    """Child protection users (chairs, practitioners) may lift a shield for one audited view."""
+    return bool(viewer.roles & {"chair", "practitioner"}) and not sees_shielded_fields(viewer)
+
+
+def may_look_up(viewer: ViewerLike) -> bool:
+    """Practitioners (and chairs) may look up a child outside their involvement, with a reason."""
+    return bool(viewer.roles & {"practitioner", "chair"})
+
+
+def involvement_visible(involvement: dict[str, Any], service: dict[str, Any],
+                        viewer_service_ids: frozenset[str]) -> bool:
+    """An involvement with a sensitive service is invisible outside that service unless
+    consent to share is recorded on it (domain.md, "Sensitive services").
+
+    >>> involvement_visible({"consent_to_share": False}, {"id": "S1", "sensitive": True}, frozenset())
+    False
+    >>> involvement_visible({"consent_to_share": True}, {"id": "S1", "sensitive": True}, frozenset())
+    True
+    >>> involvement_visible({}, {"id": "S1", "sensitive": True}, frozenset({"S1"}))
+    True
+    """
+    return (not service.get("sensitive") or bool(involvement.get("consent_to_share"))
+            or service.get("id") in viewer_service_ids)
+
+
+def _is_open(record: dict[str, Any], today: date) -> bool:
+    since, until = record.get("since"), record.get("until")
+    return (since is None or since <= today) and (until is None or until >= today)
+
+
+PRACTITIONER_CONTACT = ("id", "given_name", "family_name", "profession", "phone", "email")
+SERVICE_FIELDS = ("id", "name", "type", "local_authority")
+HOUSEHOLD_FIELDS = ("id", "address", "postcode", "local_authority", "address_status")
+ADULT_FIELDS = ("id", "given_name", "family_name", "phone", "email")
+
+
+def _pick(record: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    return {k: record.get(k) for k in fields}
+
+
+def child_view(viewer: ViewerLike, raw: dict[str, Any], *, today: date,
+               viewer_service_ids: frozenset[str], override: bool = False) -> dict[str, Any]:
+    """Cut a child's raw network (as read by explorer.children) down to what the viewer may see.
+
+    ``raw`` holds ``child``, ``involved``, ``chaired`` (how the viewer's scope reached the child)
+    and the lists ``households``, ``carers``, ``siblings``, ``involvements``, ``universal``,
+    ``conferences``. The result has the same keys plus ``level`` ('network' for chairs and
+    management, 'involved' for practitioners, 'shielded' when the shield hides the network).
+    """
+    child = raw["child"]
+    full = sees_shielded_fields(viewer)
+    network = full or raw.get("chaired", False)
+    level = "network" if network else "involved"
+    empty: dict[str, Any] = {"households": [], "carers": [], "siblings": [], "involvements": [],
+                             "universal": [], "conferences": []}
+    if child.get("shielded") and not (full or override):
+        return {"level": "shielded", "child": child_record(viewer, child), **empty}
+
+    def shown_person(person: dict[str, Any]) -> bool:
+        # Another shielded child is never shown in this child's network: their presence in a
+        # household or beside a parent would say where they are or whose they were.
+        return full or not person.get("shielded") or person.get("id") == child["id"]
+
+    households = []
+    for h in raw["households"]:
+        if not network and h.get("until") is not None:
+            continue  # practitioners see the current household only
+        members = [
+            {k: m.get(k) for k in ("id", "label", "given_name", "family_name", "since", "until")}
+            for m in h["members"] if m["id"] != child["id"] and shown_person(m)
+            and (network or m.get("until") is None)
+        ]
+        households.append({"household": _pick(h["household"], HOUSEHOLD_FIELDS),
+                           "since": h.get("since"), "until": h.get("until"), "members": members})
+
+    carers = [{"adult": _pick(c["adult"], ADULT_FIELDS), "relationship": c["relationship"],
+               "parental_responsibility": c.get("parental_responsibility")} for c in raw["carers"]]
+
+    siblings = []
+    if network:
+        for s in raw["siblings"]:
+            if shown_person(s["sibling"]):
+                siblings.append({"sibling": _pick(s["sibling"], ("id", "given_name", "family_name",
+                                                                  "date_of_birth")),
+                                 "via": s["via"], "household_id": s.get("household_id")})
+
+    involvements = []
+    for inv in raw["involvements"]:
+        record, service = inv["involvement"], inv["service"]
+        if not involvement_visible(record, service, viewer_service_ids):
+            continue
+        if not network and not _is_open(record, today):
+            continue  # practitioners see who is involved now
+        fields = ("id", "role", "since", "until", "lead") + (("caf",) if network else ())
+        involvements.append({"involvement": _pick(record, fields),
+                             "practitioner": _pick(inv["practitioner"], PRACTITIONER_CONTACT),
+                             "service": _pick(service, SERVICE_FIELDS)})
+
+    universal = [{"kind": u["kind"], "service": _pick(u["service"], SERVICE_FIELDS),
+                  "since": u.get("since"), "until": u.get("until")}
+                 for u in raw["universal"] if network or u.get("until") is None]
+    conferences = [_pick(k["conference"], ("id", "date", "kind", "chair"))
+                   for k in raw["conferences"]] if network else []
+
+    record = child_record(viewer, child, override=override)
+    if not network:
+        record.pop("plan_category", None)
+    return {"level": level, "child": record, "households": households, "carers": carers,
+            "siblings": siblings, "involvements": involvements, "universal": universal,
+            "conferences": conferences}
+
+
+def lookup_view(child: dict[str, Any], contacts: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a look-up outside one's involvement shows: the basic record and whom to contact;
+    for a shielded child, the basic record alone (no practitioners: they would say where)."""
+    basic = {k: child.get(k) for k in SHIELD_VISIBLE}
+    if child.get("shielded"):
+        return {"child": {**basic, "shielded": True}, "contacts": []}
+    return {"child": basic,
+            "contacts": [{"practitioner": _pick(c["practitioner"], PRACTITIONER_CONTACT),
+                          "service": _pick(c["service"], ("name", "type")),
+                          "role": c.get("role"), "lead": c.get("lead")}
+                         for c in contacts if not c["service"].get("sensitive")]}

@@ -1,0 +1,118 @@
+"""Child pages: a child's record and network, search within one's scope, look-up outside it
+with a reason, and a one-view shield override. Routes only parse, call explorer.children
+(which applies the policy) and render; every response is audited first."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from explorer import audit, graph_of, policy
+from explorer.accounts import client_address, current_viewer, require_roles
+from explorer.children import child_view, look_up, search_children
+
+bp = Blueprint("children", __name__)
+
+IDENTIFIED_ROLES = ("practitioner", "chair", "management")
+MAX_REASON = 500
+
+
+def _date(field: str) -> date | None:
+    raw = (request.form.get(field) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400, f"{field.replace('_', ' ').capitalize()} must be a date like 2015-03-14.")
+
+
+def _reason() -> str:
+    reason = " ".join((request.form.get("reason") or "").split())
+    if len(reason) < 10:
+        abort(400, "Give a reason for access (at least a few words); it is recorded.")
+    return reason[:MAX_REASON]
+
+
+def _record(action: str, params: dict, returned: list[str], reason: str | None = None,
+            flagged: bool = False) -> str:
+    return audit.record(graph_of(current_app), viewer=current_viewer(), action=action,
+                        params=params, returned_ids=returned, reason=reason,
+                        client=client_address(), flagged=flagged)
+
+
+def _ids(view: dict) -> list[str]:
+    """Every child id a view shows, for the audit trail."""
+    ids = [view["child"]["id"]]
+    ids += [s["sibling"]["id"] for s in view["siblings"]]
+    for h in view["households"]:
+        ids += [m["id"] for m in h["members"] if m.get("label") == "Child"]
+    return list(dict.fromkeys(ids))
+
+
+@bp.get("/children/<child_id>")
+@require_roles(*IDENTIFIED_ROLES)
+def child(child_id: str):
+    viewer = current_viewer()
+    view = child_view(graph_of(current_app), viewer, child_id, today=date.today())
+    if view is None:
+        _record("child.view", {"child_id": child_id}, [])
+        abort(404)
+    event = _record("child.view", {"child_id": child_id}, _ids(view))
+    return render_template("children/child.html", view=view, event_id=event,
+                           may_override=policy.may_override_shield(viewer))
+
+
+@bp.post("/children/<child_id>/override")
+@require_roles(*IDENTIFIED_ROLES)
+def override(child_id: str):
+    viewer = current_viewer()
+    if not policy.may_override_shield(viewer):
+        abort(403)
+    reason = _reason()
+    view = child_view(graph_of(current_app), viewer, child_id, today=date.today(), override=True)
+    if view is None:
+        _record("shield.override", {"child_id": child_id}, [], reason=reason, flagged=True)
+        abort(404)
+    # Flagged for the management team's review; the override is this response and no more.
+    event = _record("shield.override", {"child_id": child_id}, _ids(view), reason=reason,
+                    flagged=True)
+    return render_template("children/child.html", view=view, event_id=event, overridden=True,
+                           may_override=False)
+
+
+@bp.route("/search", methods=["GET", "POST"])
+@require_roles(*IDENTIFIED_ROLES)
+def search():
+    # POST, so that names typed into the search never land in URLs or access logs.
+    if request.method == "GET":
+        return render_template("children/search.html", results=None)
+    text = " ".join((request.form.get("text") or "").split())[:100] or None
+    child_id = (request.form.get("child_id") or "").strip()[:64] or None
+    dob = _date("date_of_birth")
+    if not (text or child_id or dob):
+        abort(400, "Search by name, date of birth or id.")
+    results = search_children(graph_of(current_app), current_viewer(), text=text, dob=dob,
+                              child_id=child_id, today=date.today())
+    _record("search", {"text": text, "date_of_birth": dob, "child_id": child_id},
+            [c["id"] for c in results])
+    return render_template("children/search.html", results=results)
+
+
+@bp.route("/lookup", methods=["GET", "POST"])
+@require_roles("practitioner", "chair")
+def lookup():
+    if request.method == "GET":
+        return render_template("children/lookup.html", results=None)
+    reason = _reason()
+    child_id = (request.form.get("child_id") or "").strip()[:64] or None
+    family_name = (request.form.get("family_name") or "").strip()[:100] or None
+    dob = _date("date_of_birth")
+    if not child_id and not (family_name and dob):
+        abort(400, "Look up by id, or by exact family name and date of birth.")
+    results = look_up(graph_of(current_app), current_viewer(), child_id=child_id,
+                      family_name=family_name, dob=dob, today=date.today())
+    _record("lookup", {"child_id": child_id, "family_name": family_name, "date_of_birth": dob},
+            [r["child"]["id"] for r in results], reason=reason)
+    return render_template("children/lookup.html", results=results)
