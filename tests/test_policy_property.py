@@ -1,0 +1,291 @@
+"""Property: on random graphs, no viewer ever receives what domain.md denies them.
+
+Hypothesis builds small graphs built to trip the policy (shielded children, sensitive
+services with and without consent, ceased involvements, conferences and their chairs)
+and random viewers holding random roles. Every read of child data in explorer.children
+runs on the real Neo4j, and an oracle written here from domain.md, independently of
+explorer.policy, names what must not come back: every secret value in the graph is a
+unique token, so a leak is a token found in the serialised result.
+
+HYPOTHESIS_EXAMPLES sets the number of examples (default 1000, as in CI).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from explorer import children as reads
+from explorer.graph import Graph
+
+TODAY = date.today()
+EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "1000"))
+KEY = b"property-test-key"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    username: str
+    roles: frozenset[str]
+    practitioner_id: str | None
+    user_id: str = "u"
+
+
+@dataclass
+class World:
+    children: list[dict] = field(default_factory=list)
+    households: list[dict] = field(default_factory=list)
+    lives_in: list[dict] = field(default_factory=list)
+    adults: list[dict] = field(default_factory=list)
+    parent_of: list[dict] = field(default_factory=list)
+    practitioners: list[dict] = field(default_factory=list)
+    services: list[dict] = field(default_factory=list)
+    works_for: list[dict] = field(default_factory=list)
+    involvements: list[dict] = field(default_factory=list)
+    attends: list[dict] = field(default_factory=list)
+    conferences: list[dict] = field(default_factory=list)
+
+    def service(self, sid: str) -> dict:
+        return next(s for s in self.services if s["id"] == sid)
+
+
+@st.composite
+def worlds(draw) -> World:
+    w = World()
+    n_children = draw(st.integers(1, 5))
+    n_households = draw(st.integers(1, 3))
+    n_practitioners = draw(st.integers(1, 4))
+    n_services = draw(st.integers(1, 3))
+    for h in range(n_households):
+        w.households.append({"id": f"H{h}", "address": f"ADDRESSh{h}Q", "postcode": f"PCODEh{h}Q",
+                             "local_authority": f"LAh{h}Q", "address_status": "known"})
+    for s in range(n_services):
+        w.services.append({"id": f"S{s}", "name": f"SERVICEs{s}Q", "type": "social_care",
+                           "sensitive": draw(st.booleans()), "local_authority": "LA"})
+    # A school every child may attend: never sensitive, so its name is a plain secret.
+    w.services.append({"id": "SCH", "name": "SCHOOLNAMEQ", "type": "school", "sensitive": False,
+                       "local_authority": "LA"})
+    for c in range(n_children):
+        w.children.append({
+            "id": f"C{c}", "given_name": f"GIVENc{c}Q", "family_name": f"FAMILYc{c}Q",
+            "former_names": [f"FORMERc{c}Q"], "date_of_birth": date(2010, 1, 1) + timedelta(days=c),
+            "gender": "not_specified", "nhs_number": f"NHSc{c}Q", "shielded": draw(st.booleans()),
+            "status": "cp_plan", "plan_category": "neglect", "plan_start": date(2025, 1, 1)})
+        home = draw(st.integers(0, n_households - 1))
+        ceased = draw(st.booleans()) and draw(st.booleans())
+        w.lives_in.append({"person": f"C{c}", "household": f"H{home}", "since": date(2020, 1, 1),
+                           "until": date(2024, 1, 1) if ceased else None})
+        if draw(st.booleans()):
+            w.attends.append({"child": f"C{c}", "service": "SCH"})
+    for a in range(draw(st.integers(0, 2))):
+        w.adults.append({"id": f"A{a}", "given_name": f"ADULTa{a}Q", "family_name": "F",
+                         "phone": f"ADULTPHONEa{a}Q"})
+        for c in draw(st.lists(st.integers(0, n_children - 1), max_size=3, unique=True)):
+            w.parent_of.append({"adult": f"A{a}", "child": f"C{c}"})
+    for p in range(n_practitioners):
+        w.practitioners.append({"id": f"P{p}", "given_name": f"PRACp{p}Q", "family_name": "F",
+                                "profession": "social_worker", "phone": f"PHONEp{p}Q"})
+        service = draw(st.integers(0, n_services - 1))
+        w.works_for.append({"practitioner": f"P{p}", "service": f"S{service}"})
+    for i in range(draw(st.integers(0, 8))):
+        ended = draw(st.booleans())
+        w.involvements.append({
+            "id": f"I{i}", "practitioner": f"P{draw(st.integers(0, n_practitioners - 1))}",
+            "child": f"C{draw(st.integers(0, n_children - 1))}",
+            "service_id": f"S{draw(st.integers(0, n_services - 1))}", "role": f"ROLEi{i}Q",
+            "since": date(2024, 1, 1), "until": TODAY - timedelta(days=1) if ended else None,
+            "lead": draw(st.booleans()), "caf": False, "consent_to_share": draw(st.booleans())})
+    for k in range(draw(st.integers(0, 2))):
+        w.conferences.append({"id": f"K{k}", "child": f"C{draw(st.integers(0, n_children - 1))}",
+                              "chair": draw(st.sampled_from(["chair1", "chair2"])),
+                              "date": date(2025, 6, 1), "kind": "initial"})
+    return w
+
+
+@st.composite
+def viewers(draw, world: World) -> Viewer:
+    roles = frozenset(draw(st.sets(st.sampled_from(
+        ["practitioner", "chair", "analyst", "management", "admin"]), max_size=3)))
+    pid = draw(st.sampled_from([p["id"] for p in world.practitioners] + [None]))
+    return Viewer(username=draw(st.sampled_from(["chair1", "chair2", "other"])), roles=roles,
+                  practitioner_id=pid)
+
+
+WRITE = """
+UNWIND $households AS h CREATE (:Household {id: h.id, address: h.address, postcode: h.postcode,
+  local_authority: h.local_authority, address_status: h.address_status})
+WITH count(*) AS _
+UNWIND $services AS s CREATE (:Service {id: s.id, name: s.name, type: s.type,
+  sensitive: s.sensitive, local_authority: s.local_authority})
+WITH count(*) AS _
+UNWIND $children AS c CREATE (n:Child) SET n = c
+WITH count(*) AS _
+UNWIND $adults AS a CREATE (n:Adult) SET n = a
+WITH count(*) AS _
+UNWIND $practitioners AS p CREATE (n:Practitioner) SET n = p
+WITH count(*) AS _
+UNWIND $lives_in AS l MATCH (c:Child {id: l.person}), (h:Household {id: l.household})
+CREATE (c)-[:LIVES_IN {since: l.since, until: l.until}]->(h)
+WITH count(*) AS _
+UNWIND $parent_of AS r MATCH (a:Adult {id: r.adult}), (c:Child {id: r.child})
+CREATE (a)-[:PARENT_OF {parental_responsibility: true}]->(c)
+WITH count(*) AS _
+UNWIND $works_for AS r MATCH (p:Practitioner {id: r.practitioner}), (s:Service {id: r.service})
+CREATE (p)-[:WORKS_FOR]->(s)
+WITH count(*) AS _
+UNWIND $attends AS r MATCH (c:Child {id: r.child}), (s:Service {id: r.service})
+CREATE (c)-[:ATTENDS {since: date('2024-09-01')}]->(s)
+WITH count(*) AS _
+UNWIND $involvements AS i MATCH (p:Practitioner {id: i.practitioner}), (c:Child {id: i.child})
+CREATE (p)-[:INVOLVED_WITH {id: i.id, service_id: i.service_id, role: i.role, since: i.since,
+  until: i.until, lead: i.lead, caf: i.caf, consent_to_share: i.consent_to_share}]->(c)
+WITH count(*) AS _
+UNWIND $conferences AS k MATCH (c:Child {id: k.child})
+CREATE (:Conference {id: k.id, chair: k.chair, date: k.date, kind: k.kind})-[:ABOUT]->(c)
+"""
+
+
+def build(graph: Graph, world: World) -> None:
+    graph.run_autocommit("MATCH (n) DETACH DELETE n")
+    graph.run_autocommit(WRITE, **{k: v for k, v in world.__dict__.items()})
+
+
+# -- the oracle: domain.md, written without explorer.policy ------------------------------
+
+def open_on(inv: dict) -> bool:
+    return inv["since"] <= TODAY and (inv["until"] is None or inv["until"] >= TODAY)
+
+
+def in_scope(world: World, v: Viewer, child: dict) -> bool:
+    if "management" in v.roles:
+        return True
+    if "practitioner" in v.roles and v.practitioner_id and any(
+            i["practitioner"] == v.practitioner_id and i["child"] == child["id"] and open_on(i)
+            for i in world.involvements):
+        return True
+    return "chair" in v.roles and any(
+        k["chair"] == v.username and k["child"] == child["id"] for k in world.conferences)
+
+
+def viewer_services(world: World, v: Viewer) -> set[str]:
+    if "practitioner" not in v.roles or not v.practitioner_id:
+        return set()
+    return {r["service"] for r in world.works_for if r["practitioner"] == v.practitioner_id}
+
+
+def hidden_involvement(world: World, v: Viewer, inv: dict) -> bool:
+    """A sensitive service's involvement, seen from outside it, with no consent to share."""
+    return (world.service(inv["service_id"])["sensitive"] and not inv["consent_to_share"]
+            and inv["service_id"] not in viewer_services(world, v))
+
+
+def where_tokens(world: World, child: dict) -> set[str]:
+    """Everything that would say where a child is or who works with it."""
+    tokens = {child["nhs_number"], *child["former_names"]}
+    for home in world.lives_in:
+        if home["person"] == child["id"]:
+            h = next(h for h in world.households if h["id"] == home["household"])
+            tokens |= {h["address"], h["postcode"]}
+    for i in world.involvements:
+        if i["child"] == child["id"]:
+            p = next(p for p in world.practitioners if p["id"] == i["practitioner"])
+            tokens |= {i["role"], p["phone"], p["given_name"], world.service(i["service_id"])["name"]}
+    if any(a["child"] == child["id"] for a in world.attends):
+        tokens.add("SCHOOLNAMEQ")
+    return tokens
+
+
+def identity_tokens(child: dict) -> set[str]:
+    return {child["id"], child["given_name"], child["family_name"], child["date_of_birth"].isoformat()}
+
+
+def leaks(result, forbidden: set[str]) -> set[str]:
+    text = json.dumps(result, default=str)
+    return {t for t in forbidden if t in text}
+
+
+def forbidden_in_view(world: World, v: Viewer, child: dict, override: bool) -> set[str]:
+    full = "management" in v.roles
+    forbidden: set[str] = set()
+    if child["shielded"] and not (full or override):
+        forbidden |= where_tokens(world, child)
+    for other in world.children:
+        if other["id"] != child["id"] and other["shielded"] and not full:
+            forbidden |= {other["given_name"], other["family_name"]}
+    for inv in world.involvements:
+        if inv["child"] == child["id"] and hidden_involvement(world, v, inv):
+            forbidden.add(inv["role"])
+            # The service's name stays hidden unless another involvement shows it.
+            if not any(j["child"] == child["id"] and j["service_id"] == inv["service_id"]
+                       and not hidden_involvement(world, v, j) for j in world.involvements):
+                forbidden.add(world.service(inv["service_id"])["name"])
+    return forbidden
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
+    world = data.draw(worlds())
+    viewer = data.draw(viewers(world))
+    build(graph, world)
+    identified = bool(viewer.roles & {"practitioner", "chair", "management"})
+
+    # The first page's list.
+    kind, listed = reads.list_children(graph, viewer, pseudonym_key=KEY, today=TODAY)
+    if kind == "deidentified":
+        everything = set().union(*(identity_tokens(c) | where_tokens(world, c) for c in world.children))
+        assert not leaks(listed, everything), "an analyst received identifying data"
+    else:
+        listed_ids = {c["id"] for c in listed}
+        assert listed_ids == {c["id"] for c in world.children if in_scope(world, viewer, c)} \
+            if identified else listed_ids == set()
+        for c in world.children:
+            if c["shielded"] and "management" not in viewer.roles:
+                assert not leaks(listed, where_tokens(world, c))
+
+    for child in world.children:
+        # The child's own page, and the override where one may be asked for.
+        view = reads.child_view(graph, viewer, child["id"], today=TODAY)
+        if not in_scope(world, viewer, child):
+            assert view is None, f"{child['id']} is out of scope but was shown"
+        else:
+            assert not leaks(view, forbidden_in_view(world, viewer, child, override=False))
+        if viewer.roles & {"chair", "practitioner"} and "management" not in viewer.roles:
+            overridden = reads.child_view(graph, viewer, child["id"], today=TODAY, override=True)
+            if not in_scope(world, viewer, child):
+                assert overridden is None
+            else:
+                assert not leaks(overridden, forbidden_in_view(world, viewer, child, override=True))
+
+        # Search by name and by former name: in scope only; a shield hides former names.
+        for text in (child["given_name"], child["former_names"][0]):
+            found = reads.search_children(graph, viewer, text=text, dob=None, child_id=None,
+                                          today=TODAY)
+            expected = in_scope(world, viewer, child) and identified and (
+                text == child["given_name"] or not child["shielded"]
+                or "management" in viewer.roles)
+            assert ({c["id"] for c in found} == {child["id"]}) == expected
+            if child["shielded"] and "management" not in viewer.roles:
+                assert not leaks(found, where_tokens(world, child))
+
+        # Look-up outside one's involvement: the basic record and non-sensitive contacts only.
+        looked = reads.look_up(graph, viewer, child_id=child["id"], family_name=None, dob=None,
+                               today=TODAY)
+        if not viewer.roles & {"practitioner", "chair"}:
+            assert looked == []
+            continue
+        forbidden = {child["nhs_number"], *child["former_names"]}
+        forbidden |= {t for t in where_tokens(world, child) if t.startswith(("ADDRESS", "PCODE"))}
+        if child["shielded"]:
+            forbidden |= where_tokens(world, child)
+        for inv in world.involvements:
+            if inv["child"] == child["id"] and (world.service(inv["service_id"])["sensitive"]
+                                                or not open_on(inv)):
+                forbidden.add(inv["role"])
+        assert not leaks(looked, forbidden)
