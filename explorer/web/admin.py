@@ -23,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from explorer import audit, graph_of
 from explorer.accounts import client_address, current_viewer, require_roles, totp, users
 from explorer.accounts.clock import now
+from explorer.seed.loader import load
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -231,12 +232,6 @@ def seed_load(upload_id: str):
     folder = _uploads_dir() / upload_id
     if not folder.is_dir():
         abort(404)
-    try:
-        from explorer.seed.loader import load
-    except ImportError:
-        return render_template("admin/seed.html", form=SeedUploadForm(formdata=None), load_form=None,
-                               problems=None, error="Loading from the web is not available in this "
-                               "version: use `explorer seed load PATH`."), 501
     # Validate again: the database may have changed since the upload.
     seed, problems = _validate(seed_root(folder / "seed"))
     if seed is None:
