@@ -44,6 +44,10 @@ class DatabaseUnavailable(ExplorerError):
     """Neo4j cannot be reached (stopped, restarting, wrong address or credentials)."""
 
 
+class DatabaseBusy(DatabaseUnavailable):
+    """A transient refusal (deadlock, lock timeout, leader switch): the same work may succeed again."""
+
+
 class QueryFailed(ExplorerError):
     """Neo4j refused a query; carries the server's code for logs, never user data."""
 
@@ -86,7 +90,7 @@ def _translated() -> Iterator[None]:
     except (ServiceUnavailable, SessionExpired) as exc:
         raise DatabaseUnavailable("Neo4j is not reachable") from exc
     except TransientError as exc:
-        raise DatabaseUnavailable(f"Neo4j is busy ({exc.code}); try again") from exc
+        raise DatabaseBusy(f"Neo4j is busy ({exc.code}); try again") from exc
     except ClientError as exc:
         raise QueryFailed(exc.message or "query refused", exc.code) from exc
     except Neo4jError as exc:
