@@ -257,3 +257,18 @@ def test_an_incremental_feed_may_refer_to_stored_nodes(graph: Graph, tmp_path):
         encoding="utf-8")
     report = _load(graph, feed)
     assert report.outcomes["involved_with"]["created"] == 1
+
+
+def test_concurrent_batches_load_the_same_graph_as_one_at_a_time(graph: Graph, tmp_path):
+    population = tmp_path / "pop"
+    generate(population, children=600, seed=11, today=TODAY)
+    seed = read_seed(population, today=TODAY)
+    one = load(graph, seed, source="pop", on=TODAY, batch_size=150, progress=False, workers=1)
+    serial = snapshot_of_graph(graph)
+    graph.run_autocommit("MATCH (n) DETACH DELETE n")
+    two = load(graph, seed, source="pop", on=TODAY, batch_size=150, progress=False, workers=2)
+    assert snapshot_of_graph(graph) == serial
+    assert two.outcomes == one.outcomes
+    # A second load into the now non-empty labels merges: nothing changes.
+    again = load(graph, seed, source="pop", on=TODAY, batch_size=150, progress=False, workers=2)
+    assert again.total("created") == again.total("updated") == 0

@@ -17,6 +17,7 @@ sensitivity are sticky (see ``cypher/seed_upsert_child.cypher``).
 
 from __future__ import annotations
 
+import concurrent.futures
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -27,13 +28,14 @@ from typing import Any
 from tqdm import tqdm
 
 from explorer import schema
-from explorer.graph import Graph, run_named
+from explorer.graph import DatabaseBusy, Graph, run_named
 from explorer.seed.model import Seed
 from explorer.seed.schema import SEED_TYPES, SeedType
 
 MODES = ("incremental", "snapshot")
 DATED_RELATIONSHIPS = ("LIVES_IN", "WORKS_FOR", "INVOLVED_WITH", "ATTENDS", "REGISTERED_WITH")
 OUTCOMES = ("created", "updated", "unchanged")
+BATCH_ATTEMPTS = 5
 
 
 @dataclass
@@ -47,6 +49,7 @@ class LoadReport:
     rows: int = 0
     seconds: float = 0.0
     dry_run: bool = False
+    type_seconds: dict[str, float] = field(default_factory=dict)  # wall time per seed type
 
     def total(self, outcome: str) -> int:
         return sum(c[outcome] for c in self.outcomes.values())
@@ -105,35 +108,68 @@ def _end_label(stype: SeedType) -> str:
     return ref[0]
 
 
-def _steps(seed: Seed, source: str, batch_size: int):
-    """(seed type, query name, vary, rows) for each batch, nodes before relationships."""
+UPSERT_NODE = {"child": "seed_upsert_child", "service": "seed_upsert_service",
+               "conference": "seed_upsert_conference"}
+CREATE_NODE = {"child": "seed_create_child", "service": "seed_create_service",
+               "conference": "seed_create_conference"}
+
+
+def _emptiness_check(stype: SeedType) -> tuple[str, dict]:
+    """The query saying whether the label or type holds nothing yet (count store, O(1))."""
+    if stype.is_node:
+        return "seed_label_empty", {"LABEL": stype.label}
+    return "seed_type_empty", {"TYPE": stype.label}
+
+
+def _phase(stype: SeedType) -> int:
+    """Batches of one phase may run concurrently: nodes, then conferences (they need
+    their children), then relationships (they need both ends)."""
+    if not stype.is_node:
+        return 2
+    return 1 if stype.name == "conference" else 0
+
+
+def _steps(seed: Seed, source: str, batch_size: int, is_empty: Callable[[SeedType], bool]):
+    """(seed type, query name, vary, rows, fresh) for each batch, nodes before relationships.
+
+    A type whose label (or relationship type) holds nothing when it starts
+    loading is written with CREATE: every row is new (ids and relationship keys
+    are unique within a validated seed), so CREATE gives the same graph and
+    outcomes as MERGE without the lookups. The check is made once per type, just
+    before its first batch: a load interrupted part-way finds the label no
+    longer empty when run again and merges.
+    """
     for stype in SEED_TYPES:
         rows = seed.rows.get(stype.name, [])
         if not rows:
             continue
+        fresh = is_empty(stype)
         if stype.is_node:
-            name = {"child": "seed_upsert_child", "service": "seed_upsert_service",
-                    "conference": "seed_upsert_conference"}.get(stype.name, "seed_upsert_node")
-            vary = {"LABEL": stype.label} if name == "seed_upsert_node" else None
+            if fresh:
+                name = CREATE_NODE.get(stype.name, "seed_create_node")
+            else:
+                name = UPSERT_NODE.get(stype.name, "seed_upsert_node")
+            vary = {"LABEL": stype.label} if name.endswith("_node") else None
             groups = [(vary, rows)]
-        elif stype.name == "lives_in":
-            # A person may be a child or an adult: one batch family per start label.
-            groups = [
-                ({"START": label, "TYPE": "LIVES_IN", "END": "Household"},
-                 [r for r in rows if r.get("person_label") == label])
-                for label in ("Child", "Adult")
-            ]
-            name = "seed_upsert_relationship"
         else:
-            start_label = stype.column_map[stype.start].ref[0]  # type: ignore[index]
-            groups = [({"START": start_label, "TYPE": stype.label, "END": _end_label(stype)}, rows)]
-            name = "seed_upsert_relationship"
+            name = "seed_create_relationship" if fresh else "seed_upsert_relationship"
+            if stype.name == "lives_in":
+                # A person may be a child or an adult: one batch family per start label.
+                groups = [
+                    ({"START": label, "TYPE": "LIVES_IN", "END": "Household"},
+                     [r for r in rows if r.get("person_label") == label])
+                    for label in ("Child", "Adult")
+                ]
+            else:
+                start_label = stype.column_map[stype.start].ref[0]  # type: ignore[index]
+                groups = [({"START": start_label, "TYPE": stype.label, "END": _end_label(stype)},
+                           rows)]
         for vary, group in groups:
             for i in range(0, len(group), batch_size):
                 batch = group[i:i + batch_size]
                 if not stype.is_node:
                     batch = _relationship_rows(stype, batch, source)
-                yield stype, name, vary, batch
+                yield stype, name, vary, batch, fresh
 
 
 def _to_end(graph: Graph, seed: Seed, source: str) -> dict[str, list[str]]:
@@ -150,13 +186,17 @@ def _to_end(graph: Graph, seed: Seed, source: str) -> dict[str, list[str]]:
 
 def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
          on: date | None = None, batch_size: int = 10_000, dry_run: bool = False,
-         progress: bool = True, after_batch: Callable[[int], None] | None = None) -> LoadReport:
+         progress: bool = True, after_batch: Callable[[int], None] | None = None,
+         workers: int = 1) -> LoadReport:
     """Write ``seed`` into the graph (or rehearse it, with ``dry_run``); return what changed.
 
     ``on`` is the date a snapshot ends absent relationships with (default today).
     ``after_batch`` is called with the number of batches committed so far (tests
-    use it to interrupt a load part-way).
+    use it to interrupt a load part-way). ``workers`` is how many batches may be
+    written at once (a dry run is one transaction, so always one).
     """
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     on = on or date.today()
@@ -167,15 +207,73 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
     if not dry_run:
         schema.apply(graph)
 
-    def run_all(run: Callable[[str, dict | None, dict], list[dict]]) -> None:
+    def run_all(run: Callable[[str, dict | None, dict], list[dict]], workers: int) -> None:
         bar = tqdm(total=total, unit=" rows", disable=not progress, desc="Loading seed",
                    smoothing=0.1, dynamic_ncols=True)
-        for batches, (stype, name, vary, batch) in enumerate(_steps(seed, source, batch_size), 1):
-            for row in run(name, vary, {"rows": batch}):
+
+        def is_empty(stype: SeedType) -> bool:
+            check, vary = _emptiness_check(stype)
+            return bool(run(check, vary, {})[0]["empty"])
+
+        def write(name: str, vary: dict | None, batch: list[dict]) -> list[dict]:
+            for attempt in range(1, BATCH_ATTEMPTS + 1):
+                try:
+                    return run(name, vary, {"rows": batch})
+                except DatabaseBusy:
+                    # A deadlock or lock timeout between concurrent batches: the batch
+                    # was rolled back, so running it again is safe.
+                    if attempt == BATCH_ATTEMPTS:
+                        raise
+                    time.sleep(0.1 * attempt)
+            raise AssertionError("unreachable")
+
+        done = 0
+        mark = time.monotonic()
+
+        def finished(stype: SeedType, size: int, rows: list[dict]) -> None:
+            nonlocal done, mark
+            for row in rows:
                 report.outcomes[stype.name][row["outcome"]] += row["count"]
-            bar.update(len(batch))
+            bar.update(size)
+            now = time.monotonic()
+            report.type_seconds[stype.name] = report.type_seconds.get(stype.name, 0.0) + now - mark
+            mark = now
+            done += 1
             if after_batch:
-                after_batch(batches)
+                after_batch(done)
+
+        steps = _steps(seed, source, batch_size, is_empty)
+        # The next batch is prepared here while up to `workers` batches are written:
+        # batches of fresh (CREATE) types of one phase run concurrently; a MERGE
+        # batch runs alone, as MERGEs of concurrent batches could deadlock.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers,
+                                                   thread_name_prefix="seed-load") as pool:
+            pending: dict[concurrent.futures.Future, tuple[SeedType, int]] = {}
+
+            def drain(keep: int) -> None:
+                while len(pending) > keep:
+                    complete, _ = concurrent.futures.wait(
+                        pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                    for future in complete:
+                        stype_, size = pending.pop(future)
+                        finished(stype_, size, future.result())
+
+            phase = None
+            try:
+                for stype, name, vary, batch, fresh in steps:
+                    if not fresh or _phase(stype) != phase:
+                        drain(0)
+                        phase = _phase(stype)
+                    if workers == 1 or not fresh:
+                        finished(stype, len(batch), write(name, vary, batch))
+                        continue
+                    pending[pool.submit(write, name, vary, batch)] = (stype, len(batch))
+                    drain(workers - 1)
+                drain(0)
+            finally:
+                # On an error or an interruption, let the batches in flight end
+                # (committed or not) before returning, without reporting them.
+                concurrent.futures.wait(pending)
         bar.close()
         if mode == "snapshot":
             for rel_type, keys in _to_end(graph, seed, source).items():
@@ -186,11 +284,11 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
 
     if dry_run:
         def rehearse(tx) -> None:
-            run_all(lambda name, vary, params: run_named(tx, name, params, vary))
+            run_all(lambda name, vary, params: run_named(tx, name, params, vary), workers=1)
 
         graph.rehearse(rehearse)
     else:
-        run_all(lambda name, vary, params: graph.write(name, vary=vary, **params))
+        run_all(lambda name, vary, params: graph.write(name, vary=vary, **params), workers=workers)
     report.rows = total
     report.seconds = time.monotonic() - started
     return report
