@@ -280,3 +280,97 @@ def lookup_view(child: dict[str, Any], contacts: list[dict[str, Any]]) -> dict[s
                           "service": _pick(c["service"], ("name", "type")),
                           "role": c.get("role"), "lead": c.get("lead")}
                          for c in contacts if not c["service"].get("sensitive")]}
+
+# -- disclosure control for analysts' aggregates ----------------------------------------------
+#
+# Counts of 1 to 4 are shown as "<5" in every table, chart and export (as in official
+# statistics). A suppressed cell must not be recoverable from a total by subtraction, so
+# tables are suppressed as a whole (secondary suppression, see suppress_table): in every row
+# and every column (its total counted as one more cell of the line), if exactly one cell is
+# hidden, the next smallest non-zero cell of that line is hidden too, until no line has a
+# single hidden cell. Zeros are shown: "no child" discloses nothing about anyone.
+
+SUPPRESSED = "<5"
+SUPPRESSION_THRESHOLD = 5
+
+
+def suppress(count: int) -> int | str:
+    """A count as an analyst may see it: 1 to 4 become "<5".
+
+    >>> [suppress(n) for n in (0, 1, 4, 5, 120)]
+    [0, '<5', '<5', 5, 120]
+    """
+    return SUPPRESSED if 0 < count < SUPPRESSION_THRESHOLD else count
+
+
+def _lines(rows: int, cols: int) -> list[list[tuple[int, int]]]:
+    return ([[(r, c) for c in range(cols)] for r in range(rows)]
+            + [[(r, c) for r in range(rows)] for c in range(cols)])
+
+
+def suppression_mask(counts: list[list[int]]) -> list[list[bool]]:
+    """Which cells of a table with its totals must be hidden (True), primary and secondary.
+
+    ``counts`` is the whole table as shown, totals included (last row and last column).
+
+    >>> suppression_mask([[3, 10, 13], [7, 9, 16], [10, 19, 29]])
+    [[True, True, False], [True, True, False], [False, False, False]]
+    >>> suppression_mask([[0, 6, 6], [5, 7, 12], [5, 13, 18]])
+    [[False, False, False], [False, False, False], [False, False, False]]
+    """
+    hidden = [[0 < n < SUPPRESSION_THRESHOLD for n in row] for row in counts]
+    rows, cols = len(counts), len(counts[0]) if counts else 0
+    changed = True
+    while changed:
+        changed = False
+        for line in _lines(rows, cols):
+            secret = [cell for cell in line if hidden[cell[0]][cell[1]]]
+            if len(secret) != 1:
+                continue
+            shown = [cell for cell in line if not hidden[cell[0]][cell[1]]
+                     and counts[cell[0]][cell[1]] > 0]
+            if not shown:
+                continue
+            r, c = min(shown, key=lambda cell: (counts[cell[0]][cell[1]], cell))
+            hidden[r][c] = True
+            changed = True
+    return hidden
+
+
+def suppress_table(counts: list[list[int]]) -> list[list[int | str]]:
+    """A table of counts (totals in its last row and column) as analysts see it.
+
+    A single "<5" in a line would be recovered from the line's total, so the next smallest
+    cell of that line is hidden too:
+
+    >>> suppress_table([[3, 10, 13], [7, 9, 16], [10, 19, 29]])
+    [['<5', '*', 13], ['*', '*', 16], [10, 19, 29]]
+
+    Secondary suppressions show as "*" (they are not small; 1 to 4 is always "<5").
+    """
+    mask = suppression_mask(counts)
+    return [[(suppress(n) if 0 < n < SUPPRESSION_THRESHOLD else "*") if mask[r][c] else n
+             for c, n in enumerate(row)] for r, row in enumerate(counts)]
+
+
+def staff_pseudonym(key: bytes, practitioner_id: str) -> str:
+    """Analysts see practitioners (caseloads, single points of failure) under a keyed pseudonym
+    too: a caseload report is about workload, not about who.
+
+    >>> staff_pseudonym(b"k", "P1").startswith("W-")
+    True
+    >>> staff_pseudonym(b"k", "P1")[2:] != pseudonym(b"k", "P1")[2:]
+    True
+    """
+    digest = hmac.new(key, b"practitioner:" + practitioner_id.encode("utf-8"), hashlib.sha256)
+    return "W-" + digest.hexdigest()[:10].upper()
+
+
+def family_pseudonym(key: bytes, household_id: str) -> str:
+    """A household as analysts see it: a keyed pseudonym, never its address or id.
+
+    >>> family_pseudonym(b"k", "H1").startswith("F-")
+    True
+    """
+    digest = hmac.new(key, b"household:" + household_id.encode("utf-8"), hashlib.sha256)
+    return "F-" + digest.hexdigest()[:10].upper()
