@@ -1,0 +1,18 @@
+// Every involvement open on $date, with the child's household (open on $date; the first by
+// id if several): the family-practitioner-service graph of explorer.analytics. Services'
+// names, types and areas come from analytics_services, once each.
+// Returns: child_id, household_id (null if none open), household_la, practitioner_id,
+//          profession, service_id.
+// Params: $date.
+// scan: the analytics read every open involvement once
+MATCH (p:Practitioner)-[i:INVOLVED_WITH]->(c:Child)
+WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+CALL (c) {
+  OPTIONAL MATCH (c)-[l:LIVES_IN]->(h:Household)
+  WHERE (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)
+  WITH h ORDER BY h.id
+  RETURN head(collect(h)) AS h
+}
+RETURN c.id AS child_id, h.id AS household_id, h.local_authority AS household_la,
+       p.id AS practitioner_id, p.profession AS profession, i.service_id AS service_id
+ORDER BY child_id, practitioner_id, service_id

@@ -1,0 +1,16 @@
+// The children of one local authority (living, on $date, in a household there; shielded
+// children left out: their area is withheld) with their open involvements (on $date) through
+// non-sensitive services, for the de-identified network view.
+// Returns: child (map: id, date_of_birth, status), service (map: id, name, type).
+// Params: $date, $la.
+MATCH (h:Household {local_authority: $la})<-[l:LIVES_IN]-(c:Child)
+WHERE (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)
+  AND NOT coalesce(c.shielded, false)
+WITH DISTINCT c
+MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner)
+WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+MATCH (s:Service {id: i.service_id})
+WHERE NOT coalesce(s.sensitive, false)
+RETURN DISTINCT {id: c.id, date_of_birth: c.date_of_birth, status: coalesce(c.status, 'none')} AS child,
+       {id: s.id, name: s.name, type: s.type} AS service
+ORDER BY child.id, service.id

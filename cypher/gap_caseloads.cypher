@@ -1,0 +1,21 @@
+// Social worker caseloads: for every practitioner whose profession is social_worker, the
+// number of distinct children with an open involvement of theirs on $date, and the local
+// authority of the service they work for (open WORKS_FOR on $date, else any).
+// Returns: practitioner_id (pseudonymised before it leaves the data layer), local_authority,
+//          service_id, caseload.
+// Params: $date.
+// scan: profession is not indexed; the report reads every practitioner once
+MATCH (p:Practitioner {profession: 'social_worker'})
+CALL (p) {
+  OPTIONAL MATCH (p)-[w:WORKS_FOR]->(s:Service)
+  WITH s ORDER BY w.until IS NULL DESC, w.since DESC
+  RETURN head(collect(s)) AS service
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[i:INVOLVED_WITH]->(c:Child)
+  WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+  RETURN count(DISTINCT c) AS caseload
+}
+RETURN p.id AS practitioner_id, service.local_authority AS local_authority,
+       service.id AS service_id, caseload
+ORDER BY p.id

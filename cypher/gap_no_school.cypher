@@ -1,0 +1,28 @@
+// Gap: children of school age (5 to 15 on $date) with no school on record, i.e. no ATTENDS
+// that is open on $date (no `until`, or `until` on or after $date).
+// Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
+//          of the current household, else the last), service_types (types of the non-sensitive
+//          services involved on $date: the service-type filter matches on these).
+// Params: $date.
+MATCH (c:Child)
+WHERE c.date_of_birth <= $date - duration({years: 5})
+  AND c.date_of_birth > $date - duration({years: 16})
+  AND NOT EXISTS {
+    MATCH (c)-[a:ATTENDS]->(:Service) WHERE a.until IS NULL OR a.until >= $date
+  }
+CALL (c) {
+  OPTIONAL MATCH (c)-[l:LIVES_IN]->(h:Household)
+  WITH h ORDER BY l.until IS NULL DESC, l.until DESC, l.since DESC
+  RETURN head(collect(h.local_authority)) AS local_authority
+}
+CALL (c) {
+  OPTIONAL MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner)
+  WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+  OPTIONAL MATCH (s:Service {id: i.service_id}) WHERE NOT coalesce(s.sensitive, false)
+  RETURN collect(DISTINCT s.type) AS service_types
+}
+RETURN {id: c.id, date_of_birth: c.date_of_birth, status: coalesce(c.status, 'none'),
+        plan_category: c.plan_category, shielded: coalesce(c.shielded, false),
+        local_authority: local_authority} AS child,
+       service_types
+ORDER BY c.id

@@ -1,0 +1,42 @@
+// Gap: children with an open social worker involvement (on $date) who have a sibling (a
+// shared parent, or a household both live in on $date) whose open social workers are all
+// different from theirs.
+// Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
+//          of the current household, else the last), service_types (types of the non-sensitive
+//          services involved on $date: the service-type filter matches on these).
+// Params: $date.
+// scan: every open social worker involvement is read
+MATCH (c:Child)<-[i:INVOLVED_WITH]-(p:Practitioner {profession: 'social_worker'})
+WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+WITH c, collect(DISTINCT p.id) AS workers
+CALL (c) {
+  MATCH (c)<-[:PARENT_OF]-(:Adult)-[:PARENT_OF]->(s:Child)
+  WHERE s <> c
+  RETURN s
+  UNION
+  MATCH (c)-[l:LIVES_IN]->(:Household)<-[m:LIVES_IN]-(s:Child)
+  WHERE s <> c AND (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)
+    AND (m.since IS NULL OR m.since <= $date) AND (m.until IS NULL OR m.until >= $date)
+  RETURN s
+}
+MATCH (s)<-[j:INVOLVED_WITH]-(q:Practitioner {profession: 'social_worker'})
+WHERE j.since <= $date AND (j.until IS NULL OR j.until >= $date)
+WITH c, workers, s, collect(DISTINCT q.id) AS sibling_workers
+WHERE none(w IN workers WHERE w IN sibling_workers)
+WITH DISTINCT c
+CALL (c) {
+  OPTIONAL MATCH (c)-[l:LIVES_IN]->(h:Household)
+  WITH h ORDER BY l.until IS NULL DESC, l.until DESC, l.since DESC
+  RETURN head(collect(h.local_authority)) AS local_authority
+}
+CALL (c) {
+  OPTIONAL MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner)
+  WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+  OPTIONAL MATCH (s:Service {id: i.service_id}) WHERE NOT coalesce(s.sensitive, false)
+  RETURN collect(DISTINCT s.type) AS service_types
+}
+RETURN {id: c.id, date_of_birth: c.date_of_birth, status: coalesce(c.status, 'none'),
+        plan_category: c.plan_category, shielded: coalesce(c.shielded, false),
+        local_authority: local_authority} AS child,
+       service_types
+ORDER BY c.id

@@ -1,0 +1,31 @@
+// Families children's services work with (a household, on $date, of a child in need, on a
+// plan, looked after or a care leaver), each with its children and every open involvement
+// (on $date) of those children; the single points of failure are found in networkx
+// (explorer.analytics.networks.single_points_of_failure).
+// Returns: household_id, local_authority (of the household), children (list of maps: id,
+//          date_of_birth, status, plan_category, shielded), involvements (list of maps:
+//          child_id, practitioner_id, profession, service_id, service_type, sensitive).
+// Params: $date.
+// scan: status is not indexed; the report reads every child once
+MATCH (c:Child)-[l:LIVES_IN]->(h:Household)
+WHERE (c.status IN ['child_in_need', 'cp_plan', 'looked_after', 'unborn_plan']
+       OR coalesce(c.care_leaver, false))
+  AND (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)
+WITH DISTINCT h
+MATCH (h)<-[m:LIVES_IN]-(k:Child)
+WHERE (m.since IS NULL OR m.since <= $date) AND (m.until IS NULL OR m.until >= $date)
+CALL (k) {
+  OPTIONAL MATCH (k)<-[i:INVOLVED_WITH]-(p:Practitioner)
+  WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+  OPTIONAL MATCH (s:Service {id: i.service_id})
+  RETURN collect(CASE WHEN p IS NULL THEN NULL ELSE
+           {child_id: k.id, practitioner_id: p.id, profession: p.profession,
+            service_id: i.service_id, service_type: s.type,
+            sensitive: coalesce(s.sensitive, false)} END) AS found
+}
+WITH h, collect({id: k.id, date_of_birth: k.date_of_birth, status: coalesce(k.status, 'none'),
+                 plan_category: k.plan_category, shielded: coalesce(k.shielded, false)}) AS children,
+     collect(found) AS per_child
+RETURN h.id AS household_id, h.local_authority AS local_authority, children,
+       reduce(all = [], f IN per_child | all + f) AS involvements
+ORDER BY h.id

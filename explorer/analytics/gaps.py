@@ -1,0 +1,373 @@
+"""The service-gap reports analysts run (domain.md, "Service gaps analysts look for").
+
+Each gap is one named query (``cypher/gap_*.cypher``), with networkx where the graph
+algorithm needs it (single points of failure). Everything leaves this module
+de-identified through ``explorer.policy``: children as pseudonyms, age bands and area;
+practitioners and households as keyed pseudonyms; never a name, date of birth, address,
+postcode or id. Counts leave it only through ``policy.suppress_table``.
+
+Filters (``Filters``): local authority, plan status, age band, service type. They are
+applied to the de-identified records, so a shielded child (whose area is "withheld")
+never turns up under a named area.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from explorer import policy
+from explorer.analytics import networks
+from explorer.graph import Graph
+from explorer.seed.schema import ALWAYS_SENSITIVE, SERVICE_TYPES, STATUSES
+
+CASELOAD_NATIONAL_AVERAGE = 15.4  # per social worker, England 2024 (domain.md)
+CASELOAD_THRESHOLD = 25  # "far above" the average: the report lists workers over this
+MIN_SERVICES_FOR_LEAD = 3
+SUMMARY_WORKERS = 4
+WITHHELD = "withheld"
+AGE_BANDS = ("unborn", *(label for _, _, label in policy.AGE_BANDS))
+# Sensitive service types are not offered as a filter: a list of pseudonyms filtered on
+# one would say who has a sexual health (or mental health...) involvement.
+FILTER_SERVICE_TYPES = tuple(t for t in SERVICE_TYPES if t not in ALWAYS_SENSITIVE)
+FAMILY_STATUSES = ("child_in_need", "cp_plan", "looked_after", "unborn_plan")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What an analyst narrows a report to; None means any."""
+
+    local_authority: str | None = None
+    plan_status: str | None = None
+    age_band: str | None = None
+    service_type: str | None = None
+
+    @classmethod
+    def parse(cls, args: dict[str, str]) -> Filters:
+        """From request arguments; an unknown value is dropped rather than trusted.
+
+        >>> Filters.parse({"plan_status": "cp_plan", "age_band": "99", "service_type": "camhs"})
+        Filters(local_authority=None, plan_status='cp_plan', age_band=None, service_type=None)
+        """
+        def pick(name: str, allowed: Iterable[str] | None = None) -> str | None:
+            value = (args.get(name) or "").strip()[:100] or None
+            if value is not None and allowed is not None and value not in allowed:
+                return None
+            return value
+
+        return cls(local_authority=pick("la"), plan_status=pick("plan_status", STATUSES),
+                   age_band=pick("age_band", AGE_BANDS),
+                   service_type=pick("service_type", FILTER_SERVICE_TYPES))
+
+    def args(self) -> dict[str, str]:
+        """The filters as request arguments (for links and the audit trail)."""
+        names = {"local_authority": "la"}
+        return {names.get(f.name, f.name): getattr(self, f.name) for f in fields(self)
+                if getattr(self, f.name)}
+
+    def without_area(self) -> Filters:
+        return Filters(None, self.plan_status, self.age_band, self.service_type)
+
+
+@dataclass(frozen=True)
+class Gap:
+    slug: str  # in URLs and file names
+    query: str  # cypher/<query>.cypher
+    title: str
+    unit: str  # what is counted
+    description: str
+
+
+GAPS = (
+    Gap("no-school", "gap_no_school", "No school on record", "children",
+        "Children aged 5 to 15 on the report date with no school attended (no ATTENDS without "
+        "an end, or ending on or after the date)."),
+    Gap("no-gp", "gap_no_gp", "No GP on record", "children",
+        "Children born on or before the report date with no GP practice registration open on "
+        "that date."),
+    Gap("no-social-worker", "gap_no_social_worker", "Plan with no social worker", "children",
+        "Children on a child protection plan or looked after with no open involvement of a "
+        "social worker."),
+    Gap("no-lead-professional", "gap_no_lead_professional", "Several services, no lead",
+        "children",
+        f"Children with open involvements through {MIN_SERVICES_FOR_LEAD} or more services and "
+        "no lead professional among them."),
+    Gap("siblings-split", "gap_siblings_different_social_workers",
+        "Siblings with different social workers", "children",
+        "Children with a social worker whose sibling (shared parent, or shared household on the "
+        "date) has only other social workers."),
+    Gap("caseloads", "gap_caseloads", "Social workers over caseload", "social workers",
+        f"Social workers with more than {CASELOAD_THRESHOLD} children open to them (national "
+        f"average {CASELOAD_NATIONAL_AVERAGE})."),
+    Gap("long-plans", "gap_long_plans", "Plans of two years or more", "children",
+        "Children on a child protection plan open on the date that started two or more years "
+        "before it."),
+    Gap("care-leavers", "gap_care_leavers_no_adviser", "Care leavers with no personal adviser",
+        "children",
+        "Care leavers aged 18 or over with no open involvement of a personal adviser."),
+    Gap("single-point-of-failure", "gap_single_point_of_failure",
+        "Families hanging on one practitioner", "families",
+        "Families children's services work with (a child in need, on a plan, looked after or a "
+        "care leaver) whose children's open involvements are all with one practitioner: if "
+        "that practitioner left, the family would have no service."),
+)
+BY_SLUG = {g.slug: g for g in GAPS}
+
+
+# -- de-identified records -------------------------------------------------------------------------
+
+def _area(child: dict[str, Any]) -> str:
+    if child.get("shielded"):
+        return WITHHELD
+    return child.get("local_authority") or "unknown"
+
+
+def _plan_length(plan_start: date | None, on: date) -> str:
+    """
+    >>> _plan_length(date(2023, 1, 1), date(2026, 1, 1))
+    '3 years or more'
+    >>> _plan_length(date(2024, 1, 1), date(2026, 1, 1))
+    '2 to 3 years'
+    """
+    if plan_start is None:
+        return "unknown"
+    days = (on - plan_start).days
+    return "3 years or more" if days >= 3 * 365 else "2 to 3 years"
+
+
+def _child_record(key: bytes, row: dict[str, Any], on: date) -> dict[str, Any]:
+    child = dict(row["child"], local_authority=_area(row["child"]))
+    record = policy.deidentified_record(key, child, on)
+    record["service_types"] = sorted(row.get("service_types") or ())
+    return record
+
+
+def _matches(record: dict[str, Any], filters: Filters) -> bool:
+    if filters.local_authority and record["local_authority"] != filters.local_authority:
+        return False
+    if filters.plan_status and record.get("status") != filters.plan_status:
+        return False
+    if filters.age_band and record.get("age_band") != filters.age_band:
+        return False
+    return not (filters.service_type and filters.service_type not in record.get("service_types", ()))
+
+
+def _child_gap(graph: Graph, gap: Gap, key: bytes, on: date, filters: Filters,
+               **params: Any) -> list[dict[str, Any]]:
+    rows = graph.read(gap.query, date=on, **params)
+    found = []
+    for row in rows:
+        record = _child_record(key, row, on)
+        if "plan_start" in row:
+            record["plan_length"] = _plan_length(row["plan_start"], on)
+        if _matches(record, filters):
+            found.append(record)
+    return found
+
+
+def caseload_rows(graph: Graph, key: bytes, on: date) -> list[dict[str, Any]]:
+    """Every social worker's open caseload on ``on``, pseudonymised."""
+    return [{"worker": policy.staff_pseudonym(key, r["practitioner_id"]),
+             "local_authority": r["local_authority"] or "unknown", "caseload": r["caseload"]}
+            for r in graph.read("gap_caseloads", date=on)]
+
+
+def _caseload_gap(graph: Graph, key: bytes, on: date, filters: Filters) -> list[dict[str, Any]]:
+    rows = [r for r in caseload_rows(graph, key, on) if r["caseload"] > CASELOAD_THRESHOLD]
+    if filters.local_authority:
+        rows = [r for r in rows if r["local_authority"] == filters.local_authority]
+    return sorted(rows, key=lambda r: (-r["caseload"], r["worker"]))
+
+
+def _single_points_of_failure(graph: Graph, key: bytes, on: date,
+                              filters: Filters) -> list[dict[str, Any]]:
+    rows = graph.read("gap_single_point_of_failure", date=on)
+    involvements = []
+    children: dict[str, dict[str, Any]] = {}
+    family_area = {}
+    services: dict[str, tuple[str | None, bool]] = {}  # id -> (type, sensitive)
+    for row in rows:
+        hid = row["household_id"]
+        shielded = any(c.get("shielded") for c in row["children"])
+        family_area[hid] = WITHHELD if shielded else (row["local_authority"] or "unknown")
+        for child in row["children"]:
+            children[child["id"]] = child
+        for inv in row["involvements"]:
+            services[inv["service_id"]] = (inv["service_type"], bool(inv["sensitive"]))
+            involvements.append({"child_id": inv["child_id"], "household_id": hid,
+                                 "household_la": row["local_authority"],
+                                 "practitioner_id": inv["practitioner_id"],
+                                 "profession": inv["profession"], "service_id": inv["service_id"],
+                                 "service_type": inv["service_type"], "service_la": None})
+    G = networks.involvement_graph(involvements)
+    for row in rows:  # children with no involvement belong to the family too
+        for child in row["children"]:
+            G.add_edge(("family", row["household_id"]), ("child", child["id"]))
+    hanging = networks.single_points_of_failure(G, [("family", h) for h in family_area])
+    found = []
+    for family, practitioner in sorted(hanging.items()):
+        hid = family[1]
+        kids = sorted((children[c[1]] for c in G[family] if c[0] == "child"), key=lambda c: c["id"])
+        records = [policy.deidentified_record(key, dict(c, local_authority=family_area[hid]), on)
+                   for c in kids]
+        through = {G.edges[("child", c["id"]), practitioner]["service"]
+                   for c in kids if G.has_edge(("child", c["id"]), practitioner)}
+        sensitive = any(services[s][1] for s in through)
+        types = sorted({services[s][0] for s in through if services[s][0] and not services[s][1]})
+        record = {
+            "family": policy.family_pseudonym(key, hid),
+            "local_authority": family_area[hid],
+            "children": ", ".join(f"{r['pseudonym']} ({r['age_band']})" for r in records),
+            "statuses": sorted({r["status"] for r in records if r["status"]}),
+            "age_bands": sorted({r["age_band"] for r in records}),
+            "worker": policy.staff_pseudonym(key, practitioner[1]),
+            # The profession of a sensitive service's worker would say which service it is.
+            "profession": "(not shown: sensitive service)" if sensitive
+            else G.nodes[practitioner].get("profession"),
+            "service_types": types,
+        }
+        if filters.local_authority and record["local_authority"] != filters.local_authority:
+            continue
+        if filters.plan_status and filters.plan_status not in record["statuses"]:
+            continue
+        if filters.age_band and filters.age_band not in record["age_bands"]:
+            continue
+        if filters.service_type and filters.service_type not in types:
+            continue
+        found.append(record)
+    return found
+
+
+def gap_records(graph: Graph, slug: str, *, key: bytes, on: date,
+                filters: Filters = Filters()) -> list[dict[str, Any]]:
+    """The de-identified records behind one gap, with the filters applied.
+
+    Child gaps give ``policy.deidentified_record`` fields plus ``service_types`` (and
+    ``plan_length`` for long plans); the caseload gap gives ``worker``, ``local_authority``,
+    ``caseload``; single points of failure give ``family``, ``local_authority``,
+    ``children`` (pseudonyms and age bands), ``worker``, ``profession``.
+    """
+    gap = BY_SLUG[slug]
+    if slug == "caseloads":
+        return _caseload_gap(graph, key, on, filters)
+    if slug == "single-point-of-failure":
+        return _single_points_of_failure(graph, key, on, filters)
+    params = {"min_services": MIN_SERVICES_FOR_LEAD} if slug == "no-lead-professional" else {}
+    return _child_gap(graph, gap, key, on, filters, **params)
+
+
+# -- counts per local authority, suppressed ---------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """One gap's counts per area as shown: suppressed cells and a total that cannot undo them."""
+
+    gap: Gap
+    cells: dict[str, int | str]  # area -> shown count
+    total: int | str
+
+    def shown(self, areas: list[str]) -> list[int | str]:
+        return [self.cells.get(a, 0) for a in areas]
+
+    @property
+    def scale(self) -> int:
+        """The largest figure shown, for charts: never a hidden one."""
+        return max([v for v in self.cells.values() if isinstance(v, int)] + [1])
+
+    def list_allowed(self, area: str | None) -> bool:
+        """May the list behind a cell be shown? Not behind a suppressed cell (its length would
+        give the count away); for all areas at once only if no cell is suppressed (the list's
+        area column would)."""
+        if area is None:
+            return isinstance(self.total, int) and all(isinstance(v, int)
+                                                       for v in self.cells.values())
+        return isinstance(self.cells.get(area, 0), int)
+
+
+def suppressed_column(gap: Gap, counts: dict[str, int], areas: list[str]) -> Column:
+    """Counts per area with primary and secondary suppression and the total.
+
+    >>> col = suppressed_column(GAPS[0], {"A": 3, "B": 9, "C": 20}, ["A", "B", "C"])
+    >>> col.cells, col.total
+    ({'A': '<5', 'B': '*', 'C': 20}, 32)
+    >>> col.list_allowed("C"), col.list_allowed("B"), col.list_allowed(None)
+    (True, False, False)
+    """
+    raw = [counts.get(a, 0) for a in areas]
+    total = sum(counts.values())
+    table = policy.suppress_table([[n] for n in raw] + [[total]])
+    return Column(gap, {a: table[i][0] for i, a in enumerate(areas)}, table[-1][0])
+
+
+def count_by_area(records: list[dict[str, Any]]) -> dict[str, int]:
+    return dict(Counter(r["local_authority"] for r in records))
+
+
+def areas(graph: Graph) -> list[str]:
+    return [r["local_authority"] for r in graph.read("analytics_local_authorities")]
+
+
+@dataclass(frozen=True)
+class Summary:
+    areas: list[str]
+    columns: list[Column]
+
+
+def summary(graph: Graph, *, key: bytes, on: date, filters: Filters = Filters()
+            ) -> Summary:
+    """Every gap counted per local authority (rows) with the filters applied, suppressed."""
+    known = areas(graph)
+    if filters.local_authority:
+        known = [filters.local_authority]
+    # The reports are independent reads: run them side by side (the driver is thread-safe).
+    with ThreadPoolExecutor(max_workers=SUMMARY_WORKERS) as pool:
+        futures = {g.slug: pool.submit(gap_records, graph, g.slug, key=key, on=on, filters=filters)
+                   for g in GAPS}
+        per_gap = {slug: count_by_area(f.result()) for slug, f in futures.items()}
+    extra = sorted({a for counts in per_gap.values() for a in counts} - set(known))
+    shown = known + extra  # "withheld" (shielded children) and "unknown" last
+    return Summary(shown, [suppressed_column(g, per_gap[g.slug], shown) for g in GAPS])
+
+
+# -- caseload distribution ----------------------------------------------------------------------
+
+HISTOGRAM = (0, 1, 5, 10, 15, 20, 25, 30, 40)
+
+
+def suppress_statistic(value: float | int | None) -> float | int | str | None:
+    """A mean, median, percentile or maximum of counts, shown like a count: under 5 (but not 0)
+    it would say how few children one worker has, so it shows as "<5".
+
+    >>> [suppress_statistic(v) for v in (None, 0, 2.5, 4, 5, 17.3)]
+    [None, 0, '<5', '<5', 5, 17.3]
+    """
+    if value is None or value == 0 or value >= policy.SUPPRESSION_THRESHOLD:
+        return value
+    return policy.SUPPRESSED
+
+
+def caseload_distribution(graph: Graph, *, key: bytes, on: date) -> dict[str, Any]:
+    """The distribution of open caseloads per social worker: one table, buckets by area with
+    totals both ways, suppressed as a whole (so no area's small bucket can be recovered from
+    another area's or from the totals), and each area's mean, median, 90th percentile and
+    maximum beside the national average."""
+    rows = caseload_rows(graph, key, on)
+    area_names = sorted({r["local_authority"] for r in rows})
+    per_area = {a: networks.distribution([r["caseload"] for r in rows if r["local_authority"] == a],
+                                         buckets=HISTOGRAM) for a in area_names}
+    overall = networks.distribution([r["caseload"] for r in rows], buckets=HISTOGRAM)
+    labels = list(overall["histogram"])
+    raw = [[per_area[a]["histogram"][b] for a in area_names] + [overall["histogram"][b]]
+           for b in labels]
+    raw.append([per_area[a]["count"] for a in area_names] + [overall["count"]])
+    table = policy.suppress_table(raw)
+    stats = {a: {k: suppress_statistic(per_area[a][k]) for k in ("mean", "median", "p90", "max")}
+             for a in area_names}
+    stats["all"] = {k: suppress_statistic(overall[k]) for k in ("mean", "median", "p90", "max")}
+    return {"areas": area_names, "buckets": labels, "table": table, "stats": stats,
+            "scale_all": max([row[-1] for row in table[:-1] if isinstance(row[-1], int)] + [1]),
+            "national_average": CASELOAD_NATIONAL_AVERAGE, "threshold": CASELOAD_THRESHOLD}
