@@ -1,0 +1,227 @@
+"""Analysts' pages: the service-gap dashboard, the de-identified lists behind its counts,
+caseloads, network analytics, the network view of an area, and CSV exports of each.
+
+Routes parse the request, call ``explorer.analytics`` (which de-identifies and suppresses),
+record the view or export in the audit trail, then render. Analysts only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from explorer import audit, graph_of
+from explorer.accounts import client_address, current_viewer, require_roles
+from explorer.accounts.clock import now
+from explorer.analytics import gaps, network_view, overview
+from explorer.analytics.gaps import BY_SLUG, Filters
+
+bp = Blueprint("analyst", __name__, url_prefix="/analyst")
+
+LIST_COLUMNS = {
+    "caseloads": ("worker", "local_authority", "caseload"),
+    "single-point-of-failure": ("family", "local_authority", "children", "worker", "profession",
+                                "service_types"),
+    "long-plans": ("pseudonym", "age_band", "local_authority", "status", "plan_category",
+                   "plan_length", "service_types"),
+}
+CHILD_COLUMNS = ("pseudonym", "age_band", "local_authority", "status", "plan_category",
+                 "service_types")
+
+
+def _key() -> bytes:
+    return current_app.config["EXPLORER_CONFIG"].pseudonym_key.encode("utf-8")
+
+
+def _on() -> date:
+    raw = (request.args.get("on") or "").strip()
+    if not raw:
+        return now().date()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400, "The report date must be a date like 2026-01-01.")
+
+
+def _record(action: str, params: dict, returned: list[str]) -> None:
+    audit.record(graph_of(current_app), viewer=current_viewer(), action=action, params=params,
+                 returned_ids=returned, reason=None, client=client_address())
+
+
+def _params(filters: Filters, on: date, **more: object) -> dict:
+    return {"on": on.isoformat(), **filters.args(), **more}
+
+
+def _csv(name: str, header: tuple[str, ...] | list[str], rows: list[list[object]]) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    stamp = now().strftime("%Y%m%dT%H%M%SZ")
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"',
+                             "Cache-Control": "no-store"})
+
+
+def _cell(value: object) -> str:
+    """Plain text a spreadsheet will not run: a leading = + - @ becomes text."""
+    if isinstance(value, list | tuple):
+        text = " ".join(str(v) for v in value)
+    elif value is None:
+        text = ""
+    else:
+        text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+def _choices() -> dict:
+    return {"areas": gaps.areas(graph_of(current_app)), "statuses": gaps.STATUSES,
+            "age_bands": gaps.AGE_BANDS, "service_types": gaps.FILTER_SERVICE_TYPES}
+
+
+@bp.get("")
+@require_roles("analyst")
+def dashboard():
+    filters, on = Filters.parse(request.args), _on()
+    found = gaps.summary(graph_of(current_app), key=_key(), on=on, filters=filters)
+    _record("analyst.dashboard", _params(filters, on), [])
+    return render_template("analyst/dashboard.html", summary=found, filters=filters, on=on,
+                           args=_params(filters, on), **_choices())
+
+
+@bp.get("/summary.csv")
+@require_roles("analyst")
+def summary_export():
+    filters, on = Filters.parse(request.args), _on()
+    found = gaps.summary(graph_of(current_app), key=_key(), on=on, filters=filters)
+    _record("analyst.summary.export", _params(filters, on), [])
+    header = ["local_authority", *(c.gap.slug for c in found.columns)]
+    rows = [[area, *(c.cells[area] for c in found.columns)] for area in found.areas]
+    rows.append(["total", *(c.total for c in found.columns)])
+    return _csv("gap-summary", header, rows)
+
+
+def _gap_list(slug: str) -> tuple:
+    gap = BY_SLUG.get(slug) or abort(404)
+    filters, on = Filters.parse(request.args), _on()
+    graph = graph_of(current_app)
+    # The list is shown only where its length (and its area column) gives away no count that
+    # the table suppresses: the cell must be shown in the table of the same filters over all
+    # areas.
+    everywhere = gaps.gap_records(graph, slug, key=_key(), on=on, filters=filters.without_area())
+    records = [r for r in everywhere if not filters.local_authority
+               or r["local_authority"] == filters.local_authority]
+    known = gaps.areas(graph)
+    column = gaps.suppressed_column(gap, gaps.count_by_area(everywhere),
+                                    sorted(set(known) | set(gaps.count_by_area(everywhere))))
+    allowed = column.list_allowed(filters.local_authority)
+    return gap, filters, on, records if allowed else None, column
+
+
+def _returned(gap_slug: str, records: list[dict]) -> list[str]:
+    key = {"caseloads": "worker", "single-point-of-failure": "family"}.get(gap_slug, "pseudonym")
+    return [r[key] for r in records]
+
+
+@bp.get("/gaps/<slug>")
+@require_roles("analyst")
+def gap_list(slug: str):
+    gap, filters, on, records, column = _gap_list(slug)
+    _record("analyst.gap.view", _params(filters, on, gap=slug),
+            _returned(slug, records) if records else [])
+    shown = column.cells.get(filters.local_authority) if filters.local_authority else column.total
+    return render_template("analyst/gap.html", gap=gap, filters=filters, on=on, records=records,
+                           shown=shown, columns=LIST_COLUMNS.get(slug, CHILD_COLUMNS),
+                           args=_params(filters, on), **_choices())
+
+
+@bp.get("/gaps/<slug>/export.csv")
+@require_roles("analyst")
+def gap_export(slug: str):
+    _gap, filters, on, records, _column = _gap_list(slug)
+    _record("analyst.gap.export", _params(filters, on, gap=slug),
+            _returned(slug, records) if records else [])
+    columns = LIST_COLUMNS.get(slug, CHILD_COLUMNS)
+    if records is None:
+        return _csv(f"gap-{slug}", ["withheld"],
+                    [["fewer than 5 (or a count that would reveal one): list withheld"]])
+    return _csv(f"gap-{slug}", columns, [[r.get(c) for c in columns] for r in records])
+
+
+@bp.get("/caseloads")
+@require_roles("analyst")
+def caseloads():
+    on = _on()
+    found = gaps.caseload_distribution(graph_of(current_app), key=_key(), on=on)
+    _record("analyst.caseloads.view", {"on": on.isoformat()}, [])
+    return render_template("analyst/caseloads.html", found=found, on=on)
+
+
+@bp.get("/caseloads.csv")
+@require_roles("analyst")
+def caseloads_export():
+    on = _on()
+    found = gaps.caseload_distribution(graph_of(current_app), key=_key(), on=on)
+    _record("analyst.caseloads.export", {"on": on.isoformat()}, [])
+    rows = [[bucket, *found["table"][i]] for i, bucket in enumerate(found["buckets"])]
+    rows.append(["social workers", *found["table"][-1]])
+    for stat in ("mean", "median", "p90", "max"):
+        rows.append([stat, *(found["stats"][a][stat] for a in found["areas"]),
+                     found["stats"]["all"][stat]])
+    return _csv("caseloads", ["open caseload", *found["areas"], "all"], rows)
+
+
+@bp.get("/analytics")
+@require_roles("analyst")
+def analytics():
+    on = _on()
+    found = overview.overview(graph_of(current_app), on=on)
+    _record("analyst.analytics.view", {"on": on.isoformat()}, [])
+    return render_template("analyst/analytics.html", found=found, on=on)
+
+
+@bp.get("/analytics.csv")
+@require_roles("analyst")
+def analytics_export():
+    on = _on()
+    found = overview.overview(graph_of(current_app), on=on)
+    _record("analyst.analytics.export", {"on": on.isoformat()}, [])
+    rows: list[list[object]] = []
+    for r in found["professions"]:
+        rows.append(["caseload by profession", r["profession"], "", "", r["practitioners"],
+                     f"mean {r['mean']} median {r['median']} p90 {r['p90']} max {r['max']}"])
+    for r in found["services"]:
+        rows.append(["children per service", r["service"], r["type"], r["local_authority"],
+                     r["children"], ""])
+    for r in found["spanning"]:
+        rows.append(["families spanning areas", r["local_authorities"], "", "", r["families"], ""])
+    for r in found["centrality"]:
+        rows.append(["service betweenness", r["service"], r["type"], r["local_authority"], "",
+                     r["betweenness"]])
+    return _csv("analytics", ["table", "name", "type", "local_authority", "count", "value"], rows)
+
+
+@bp.get("/network")
+@require_roles("analyst")
+def network():
+    on = _on()
+    known = gaps.areas(graph_of(current_app))
+    area = request.args.get("la") or (known[0] if known else None)
+    if area is not None and area not in known:
+        abort(404)
+    status = Filters.parse(request.args).plan_status
+    view = None
+    if area is not None:
+        view = network_view.network_view(graph_of(current_app), key=_key(), on=on,
+                                         local_authority=area, plan_status=status)
+    _record("analyst.network.view", {"on": on.isoformat(), "la": area, "plan_status": status},
+            [n["id"] for n in view.nodes if n["kind"] == "child"] if view else [])
+    return render_template("analyst/network.html", view=view, areas=known, area=area, on=on,
+                           statuses=gaps.STATUSES, status=status, size=network_view.SIZE)
+
