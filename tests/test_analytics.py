@@ -1,0 +1,436 @@
+"""Analysts' gap reports on a generated population, checked against an independent count.
+
+A population of a few thousand children is generated, nudged so that every gap has cases
+(lead flags cleared, siblings given different social workers, a family with services in two
+areas), renamed so that every child's and adult's name is a distinctive token, and loaded
+into the real test Neo4j. The counts the app reports are then compared with the same gaps
+computed here in plain Python over the seed rows, following domain.md's definitions
+directly; and an analyst's HTTP session is searched for any name, date of birth, address,
+postcode or child id.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter, defaultdict
+from datetime import date
+
+import pytest
+
+from explorer import audit, policy
+from explorer.analytics import gaps, network_view, networks, overview
+from explorer.seed import read_seed
+from explorer.seed.generate import DEFAULT_TODAY, generate
+from explorer.seed.loader import load
+
+ON = DEFAULT_TODAY
+KEY = b"test-pseudonym-key"  # conftest's config.pseudonym_key
+CHILDREN = 3000
+NAME_MARK = "Qzx"  # every person's given and family name starts with it
+
+
+def _open(row: dict, on: date) -> bool:
+    since, until = row.get("since"), row.get("until")
+    return (since is None or since <= on) and (until is None or until >= on)
+
+
+def _age(dob: date, on: date) -> int:
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("population")
+    generate(out, children=CHILDREN, seed=11, today=ON)
+    seed = read_seed(out, today=ON)
+    rows = seed.rows
+    for i, child in enumerate(rows["child"]):
+        child["given_name"], child["family_name"] = f"{NAME_MARK}g{i}", f"{NAME_MARK}f{i}"
+        child["former_names"] = []
+    for i, adult in enumerate(rows["adult"]):
+        adult["given_name"], adult["family_name"] = f"{NAME_MARK}ag{i}", f"{NAME_MARK}af{i}"
+        adult.pop("email", None)
+    profession = {p["id"]: p["profession"] for p in rows["practitioner"]}
+    # Several services and no lead: clear the lead flag on every involvement of some plans.
+    cp = [c["id"] for c in rows["child"] if c.get("status") == "cp_plan"][:8]
+    for inv in rows["involved_with"]:
+        if inv["child_id"] in cp:
+            inv["lead"] = False
+    # Plans with no social worker: end the allocation of a few more.
+    plans = [c["id"] for c in rows["child"] if c.get("status") in ("cp_plan", "looked_after")]
+    unallocated = set(plans[8:11])
+    rows["involved_with"] = [inv for inv in rows["involved_with"] if not (
+        inv["child_id"] in unallocated and profession[inv["practitioner_id"]] == "social_worker")]
+    leavers = {c["id"] for c in rows["child"] if c.get("care_leaver")}
+    without_adviser = sorted(leavers)[:2]
+    rows["involved_with"] = [inv for inv in rows["involved_with"] if not (
+        inv["child_id"] in without_adviser
+        and profession[inv["practitioner_id"]] == "personal_adviser")]
+    # Siblings with different social workers: move one sibling of some families to another worker.
+    workers = sorted(p for p, prof in profession.items() if prof == "social_worker")
+    by_parent = defaultdict(list)
+    for r in rows["parent_of"]:
+        by_parent[r["adult_id"]].append(r["child_id"])
+    sw_inv = defaultdict(list)
+    for inv in rows["involved_with"]:
+        if profession[inv["practitioner_id"]] == "social_worker" and _open(inv, ON):
+            sw_inv[inv["child_id"]].append(inv)
+    moved = 0
+    for kids in by_parent.values():
+        with_sw = [k for k in kids if sw_inv.get(k)]
+        if len(with_sw) >= 2 and moved < 6:
+            for inv in sw_inv[with_sw[0]]:
+                inv["practitioner_id"] = next(w for w in workers if w != inv["practitioner_id"])
+            moved += 1
+    # A family whose services span two areas: one child registered with a GP elsewhere.
+    la_of_service = {s["id"]: s["local_authority"] for s in rows["service"]}
+    gp_by_la = {}
+    for s in rows["service"]:
+        if s["type"] == "gp_practice":
+            gp_by_la.setdefault(s["local_authority"], s["id"])
+    for reg in rows["registered_with"]:
+        home = la_of_service[reg["service_id"]]
+        other = next(sid for la, sid in sorted(gp_by_la.items()) if la != home)
+        reg["service_id"] = other
+        break
+    return seed
+
+
+@pytest.fixture
+def loaded(graph, seed):
+    load(graph, seed, source="test", progress=False)
+    return seed
+
+
+# -- the independent computation -----------------------------------------------------------------
+
+class Expected:
+    """The gaps computed from the seed rows in plain Python, per domain.md."""
+
+    def __init__(self, seed, on: date):
+        rows = seed.rows
+        self.on = on
+        self.children = {c["id"]: c for c in rows["child"]}
+        self.household_la = {h["id"]: h["local_authority"] for h in rows["household"]}
+        self.profession = {p["id"]: p["profession"] for p in rows["practitioner"]}
+        self.services = {s["id"]: s for s in rows["service"]}
+        self.lives = defaultdict(list)
+        for r in rows["lives_in"]:
+            self.lives[r["person_id"]].append(r)
+        self.involvements = defaultdict(list)
+        for r in rows["involved_with"]:
+            if _open(r, on):
+                self.involvements[r["child_id"]].append(r)
+        self.attends = {r["child_id"] for r in rows.get("attends", [])
+                        if r.get("until") is None or r["until"] >= on}
+        self.registered = {r["child_id"] for r in rows.get("registered_with", [])
+                           if r.get("until") is None or r["until"] >= on}
+        self.parents = defaultdict(set)
+        for r in rows["parent_of"]:
+            self.parents[r["child_id"]].add(r["adult_id"])
+        self.works_for = defaultdict(list)
+        for r in rows["works_for"]:
+            self.works_for[r["practitioner_id"]].append(r)
+
+    def area(self, cid: str) -> str:
+        child = self.children[cid]
+        if child.get("shielded"):
+            return gaps.WITHHELD
+        spells = sorted(self.lives.get(cid, []), key=lambda r: (
+            r.get("until") is None, r.get("until") or date.min, r.get("since") or date.min),
+            reverse=True)
+        return self.household_la[spells[0]["household_id"]] if spells else "unknown"
+
+    def workers(self, cid: str, profession: str) -> set[str]:
+        return {i["practitioner_id"] for i in self.involvements.get(cid, [])
+                if self.profession[i["practitioner_id"]] == profession}
+
+    def child_gap(self, slug: str) -> set[str]:
+        on, found = self.on, set()
+        for cid, c in self.children.items():
+            dob = c["date_of_birth"]
+            status = c.get("status") or "none"
+            if slug == "no-school":
+                hit = dob <= on and 5 <= _age(dob, on) <= 15 and cid not in self.attends
+            elif slug == "no-gp":
+                hit = dob <= on and cid not in self.registered
+            elif slug == "no-social-worker":
+                hit = (status in ("cp_plan", "looked_after")
+                       and (c.get("plan_start") is None or c["plan_start"] <= on)
+                       and (c.get("plan_end") is None or c["plan_end"] >= on)
+                       and not self.workers(cid, "social_worker"))
+            elif slug == "no-lead-professional":
+                invs = self.involvements.get(cid, [])
+                hit = (len({i["service_id"] for i in invs}) >= 3
+                       and not any(i.get("lead") for i in invs))
+            elif slug == "long-plans":
+                start = c.get("plan_start")
+                hit = (status == "cp_plan" and start is not None
+                       and start <= on.replace(year=on.year - 2)
+                       and (c.get("plan_end") is None or c["plan_end"] >= on))
+            elif slug == "care-leavers":
+                hit = (c.get("care_leaver") and _age(dob, on) >= 18
+                       and not self.workers(cid, "personal_adviser"))
+            elif slug == "siblings-split":
+                mine = self.workers(cid, "social_worker")
+                hit = bool(mine) and any(
+                    (theirs := self.workers(s, "social_worker")) and not (mine & theirs)
+                    for s in self.siblings(cid))
+            else:
+                raise AssertionError(slug)
+            if hit:
+                found.add(cid)
+        return found
+
+    def current_households(self, cid: str) -> set[str]:
+        return {r["household_id"] for r in self.lives.get(cid, []) if _open(r, self.on)}
+
+    def siblings(self, cid: str) -> set[str]:
+        found = set()
+        homes = self.current_households(cid)
+        for other in self.children:
+            if other == cid:
+                continue
+            if self.parents[cid] & self.parents[other] or homes & self.current_households(other):
+                found.add(other)
+        return found
+
+    def single_points_of_failure(self) -> dict[str, str]:
+        members = defaultdict(set)
+        for cid in self.children:
+            for hid in self.current_households(cid):
+                members[hid].add(cid)
+        found = {}
+        for hid, kids in members.items():
+            known = any((self.children[k].get("status") or "none") in gaps.FAMILY_STATUSES
+                        or self.children[k].get("care_leaver") for k in kids)
+            if not known:
+                continue
+            workers = {i["practitioner_id"] for k in kids for i in self.involvements.get(k, [])}
+            if len(workers) == 1:
+                shielded = any(self.children[k].get("shielded") for k in kids)
+                found[hid] = gaps.WITHHELD if shielded else self.household_la[hid]
+        return found
+
+    def caseloads(self) -> dict[str, tuple[str, int]]:
+        found = {}
+        for pid, prof in self.profession.items():
+            if prof != "social_worker":
+                continue
+            n = sum(1 for invs in self.involvements.values()
+                    if any(i["practitioner_id"] == pid for i in invs))
+            spells = sorted(self.works_for[pid], key=lambda r: (r.get("until") is None,
+                                                                 r.get("since") or date.min),
+                            reverse=True)
+            la = self.services[spells[0]["service_id"]]["local_authority"] if spells else "unknown"
+            found[pid] = (la, n)
+        return found
+
+
+@pytest.fixture(scope="module")
+def expected(seed):
+    return Expected(seed, ON)
+
+
+CHILD_GAPS = ("no-school", "no-gp", "no-social-worker", "no-lead-professional", "siblings-split",
+              "long-plans", "care-leavers")
+
+
+def test_gap_counts_match_an_independent_computation(graph, loaded, expected):
+    nonzero = []
+    for slug in CHILD_GAPS:
+        records = gaps.gap_records(graph, slug, key=KEY, on=ON)
+        want = expected.child_gap(slug)
+        assert {r["pseudonym"] for r in records} == {policy.pseudonym(KEY, c) for c in want}, slug
+        assert gaps.count_by_area(records) == dict(Counter(expected.area(c) for c in want)), slug
+        nonzero.append(slug if not want else "")
+        for r in records:
+            assert set(r) >= {"pseudonym", "age_band", "local_authority"}
+            assert "id" not in r and "date_of_birth" not in r
+    # The population was nudged so that the gaps under test are not vacuous.
+    assert not any(nonzero), nonzero
+
+    hanging = expected.single_points_of_failure()
+    records = gaps.gap_records(graph, "single-point-of-failure", key=KEY, on=ON)
+    assert {r["family"] for r in records} == {policy.family_pseudonym(KEY, h) for h in hanging}
+    assert gaps.count_by_area(records) == dict(Counter(hanging.values()))
+    assert hanging
+
+    caseloads = expected.caseloads()
+    rows = gaps.caseload_rows(graph, KEY, ON)
+    assert {(r["worker"], r["caseload"]) for r in rows} == {
+        (policy.staff_pseudonym(KEY, p), n) for p, (_la, n) in caseloads.items()}
+    over = gaps.gap_records(graph, "caseloads", key=KEY, on=ON)
+    assert Counter(r["local_authority"] for r in over) == Counter(
+        la for la, n in caseloads.values() if n > gaps.CASELOAD_THRESHOLD)
+
+
+def test_filters_narrow_the_reports(graph, loaded, expected):
+    everything = gaps.gap_records(graph, "no-gp", key=KEY, on=ON)
+    area = sorted(gaps.count_by_area(everything))[0]
+    by_area = gaps.gap_records(graph, "no-gp", key=KEY, on=ON, filters=gaps.Filters(area))
+    assert by_area and all(r["local_authority"] == area for r in by_area)
+    young = gaps.gap_records(graph, "no-gp", key=KEY, on=ON, filters=gaps.Filters(age_band="0-4"))
+    assert {r["pseudonym"] for r in young} == {r["pseudonym"] for r in everything
+                                               if r["age_band"] == "0-4"}
+    cin = gaps.gap_records(graph, "no-gp", key=KEY, on=ON,
+                           filters=gaps.Filters(plan_status="child_in_need"))
+    assert all(r["status"] == "child_in_need" for r in cin)
+    hv = gaps.gap_records(graph, "no-gp", key=KEY, on=ON,
+                          filters=gaps.Filters(service_type="health_visiting"))
+    assert hv and all("health_visiting" in r["service_types"] for r in hv)
+
+
+def test_networkx_analytics_agree_with_the_reports(graph, loaded, expected):
+    G, _services = overview.read_graph(graph, ON)
+    per_worker = networks.caseload_per_practitioner(G, "social_worker")
+    for pid, (_la, n) in expected.caseloads().items():
+        assert per_worker.get(pid, 0) == n
+    # In the graph of involvements alone, every single point of failure is an articulation
+    # point and its edges to the family's children are bridges.
+    H = networks.involvement_graph(graph.read("analytics_involvements", date=ON))
+    hanging = networks.single_points_of_failure(H)
+    assert hanging
+    assert {p[1] for p in hanging.values()} <= set(networks.articulation_practitioners(H))
+    bridges = set(networks.practitioner_bridges(H))
+    for family, p in hanging.items():
+        kids = [c for c in H[family] if c[0] == "child" and H.has_edge(c, p)]
+        if len(kids) == 1:
+            assert (kids[0][1], p[1]) in bridges
+    spanning = networks.families_spanning_authorities(G)
+    assert len(spanning) >= 1 and all(len(v) >= 2 for v in spanning.values())
+    centrality = networks.service_centrality(G)
+    assert centrality and all(0.0 <= v <= 1.0 for v in centrality.values())
+    found = overview.overview(graph, on=ON)
+    assert found["centrality"] and found["professions"]
+
+
+def test_network_view_is_the_same_every_time_and_grouped_when_large(graph, loaded):
+    area = gaps.areas(graph)[0]
+    first = network_view.network_view(graph, key=KEY, on=ON, local_authority=area)
+    again = network_view.network_view(graph, key=KEY, on=ON, local_authority=area)
+    assert first == again and not first.grouped
+    assert all(n["id"].startswith("X-") for n in first.nodes if n["kind"] == "child")
+    small = network_view.network_view(graph, key=KEY, on=ON, local_authority=area, max_nodes=50)
+    assert small.grouped and len(small.nodes) <= 50
+    assert all(re.fullmatch(r"(<5|\d+) children", n["label"]) for n in small.nodes
+               if n["kind"] == "group")
+    assert all(not re.fullmatch(r"[1-4] children", n["label"]) for n in small.nodes)
+
+
+# -- suppression ------------------------------------------------------------------------------
+
+def test_suppressed_tables_hide_small_counts_and_cannot_be_undone_by_subtraction():
+    import random
+
+    rng = random.Random(5)
+    for _ in range(500):
+        rows, cols = rng.randint(1, 6), rng.randint(1, 5)
+        body = [[rng.choice((0, 0, 1, 2, 3, 4, 5, 6, 9, 20, 40)) for _ in range(cols)]
+                for _ in range(rows)]
+        table = [[*r, sum(r)] for r in body]
+        table.append([sum(r[c] for r in table) for c in range(cols + 1)])
+        shown = policy.suppress_table(table)
+        mask = policy.suppression_mask(table)
+        for r, row in enumerate(shown):
+            for c, v in enumerate(row):
+                assert v not in (1, 2, 3, 4)
+                assert (v in ("<5", "*")) == mask[r][c]
+        lines = [[(r, c) for c in range(cols + 1)] for r in range(rows + 1)] + \
+                [[(r, c) for r in range(rows + 1)] for c in range(cols + 1)]
+        for line in lines:
+            hidden = [cell for cell in line if mask[cell[0]][cell[1]]]
+            others = [cell for cell in line if not mask[cell[0]][cell[1]]
+                      and table[cell[0]][cell[1]] > 0]
+            # One hidden cell in a line would be its total minus the rest.
+            assert len(hidden) != 1 or not others, (table, shown)
+
+
+def test_suppress_and_secondary_suppression_examples():
+    assert [policy.suppress(n) for n in range(7)] == [0, "<5", "<5", "<5", "<5", 5, 6]
+    col = gaps.suppressed_column(gaps.GAPS[0], {"A": 2, "B": 30, "C": 7}, ["A", "B", "C"])
+    assert col.cells == {"A": "<5", "B": 30, "C": "*"} and col.total == 39
+    assert not col.list_allowed("A") and not col.list_allowed("C") and col.list_allowed("B")
+    assert not col.list_allowed(None)
+
+
+# -- over HTTP ---------------------------------------------------------------------------------
+
+ANALYST_PAGES = ("/analyst", "/analyst/summary.csv", "/analyst/caseloads", "/analyst/caseloads.csv",
+                 "/analyst/analytics", "/analyst/analytics.csv", "/analyst/network")
+
+
+def _urls(areas: list[str]) -> list[str]:
+    on = f"on={ON.isoformat()}"
+    urls = [f"{p}?{on}" for p in ANALYST_PAGES]
+    for g in gaps.GAPS:
+        urls += [f"/analyst/gaps/{g.slug}?{on}", f"/analyst/gaps/{g.slug}/export.csv?{on}"]
+        for a in areas:
+            urls += [f"/analyst/gaps/{g.slug}?{on}&la={a}",
+                     f"/analyst/gaps/{g.slug}/export.csv?{on}&la={a}"]
+    for a in areas:
+        urls += [f"/analyst?{on}&la={a}", f"/analyst/network?{on}&la={a}",
+                 f"/analyst/network?{on}&la={a}&plan_status=cp_plan",
+                 f"/analyst?{on}&la={a}&age_band=10-15&plan_status=child_in_need"]
+    urls += [f"/analyst?{on}&service_type=health_visiting", f"/analyst/summary.csv?{on}&age_band=0-4"]
+    return urls
+
+
+def _small_counts_in(body: str, path: str) -> list[str]:
+    found = re.findall(r'<td class="num">(?:<a [^>]*>)?\s*([1-4])\s*(?:</a>)?</td>', body)
+    if path.split("?")[0].endswith(".csv"):
+        for row in csv.reader(io.StringIO(body)):
+            cells = row[1:]
+            if path.startswith("/analyst/gaps/"):
+                cells = [c for c in row if False]  # record lists: no counts in their cells
+            if path.startswith("/analyst/caseloads.csv") and row and row[0] in (
+                    "mean", "median", "p90", "max"):
+                cells = [c for c in cells if c.isdigit()]
+            if path.startswith("/analyst/analytics.csv"):
+                cells = row[4:5]
+            found += [c for c in cells if c in ("1", "2", "3", "4")]
+    return found
+
+
+def test_an_analyst_session_never_receives_names_dates_of_birth_addresses_or_ids(
+        app, graph, loaded, make_user, login_as):
+    make_user("ana", ["analyst"])
+    client = app.test_client()
+    login_as(client, "ana")
+    rows = loaded.rows
+    dobs = {c["date_of_birth"].isoformat() for c in rows["child"]} - {ON.isoformat()}
+    addresses = {h["address"] for h in rows["household"] if h.get("address")}
+    postcodes = {h["postcode"] for h in rows["household"] if h.get("postcode")}
+    child_ids = {c["id"] for c in rows["child"]}
+    urls = _urls(gaps.areas(graph))
+    for url in urls:
+        reply = client.get(url)
+        assert reply.status_code == 200, (url, reply.status_code)
+        body = reply.get_data(as_text=True)
+        assert NAME_MARK.lower() not in body.lower(), url
+        assert not [d for d in re.findall(r"\d{4}-\d{2}-\d{2}", body) if d in dobs], url
+        assert not [a for a in addresses if a in body], url
+        assert not [p for p in postcodes if p in body], url
+        ids = set(re.findall(r"(?<![A-Za-z0-9-])C\d{7}(?![0-9])", body))
+        assert not ids & child_ids, url
+        assert not _small_counts_in(body, url), url
+    listed = client.get(f"/analyst/gaps/no-gp?on={ON.isoformat()}&la={gaps.areas(graph)[0]}")
+    assert "X-" in listed.get_data(as_text=True)  # lists do show pseudonyms
+    events = audit.search(graph, action="analyst.", limit=10_000)
+    assert len(events) == len(urls) + 1  # and the list fetched just above
+    assert {e["action"] for e in events} >= {"analyst.dashboard", "analyst.gap.view",
+                                             "analyst.gap.export", "analyst.summary.export",
+                                             "analyst.network.view", "analyst.caseloads.export",
+                                             "analyst.analytics.export"}
+
+
+@pytest.mark.parametrize("role", ["practitioner", "chair", "management", "admin"])
+def test_non_analysts_are_refused_every_analyst_route(app, graph, make_user, login_as, role):
+    make_user(role, [role], practitioner_id="P-X" if role == "practitioner" else None)
+    client = app.test_client()
+    login_as(client, role)
+    for url in (*ANALYST_PAGES, "/analyst/gaps/no-gp", "/analyst/gaps/no-gp/export.csv"):
+        assert client.get(url).status_code == 403, url
+    assert audit.search(graph, action="analyst.", limit=100) == []
