@@ -316,8 +316,8 @@ def service_centrality(G: nx.Graph) -> dict[str, float]:
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
-def spring_positions(G: nx.Graph, *, seed: int = 7,
-                     iterations: int = 120) -> dict[Any, tuple[float, float]]:
+def spring_positions(G: nx.Graph, *, seed: int = 7, iterations: int = 120,
+                     gravity: float = 0.6) -> dict[Any, tuple[float, float]]:
     """Fruchterman-Reingold positions from a seeded start, in pure Python (networkx's own
     spring_layout needs numpy, which the app does not ship). Meant for the hubs of a view
     (tens to a few hundred services), not for thousands of nodes.
@@ -367,6 +367,9 @@ def spring_positions(G: nx.Graph, *, seed: int = 7,
             disp[j][0] += dx * f
             disp[j][1] += dy * f
         for i in range(len(nodes)):
+            # Gravity towards the centre keeps parts that share nothing from drifting away.
+            disp[i][0] -= gravity * (xy[i][0] - 0.5) / k
+            disp[i][1] -= gravity * (xy[i][1] - 0.5) / k
             length = max(math.hypot(*disp[i]), 1e-9)
             step = min(length, temperature) / length
             xy[i][0] += disp[i][0] * step
@@ -376,7 +379,7 @@ def spring_positions(G: nx.Graph, *, seed: int = 7,
 
 
 def hub_layout(hubs: nx.Graph, members: Mapping[str, Iterable[str]], *, seed: int = 7,
-               spread: float = 0.05) -> dict[str, tuple[float, float]]:
+               spread: float = 0.004) -> dict[str, tuple[float, float]]:
     """Positions in [0, 1] x [0, 1]: hubs (services) by a force-directed layout with a fixed
     seed (:func:`spring_positions`); each member (a child or group) on a sunflower spiral
     around the centre of its hubs, in sorted order. The same graph always gives the same
@@ -393,16 +396,22 @@ def hub_layout(hubs: nx.Graph, members: Mapping[str, Iterable[str]], *, seed: in
     ordered.add_nodes_from(sorted(hubs.nodes))
     ordered.add_edges_from(sorted((min(u, v), max(u, v), d) for u, v, d in hubs.edges(data=True)))
     raw = spring_positions(ordered, seed=seed)
+    if raw:  # hubs spread over the unit square, so that ``spread`` means the same everywhere
+        xs, ys = [p[0] for p in raw.values()], [p[1] for p in raw.values()]
+        span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+        raw = {n: ((x - min(xs)) / span, (y - min(ys)) / span) for n, (x, y) in raw.items()}
     placed: dict[str, tuple[float, float]] = {}
     by_centre: dict[tuple[str, ...], int] = defaultdict(int)
     for member in sorted(members):
         hubs_of = tuple(sorted(set(members[member])))
-        points = [raw[h] for h in hubs_of if h in raw] or [(0.0, 0.0)]
+        points = [raw[h] for h in hubs_of if h in raw] or [(0.5, 0.5)]
         cx = sum(p[0] for p in points) / len(points)
         cy = sum(p[1] for p in points) / len(points)
         k = by_centre[hubs_of]
         by_centre[hubs_of] += 1
-        r = spread * math.sqrt(k + 1) / 4
+        # A sunflower: the k-th member at radius spread * sqrt(k + 1), so members of one
+        # centre sit about ``spread`` apart however many there are.
+        r = spread * math.sqrt(k + 1)
         placed[member] = (cx + r * math.cos(k * GOLDEN_ANGLE), cy + r * math.sin(k * GOLDEN_ANGLE))
     everything = {**raw, **placed}
     if not everything:

@@ -1,0 +1,209 @@
+"""Analytics benchmark: every gap report and the networkx analytics on a generated graph.
+
+    .venv/bin/python bench/analytics.py --children 100000
+
+What it does:
+
+1. Generates a synthetic population with ``explorer.seed.generate`` (cached in
+   ``var/bench-data/<children>-<seed>``, shared with bench/load.py, reused when present).
+2. Starts its own Neo4j (``LocalNeo4j``, home ``var/bench-neo4j-analytics``, Bolt port
+   7757 by default, heap and page cache 3g) and loads the population unless the home
+   already holds it (``--reload`` to start again from an empty database).
+3. Times, each ``--repeat`` times after one warm-up: a baseline (``MATCH (c:Child) RETURN
+   count(c)``), every gap report exactly as the dashboard runs it (query, de-identification,
+   filters; networkx for single points of failure), the dashboard summary (all of them),
+   the caseload distribution, the analytics page (networkx over every open involvement)
+   and the network view of the largest area (grouped, and its children in need one by one).
+   Prints the median seconds, the ratio to the baseline, and the peak memory of this Python
+   process.
+4. Draws the largest ungrouped network view in headless Chromium (Debian's
+   ``/usr/bin/chromium`` through Playwright; the page's own SVG partial and CSS) and prints
+   how long until it is loaded and painted: no physics runs, so it is then still.
+
+The instance is stopped at the end unless ``--keep`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from explorer import schema
+from explorer.analytics import gaps, network_view, overview
+from explorer.config import Neo4jSettings
+from explorer.graph import Graph
+from explorer.localdb import REPO_ROOT, LocalNeo4j
+from explorer.seed import read_seed
+from explorer.seed.generate import DEFAULT_TODAY, generate
+from explorer.seed.loader import load
+
+KEY = b"bench-pseudonym-key"
+
+
+def population(children: int, seed: int, today: date) -> Path:
+    out = REPO_ROOT / "var" / "bench-data" / f"{children}-{seed}"
+    if not (out / ".complete").exists():
+        print(f"generating {children} children into {out} ...", flush=True)
+        generate(out, children=children, seed=seed, today=today, progress=True)
+        (out / ".complete").touch()
+    return out
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load_avg = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    return f"{cpu}, {os.cpu_count()} CPUs, {mem:.0f} GiB RAM; uptime: {load_avg}"
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
+    result = fn()  # warm-up: plans cached, pages in memory
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def draw_in_chromium(view: network_view.NetworkView, out: Path) -> float:
+    """Seconds from navigation to the second animation frame after load, in headless Chromium."""
+    import jinja2
+    from playwright.sync_api import sync_playwright
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(REPO_ROOT / "explorer" / "templates"),
+                             autoescape=True)
+    svg = env.get_template("analyst/_network_svg.html").render(
+        view=view, size=network_view.SIZE, area=view.local_authority)
+    css = "".join(f'<link rel="stylesheet" href="{(REPO_ROOT / "static" / "css" / name).as_uri()}">'
+                  for name in ("app.css", "analyst.css"))
+    out.write_text(f"<!doctype html><html><head><meta charset='utf-8'>{css}</head>"
+                   f"<body>{svg}</body></html>", encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
+        page = browser.new_page(viewport={"width": 1200, "height": 1200})
+        started = time.perf_counter()
+        page.goto(out.as_uri(), wait_until="load")
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        seconds = time.perf_counter() - started
+        drawn = page.locator("svg.network circle, svg.network rect").count()
+        browser.close()
+    if drawn != len(view.nodes):
+        raise RuntimeError(f"Chromium drew {drawn} of {len(view.nodes)} nodes")
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--children", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--bolt-port", type=int, default=7757)
+    parser.add_argument("--home", type=Path, default=REPO_ROOT / "var" / "bench-neo4j-analytics")
+    parser.add_argument("--memory", default="3g", help="heap and page cache each")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reload", action="store_true", help="empty the database and load again")
+    parser.add_argument("--keep", action="store_true", help="leave the instance running")
+    args = parser.parse_args(argv)
+
+    logging.getLogger("neo4j").setLevel(logging.ERROR)  # "property key does not exist" notes
+    today = DEFAULT_TODAY
+    data = population(args.children, args.seed, today)
+    local = LocalNeo4j(args.home, bolt_port=args.bolt_port, heap=args.memory,
+                       pagecache=args.memory)
+    print(f"machine: {machine()}", flush=True)
+    local.start(quiet=True)
+    graph = Graph(Neo4jSettings(uri=local.uri, username="neo4j", password=None,
+                                database="neo4j", local=local))
+    try:
+        schema.apply(graph)
+        have = graph.read("analytics_baseline")[0]["children"]
+        if args.reload or have == 0:
+            if have:
+                graph.run_autocommit("MATCH (n) CALL (n) { DETACH DELETE n } "
+                                     "IN TRANSACTIONS OF 10000 ROWS")
+            started = time.perf_counter()
+            report = load(graph, read_seed(data, today=today), source="bench", progress=True)
+            print(f"loaded {report.rows} rows in {time.perf_counter() - started:.0f}s", flush=True)
+        children = graph.read("analytics_baseline")[0]["children"]
+        print(f"{children} children in the graph; report date {today}; median of "
+              f"{args.repeat} after a warm-up\n", flush=True)
+
+        largest = max(gaps.areas(graph), key=lambda a: len(graph.read(
+            "analytics_network", date=today, la=a)))
+        cases: list[tuple[str, Callable[[], object]]] = [
+            ("baseline: MATCH (c:Child) RETURN count(c)",
+             lambda: graph.read("analytics_baseline")),
+        ]
+        for gap in gaps.GAPS:
+            cases.append((f"gap {gap.slug}", lambda g=gap: gaps.gap_records(
+                graph, g.slug, key=KEY, on=today)))
+        cases += [
+            ("dashboard summary (all gaps, suppressed)",
+             lambda: gaps.summary(graph, key=KEY, on=today)),
+            ("caseload distribution", lambda: gaps.caseload_distribution(graph, key=KEY, on=today)),
+            ("analytics page (networkx: caseloads, SPOF, spanning, centrality)",
+             lambda: overview.overview(graph, on=today)),
+            (f"network view of {largest}, all children (grouped)",
+             lambda: network_view.network_view(graph, key=KEY, on=today, local_authority=largest)),
+            (f"network view of {largest}, children in need (one node each)",
+             lambda: network_view.network_view(graph, key=KEY, on=today, local_authority=largest,
+                                               plan_status="child_in_need")),
+        ]
+        baseline = None
+        views = []
+        print(f"{'what':<66}{'seconds':>9}{'x baseline':>12}{'rows':>8}")
+        for name, fn in cases:
+            seconds, result = timed(fn, args.repeat)
+            if isinstance(result, network_view.NetworkView):
+                views.append(result)
+            baseline = baseline or seconds
+            rows = len(result) if isinstance(result, list) else (
+                len(result.nodes) if hasattr(result, "nodes") else "")
+            print(f"{name:<66}{seconds:>9.3f}{seconds / baseline:>12.1f}{rows!s:>8}", flush=True)
+        print(f"\npeak RSS of this Python process: {peak_rss_mb():.0f} MB")
+        # A view of exactly 2,000 nodes, one per child: the area's services and the first of
+        # its children (in pseudonym order) with their edges.
+        full = network_view.network_view(graph, key=KEY, on=today, local_authority=largest,
+                                         max_nodes=10**9)
+        services = [n for n in full.nodes if n["kind"] == "service"]
+        kids = [n for n in full.nodes if n["kind"] != "service"][:2000 - len(services)]
+        keep = {n["id"] for n in services + kids}
+        views.append(dataclasses.replace(full, nodes=services + kids,
+                                         edges=[e for e in full.edges if e[0] in keep]))
+        view = max(views, key=lambda v: (not v.grouped, len(v.nodes)))
+        out = REPO_ROOT / "var" / "bench-network-view.html"
+        seconds = statistics.median(draw_in_chromium(view, out) for _ in range(args.repeat))
+        print(f"headless Chromium: {len(view.nodes)} nodes, {len(view.edges)} edges "
+              f"({'grouped' if view.grouped else 'one node per child'}) loaded and painted in "
+              f"{seconds:.3f}s")
+    finally:
+        graph.close()
+        if not args.keep:
+            local.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
