@@ -34,7 +34,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["graph"] = Graph(config.neo4j)
 
     from explorer import accounts
-    from explorer.web import admin, analyst, audit_pages, auth, children, errors, pages, security
+    from explorer.web import (admin, analyst, audit_pages, auth, children, errors, networks, pages,
+                              security)
 
     security.init_app(app)
     errors.init_app(app)
@@ -45,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(audit_pages.bp)
     app.register_blueprint(analyst.bp)
+    app.register_blueprint(networks.bp)
     return app
 
 

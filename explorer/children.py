@@ -114,3 +114,44 @@ def look_up(graph: Graph, viewer: ViewerLike, *, child_id: str | None, family_na
         return found
 
     return graph.read_tx(read)
+
+
+def household_view(graph: Graph, viewer: ViewerLike, household_id: str, *,
+                   today: date) -> dict[str, Any] | None:
+    """A household: every child in it whose own view shows it, each as child_view cuts it.
+
+    The household's address comes from those views, never from a read of its own, so a
+    household is shown only through a child the viewer may see there. None when no child is.
+    """
+    ids = [r["id"] for r in graph.read("household_children", id=household_id)]
+    views = []
+    for child_id in ids:
+        view = child_view(graph, viewer, child_id, today=today)
+        if policy.household_shown_in(view, household_id):
+            views.append(view)
+    if not views:
+        return None
+    household = next(h["household"] for h in views[0]["households"]
+                     if h["household"]["id"] == household_id)
+    return {"household": household, "children": views}
+
+
+def caseload(graph: Graph, viewer: ViewerLike, practitioner_id: str, *,
+             today: date) -> dict[str, Any] | None:
+    """A practitioner's caseload (open involvements) as the viewer may see it; None when the
+    viewer may not see this caseload or the practitioner does not exist."""
+    if not policy.may_view_caseload(viewer, practitioner_id):
+        return None
+
+    def read(tx) -> dict[str, Any] | None:
+        rows = run_named(tx, "practitioner_caseload", {"id": practitioner_id, "today": today})
+        if not rows:
+            return None
+        return {"rows": rows, "services": _viewer_services(tx, viewer)}
+
+    result = graph.read_tx(read)
+    if result is None:
+        return None
+    rows = [r for r in result["rows"] if r["child"] is not None and r["service"] is not None]
+    return policy.caseload_view(viewer, result["rows"][0]["practitioner"], rows,
+                                viewer_service_ids=result["services"])

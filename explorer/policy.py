@@ -281,6 +281,7 @@ def lookup_view(child: dict[str, Any], contacts: list[dict[str, Any]]) -> dict[s
                           "role": c.get("role"), "lead": c.get("lead")}
                          for c in contacts if not c["service"].get("sensitive")]}
 
+
 # -- disclosure control for analysts' aggregates ----------------------------------------------
 #
 # Counts of 1 to 4 are shown as "<5" in every table, chart and export (as in official
@@ -374,3 +375,65 @@ def family_pseudonym(key: bytes, household_id: str) -> str:
     """
     digest = hmac.new(key, b"household:" + household_id.encode("utf-8"), hashlib.sha256)
     return "F-" + digest.hexdigest()[:10].upper()
+
+
+# -- network views: household, caseload (the ecomap and paths draw only child_view's output) --
+
+def household_shown_in(view: dict[str, Any] | None, household_id: str) -> bool:
+    """A child appears in a household's view only when its own view (already cut by
+    child_view) shows that household: a shielded child, or a household a practitioner sees
+    no longer, is never placed there by the household page.
+
+    >>> household_shown_in({"level": "network", "households": [{"household": {"id": "H1"}}]}, "H1")
+    True
+    >>> household_shown_in({"level": "shielded", "households": []}, "H1")
+    False
+    >>> household_shown_in(None, "H1")
+    False
+    """
+    if not view or view.get("level") == "shielded":
+        return False
+    return any(h["household"].get("id") == household_id for h in view.get("households", []))
+
+
+def may_view_caseload(viewer: ViewerLike, practitioner_id: str) -> bool:
+    """A caseload is seen by the practitioner whose caseload it is and by the management
+    team (oversight of workloads); chairs, analysts (who get pseudonymous caseloads in
+    their own reports) and admins do not see anyone's.
+
+    >>> class P: roles = frozenset({"practitioner"}); username = "p"; practitioner_id = "P1"
+    >>> may_view_caseload(P(), "P1"), may_view_caseload(P(), "P2")
+    (True, False)
+    """
+    if "management" in viewer.roles:
+        return True
+    return "practitioner" in viewer.roles and bool(viewer.practitioner_id) \
+        and viewer.practitioner_id == practitioner_id
+
+
+def caseload_view(viewer: ViewerLike, practitioner: dict[str, Any], rows: list[dict[str, Any]],
+                  *, viewer_service_ids: frozenset[str]) -> dict[str, Any]:
+    """A practitioner's open involvements as the viewer may see them.
+
+    ``rows`` hold ``child``, ``involvement`` and ``service``. Involvements with a sensitive
+    service follow ``involvement_visible``; a shielded child outside the management team
+    shows its shielded record only, with no role or service (as on the child's own page).
+    """
+    full = sees_shielded_fields(viewer)
+    entries = []
+    for row in rows:
+        if not involvement_visible(row["involvement"], row["service"], viewer_service_ids):
+            continue
+        record = child_record(viewer, row["child"])
+        if not full:
+            record.pop("plan_category", None)
+        if row["child"].get("shielded") and not full:
+            entries.append({"child": record, "involvement": None, "service": None})
+            continue
+        entries.append({"child": record,
+                        "involvement": _pick(row["involvement"], ("id", "role", "since", "until",
+                                                                  "lead")),
+                        "service": _pick(row["service"], ("id", "name", "type"))})
+    entries.sort(key=lambda e: (e["child"].get("family_name") or "", e["child"].get("given_name")
+                                or "", e["child"]["id"]))
+    return {"practitioner": _pick(practitioner, PRACTITIONER_CONTACT), "entries": entries}

@@ -236,6 +236,43 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
     build(graph, world)
     identified = bool(viewer.roles & {"practitioner", "chair", "management"})
 
+    # The household page: only children in scope whose own view shows the household, never a
+    # shielded child outside the management team, and nothing the child's own view denies.
+    for household in world.households:
+        found = reads.household_view(graph, viewer, household["id"], today=TODAY)
+        for view in (found or {}).get("children", []):
+            shown = next(c for c in world.children if c["id"] == view["child"]["id"])
+            assert in_scope(world, viewer, shown), f"{shown['id']} out of scope on a household page"
+            assert not (shown["shielded"] and "management" not in viewer.roles)
+            assert not leaks(view, forbidden_in_view(world, viewer, shown, override=False))
+        if found and not any(c["shielded"] for c in world.children):
+            assert found["household"]["id"] == household["id"]
+
+    # A caseload: the practitioner's own or, for the management team, anyone's; never a
+    # shielded child's where-abouts outside management, never a hidden sensitive involvement.
+    for practitioner in world.practitioners:
+        load = reads.caseload(graph, viewer, practitioner["id"], today=TODAY)
+        own = "practitioner" in viewer.roles and viewer.practitioner_id == practitioner["id"]
+        if not (own or "management" in viewer.roles):
+            assert load is None, "a caseload shown to someone who is neither its owner nor management"
+            continue
+        assert load is not None
+        forbidden: set[str] = set()
+        for inv in world.involvements:
+            if inv["practitioner"] == practitioner["id"] and hidden_involvement(world, viewer, inv):
+                forbidden.add(inv["role"])
+        for c in world.children:
+            if c["shielded"] and "management" not in viewer.roles:
+                # Service and practitioner names are shared with other children's entries;
+                # each involvement's role is unique to it, so it stands for the involvement.
+                forbidden |= {t for t in where_tokens(world, c)
+                              if not t.startswith(("SERVICE", "PRAC", "PHONE"))}
+            if not any(i["practitioner"] == practitioner["id"] and i["child"] == c["id"]
+                       and open_on(i) for i in world.involvements):
+                assert c["id"] not in {e["child"]["id"] for e in load["entries"]}
+        assert not leaks(load, forbidden)
+
+
     # The first page's list.
     kind, listed = reads.list_children(graph, viewer, pseudonym_key=KEY, today=TODAY)
     if kind == "deidentified":

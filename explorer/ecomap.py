@@ -1,0 +1,430 @@
+"""A child's ecomap: the child's view (cut by the policy) as nodes, edges and a fixed layout.
+
+Everything drawn comes from ``explorer.children.child_view``: the root child's view, and at
+depth 2 (or when a node is expanded) the views of the other children in it, each read
+through the policy in its own right (None means nothing more to draw). This module never
+reads the database and never decides who may see what; it filters by date for display,
+lays the network out and hands nodes, edges and options built with pyvis to the page as JSON.
+
+The layout is child-centred and deterministic: the child at the centre, family (households,
+parents and carers, siblings) on the first ring, practitioners and the school and GP on the
+second, services on the third, anything reached through another child's view beyond; on each
+ring nodes are ordered by the angle of the node that brought them in, then kind, then id.
+Physics is off, so the same network is drawn the same every time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import networkx as nx
+from pyvis.network import Network
+
+from explorer import coordination
+from explorer.children import child_view
+
+NODE_CAP = 250
+MAX_EXPAND = 10
+
+# Okabe-Ito colours, each kind with its own shape too, so nothing depends on colour alone.
+KINDS: dict[str, dict[str, str]] = {
+    "child": {"color": "#E69F00", "shape": "star", "name": "The child"},
+    "sibling": {"color": "#F0E442", "shape": "triangle", "name": "Other child"},
+    "adult": {"color": "#56B4E9", "shape": "dot", "name": "Parent, carer or adult in the household"},
+    "household": {"color": "#009E73", "shape": "square", "name": "Household (address)"},
+    "practitioner": {"color": "#0072B2", "shape": "diamond", "name": "Practitioner"},
+    "service": {"color": "#D55E00", "shape": "hexagon", "name": "Service"},
+    "universal": {"color": "#CC79A7", "shape": "triangleDown", "name": "School or GP practice"},
+}
+KIND_ORDER = {k: i for i, k in enumerate(("child", "household", "adult", "sibling", "practitioner",
+                                          "universal", "service"))}
+ROOT_RING = {"household": 1, "adult": 1, "sibling": 1, "practitioner": 2, "universal": 2,
+             "service": 3}
+RING_GAP, NODE_SPACING = 190, 120
+
+
+def _name(person: dict[str, Any]) -> str:
+    return " ".join(p for p in (person.get("given_name"), person.get("family_name")) if p) \
+        or str(person.get("id") or "")
+
+
+def _d(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _span(since: date | None, until: date | None) -> str:
+    if not since and not until:
+        return ""
+    return f"{_d(since)} to {_d(until)}".strip() if until else f"since {_d(since)}"
+
+
+def as_of(view: dict[str, Any], on: date, *, ceased: bool = True) -> dict[str, Any]:
+    """The view as it stood on a day: records not yet started are dropped; records ended
+    before it are kept marked ``ceased`` (or dropped with ``ceased=False``).
+
+    >>> v = {"level": "network", "child": {"id": "C"}, "households": [], "carers": [],
+    ...      "siblings": [], "conferences": [], "universal": [],
+    ...      "involvements": [{"involvement": {"since": date(2026, 1, 1), "until": date(2026, 4, 30)}}]}
+    >>> as_of(v, date(2026, 5, 1))["involvements"][0]["ceased"]
+    True
+    >>> as_of(v, date(2026, 5, 1), ceased=False)["involvements"], as_of(v, date(2025, 1, 1))["involvements"]
+    ([], [])
+    """
+    def keep(since: date | None, until: date | None) -> tuple[bool, bool]:
+        started = since is None or since <= on
+        ended = until is not None and until < on
+        return started and (ceased or not ended), ended
+
+    out = dict(view)
+    households = []
+    for h in view.get("households", []):
+        shown, ended = keep(h.get("since"), h.get("until"))
+        if not shown:
+            continue
+        members = []
+        for m in h["members"]:
+            m_shown, m_ended = keep(m.get("since"), m.get("until"))
+            if m_shown:
+                members.append({**m, "ceased": m_ended})
+        households.append({**h, "members": members, "ceased": ended})
+    out["households"] = households
+    involvements = []
+    for e in view.get("involvements", []):
+        shown, ended = keep(e["involvement"].get("since"), e["involvement"].get("until"))
+        if shown:
+            involvements.append({**e, "ceased": ended})
+    out["involvements"] = involvements
+    universal = []
+    for u in view.get("universal", []):
+        shown, ended = keep(u.get("since"), u.get("until"))
+        if shown:
+            universal.append({**u, "ceased": ended})
+    out["universal"] = universal
+    return out
+
+
+def plan_badge(child: dict[str, Any], on: date) -> dict[str, Any] | None:
+    """The plan status as the badge shows it, if a plan was in force on the day.
+
+    >>> plan_badge({"status": "cp_plan", "plan_category": "neglect", "plan_start": date(2026, 3, 2)},
+    ...            date(2026, 5, 1))["text"]
+    'Child protection plan: neglect (since 2026-03-02)'
+    >>> plan_badge({"status": "cp_plan", "plan_start": date(2026, 3, 2)}, date(2026, 1, 1))
+    """
+    labels = {"cp_plan": "Child protection plan", "looked_after": "Looked after",
+              "unborn_plan": "Unborn-child plan", "child_in_need": "Child in need"}
+    status = child.get("status")
+    if status not in labels:
+        return None
+    start, end = child.get("plan_start"), child.get("plan_end")
+    if (start and start > on) or (end and end < on):
+        return None
+    text = labels[status] + (f": {child['plan_category']}" if child.get("plan_category") else "")
+    if start:
+        text += f" (since {start.isoformat()})"
+    return {"status": status, "category": child.get("plan_category"), "start": _d(start),
+            "text": text}
+
+
+@dataclass
+class _Builder:
+    """Collects nodes and edges (by id, so views that share a parent or service merge)."""
+
+    cap: int
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    edges: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ring: dict[str, int] = field(default_factory=dict)
+    dropped: int = 0
+
+    def node(self, node_id: str, kind: str, label: str, details: dict[str, Any], ring: int,
+             **flags: Any) -> bool:
+        if node_id in self.nodes:
+            known = self.nodes[node_id]
+            if KIND_ORDER[kind] < KIND_ORDER[known["kind"]] and known["kind"] != "child":
+                known["kind"] = kind  # a service that is also the school is drawn as the school
+            known["details"].update({k: v for k, v in details.items() if v not in (None, "")})
+            for key, value in flags.items():
+                known[key] = known.get(key) or value
+            self.ring[node_id] = min(self.ring[node_id], ring)
+            return True
+        if len(self.nodes) >= self.cap:
+            self.dropped += 1
+            return False
+        self.nodes[node_id] = {"id": node_id, "kind": kind, "label": label, "details": details,
+                               **flags}
+        self.ring[node_id] = ring
+        return True
+
+    def edge(self, edge_id: str, a: str, b: str, kind: str, label: str, *, ceased: bool = False,
+             details: dict[str, Any] | None = None, **flags: Any) -> None:
+        if a not in self.nodes or b not in self.nodes or edge_id in self.edges:
+            return
+        self.edges[edge_id] = {"id": edge_id, "from": a, "to": b, "kind": kind, "label": label,
+                               "ceased": ceased, "details": details or {}, **flags}
+
+
+def _add_view(b: _Builder, view: dict[str, Any], *, root: bool) -> None:
+    child = view["child"]
+    cid = f"child:{child['id']}"
+    ring = (lambda kind: ROOT_RING[kind]) if root else (lambda kind: 4 + ROOT_RING[kind] // 2)
+    if cid not in b.nodes and not b.node(cid, "sibling", _name(child), {}, 4):
+        return
+    b.nodes[cid]["details"].update({"id": child["id"], "name": _name(child),
+                                    "date of birth": _d(child.get("date_of_birth")),
+                                    "gender": (child.get("gender") or "").replace("_", " ")})
+    b.nodes[cid]["child_id"] = child["id"]
+    b.nodes[cid]["expanded"] = True
+    if view.get("level") == "shielded":
+        b.nodes[cid]["details"]["shielded"] = "yes: address, household and practitioners withheld"
+        return
+    for h in view.get("households", []):
+        hh = h["household"]
+        hid = f"household:{hh['id']}"
+        address = hh.get("address") or ("Last known address unknown"
+                                        if hh.get("address_status") == "none" else "No known address")
+        label = address.split(",")[0] + (f"\n{hh['postcode']}" if hh.get("postcode") else "")
+        if hh.get("address_status") == "none":
+            label = "No known address"
+        b.node(hid, "household", label, {"address": hh.get("address") or "no known address",
+                                         "postcode": hh.get("postcode"),
+                                         "local authority": hh.get("local_authority"),
+                                         "address status": (hh.get("address_status") or "")
+                                         .replace("_", " ")}, ring("household"),
+               household_id=hh["id"])
+        verb = "lived here" if h.get("ceased") else "lives here"
+        b.edge(f"lives:{child['id']}:{hh['id']}", cid, hid, "lives_in",
+               f"{verb}\n{_span(h.get('since'), h.get('until'))}", ceased=h.get("ceased", False),
+               details={"since": _d(h.get("since")), "until": _d(h.get("until"))})
+        for m in h["members"]:
+            is_child = m.get("label") == "Child"
+            mid = f"{'child' if is_child else 'adult'}:{m['id']}"
+            if b.node(mid, "sibling" if is_child else "adult", _name(m),
+                      {"id": m["id"], "name": _name(m)}, ring("adult"),
+                      **({"child_id": m["id"]} if is_child else {})):
+                b.edge(f"lives:{m['id']}:{hh['id']}", mid, hid, "lives_in",
+                       "lived here" if m.get("ceased") else "lives here",
+                       ceased=m.get("ceased", False),
+                       details={"since": _d(m.get("since")), "until": _d(m.get("until"))})
+    for c in view.get("carers", []):
+        adult = c["adult"]
+        aid = f"adult:{adult['id']}"
+        relation = "parent" if c["relationship"] == "PARENT_OF" else "carer"
+        if c.get("parental_responsibility"):
+            relation += " (PR)"
+        b.node(aid, "adult", _name(adult), {"id": adult["id"], "name": _name(adult),
+                                            "phone": adult.get("phone"), "email": adult.get("email")},
+               ring("adult"))
+        b.edge(f"carer:{adult['id']}:{child['id']}", aid, cid, "carer", relation,
+               details={"relationship": relation})
+    for s in view.get("siblings", []):
+        sib = s["sibling"]
+        sid = f"child:{sib['id']}"
+        if b.node(sid, "sibling", _name(sib), {"id": sib["id"], "name": _name(sib),
+                                               "date of birth": _d(sib.get("date_of_birth"))},
+                  ring("sibling"), child_id=sib["id"]):
+            a, z = sorted((cid, sid))
+            b.edge(f"sibling:{a}:{z}", cid, sid, "sibling", "sibling",
+                   details={"shared": " and ".join(s.get("via") or [])})
+    for u in view.get("universal", []):
+        svc = u["service"]
+        uid = f"service:{svc['id']}"
+        kind = "school" if u["kind"] == "school" else "GP practice"
+        b.node(uid, "universal", f"{svc.get('name')}\n({kind})",
+               {"name": svc.get("name"), "type": kind, "local authority": svc.get("local_authority")},
+               ring("universal"))
+        verb = ("attended" if u.get("ceased") else "attends") if u["kind"] == "school" else \
+            ("was registered" if u.get("ceased") else "registered")
+        b.edge(f"{u['kind']}:{child['id']}:{svc['id']}:{_d(u.get('since'))}", cid, uid,
+               u["kind"], f"{verb}\n{_span(u.get('since'), u.get('until'))}",
+               ceased=u.get("ceased", False),
+               details={"since": _d(u.get("since")), "until": _d(u.get("until"))})
+    for e in view.get("involvements", []):
+        inv, prac, svc = e["involvement"], e["practitioner"], e["service"]
+        pid, sid = f"practitioner:{prac['id']}", f"service:{svc['id']}"
+        lead, caf = bool(inv.get("lead")) and not e.get("ceased"), bool(inv.get("caf"))
+        label = _name(prac) + f"\n{(prac.get('profession') or '').replace('_', ' ')}"
+        if not b.node(pid, "practitioner", label,
+                      {"id": prac["id"], "name": _name(prac),
+                       "profession": (prac.get("profession") or "").replace("_", " "),
+                       "phone": prac.get("phone"), "email": prac.get("email"),
+                       "service": svc.get("name")}, ring("practitioner"), practitioner_id=prac["id"]):
+            continue
+        if root and lead:
+            b.nodes[pid]["lead"] = True
+        if root and caf:
+            b.nodes[pid]["caf"] = True
+        b.node(sid, "service", f"{svc.get('name')}", {"name": svc.get("name"),
+                                                      "type": (svc.get("type") or "").replace("_", " "),
+                                                      "local authority": svc.get("local_authority")},
+               ring("service"))
+        flags = (["LEAD"] if lead else []) + (["CAF"] if caf else [])
+        b.edge(f"involvement:{inv.get('id') or prac['id'] + child['id']}", pid, cid, "involvement",
+               "\n".join([inv.get("role") or "involved", _span(inv.get("since"), inv.get("until"))]
+                         + ([" · ".join(flags)] if flags else [])),
+               ceased=e.get("ceased", False), lead=lead, caf=caf,
+               details={"role": inv.get("role"), "since": _d(inv.get("since")),
+                        "until": _d(inv.get("until")), "lead professional": "yes" if lead else "",
+                        "CAF held": "yes" if caf else "", "service": svc.get("name")})
+        b.edge(f"works:{prac['id']}:{svc['id']}", pid, sid, "works_for", "")
+
+
+def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
+           ring: dict[str, int], root: str) -> dict[str, tuple[int, int]]:
+    """Concentric rings around the root; on each ring, ordered by the angle of the nearest
+    node on an inner ring, then kind, then id, and spread evenly.
+
+    >>> pos = layout({"a": {"kind": "child"}, "b": {"kind": "adult"}, "c": {"kind": "adult"}},
+    ...              {}, {"a": 0, "b": 1, "c": 1}, "a")
+    >>> pos["a"], pos == layout({"a": {"kind": "child"}, "c": {"kind": "adult"},
+    ...                          "b": {"kind": "adult"}}, {}, {"a": 0, "b": 1, "c": 1}, "a")
+    ((0, 0), True)
+    """
+    neighbours: dict[str, set[str]] = {n: set() for n in nodes}
+    for e in edges.values():
+        neighbours[e["from"]].add(e["to"])
+        neighbours[e["to"]].add(e["from"])
+    angle: dict[str, float] = {root: 0.0}
+    pos: dict[str, tuple[int, int]] = {root: (0, 0)}
+    radius = 0.0
+    for k in sorted({r for n, r in ring.items() if n != root}):
+        members = [n for n in nodes if ring[n] == k and n != root]
+        if not members:
+            continue
+
+        def anchor(n: str) -> float:
+            placed = [angle[m] for m in neighbours[n] if m in angle]
+            return min(placed) if placed else 0.0
+
+        members.sort(key=lambda n: (anchor(n), KIND_ORDER[nodes[n]["kind"]], n))
+        radius = max(radius + RING_GAP, len(members) * NODE_SPACING / (2 * math.pi))
+        for i, n in enumerate(members):
+            a = 2 * math.pi * i / len(members)
+            angle[n] = a
+            pos[n] = (round(radius * math.sin(a)), round(-radius * math.cos(a)))
+    return pos
+
+
+def build(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, depth: int = 1,
+          ceased: bool = True, expand: tuple[str, ...] = (), cap: int = NODE_CAP) -> dict | None:
+    """The ecomap of a child as this viewer may see it on a day; None when out of scope."""
+    root_view = child_view(graph, viewer, child_id, today=today)
+    if root_view is None:
+        return None
+    b = _Builder(cap=cap)
+    b.node(f"child:{child_id}", "child", _name(root_view["child"]), {}, 0)
+    _add_view(b, as_of(root_view, on, ceased=ceased), root=True)
+    # Depth 2: every other child in the root's view; expand: the ones asked for. Each is read
+    # through the policy on its own account.
+    others = [n["child_id"] for n in b.nodes.values() if n.get("child_id")
+              and n["child_id"] != child_id] if depth >= 2 else []
+    wanted = list(dict.fromkeys([*others, *expand[:MAX_EXPAND]]))
+    expanded, closed, other_views = [], [], {}
+    for other in wanted:
+        if other == child_id or f"child:{other}" not in b.nodes:
+            continue
+        view = child_view(graph, viewer, other, today=today)
+        if view is None:
+            closed.append(other)
+            continue
+        other_views[other] = view
+        _add_view(b, as_of(view, on, ceased=ceased), root=False)
+        expanded.append(other)
+    for node in b.nodes.values():
+        if node.get("child_id") and node["child_id"] != child_id and node["child_id"] not in expanded:
+            node["expanded"] = False
+    sibling_ids = {s["sibling"]["id"] for s in root_view["siblings"]}
+    siblings_seen = {k: as_of(v, on) for k, v in other_views.items() if k in sibling_ids}
+    warnings = coordination.warnings(as_of(root_view, on), on, siblings_seen)
+    positions = layout(b.nodes, b.edges, b.ring, f"child:{child_id}")
+    nodes, edges, options = _to_vis(b, positions)
+    child = root_view["child"]
+    return {
+        "child": {"id": child["id"], "name": _name(child), "shielded": bool(child.get("shielded"))},
+        "level": root_view["level"], "as_of": on.isoformat(), "depth": depth, "ceased": ceased,
+        "plan": plan_badge(child, on), "nodes": nodes, "edges": edges, "options": options,
+        "legend": [{"kind": k, **v} for k, v in KINDS.items()], "warnings": warnings,
+        "expanded": expanded, "not_expandable": closed,
+        "cap": cap, "capped": b.dropped > 0, "not_drawn": b.dropped,
+        "siblings_not_compared": sorted(sibling_ids - set(other_views)),
+        "child_ids": sorted({n["child_id"] for n in b.nodes.values() if n.get("child_id")}),
+    }
+
+
+def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]]) -> tuple[list, list, dict]:
+    """Nodes, edges and options built with pyvis, returned as plain data for JSON. Labels
+    and titles are plain strings: vis-network draws labels as text on the canvas and shows
+    a string title as text."""
+    net = Network(directed=False)
+    for node_id in sorted(b.nodes, key=lambda n: (b.ring[n], n)):
+        node = b.nodes[node_id]
+        style = KINDS[node["kind"]]
+        x, y = positions[node_id]
+        lead, caf = node.get("lead", False), node.get("caf", False)
+        label = node["label"] + ("\n★ LEAD PROFESSIONAL" if lead else "") + ("\n[CAF]" if caf else "")
+        net.add_node(node_id, label=label, shape=style["shape"], x=x, y=y, physics=False,
+                     title=f"{KINDS[node['kind']]['name']}: {node['label']}".replace("\n", " "),
+                     color={"background": style["color"], "border": "#000000",
+                            "highlight": {"background": style["color"], "border": "#000000"}},
+                     borderWidth=5 if lead else 1, size=28 if node["kind"] == "child" else 16,
+                     kind=node["kind"], details=node["details"], lead=lead, caf=caf,
+                     child_id=node.get("child_id"), expanded=node.get("expanded", False),
+                     household_id=node.get("household_id"),
+                     practitioner_id=node.get("practitioner_id"))
+    for edge_id in sorted(b.edges):
+        e = b.edges[edge_id]
+        net.add_edge(e["from"], e["to"], id=edge_id, label=e["label"], kind=e["kind"],
+                     dashes=[8, 6] if e["ceased"] else False, ceased=e["ceased"],
+                     width=4 if e.get("lead") else 1.5, details=e["details"],
+                     lead=e.get("lead", False), caf=e.get("caf", False),
+                     color={"color": "#6b6b6b" if e["ceased"] else "#303030"})
+    net.toggle_physics(False)
+    options = json.loads(net.options.to_json())
+    options.update({
+        "layout": {"randomSeed": 1, "improvedLayout": False},
+        "interaction": {"hover": True, "keyboard": {"enabled": False}, "multiselect": False,
+                        "navigationButtons": False, "dragNodes": False, "tooltipDelay": 300},
+        "nodes": {"font": {"face": "system-ui, sans-serif", "size": 14, "color": "#0b0c0c",
+                           "strokeWidth": 3, "strokeColor": "#ffffff", "multi": False}},
+        "edges": {"smooth": False, "font": {"size": 11, "align": "middle", "color": "#303030",
+                                            "strokeWidth": 3, "strokeColor": "#ffffff"}},
+    })
+    options["physics"] = {"enabled": False}
+    return net.nodes, net.edges, options
+
+
+def shortest_path(network: dict[str, Any], source: str, target: str) -> list[dict[str, Any]]:
+    """How two nodes of a drawn network are connected: the shortest path over only the
+    nodes and edges in it (so only over what the policy let the viewer see).
+
+    >>> net = {"nodes": [{"id": "a", "label": "A", "kind": "child"}, {"id": "b", "label": "B",
+    ...         "kind": "adult"}, {"id": "c", "label": "C", "kind": "sibling"}],
+    ...        "edges": [{"id": "e1", "from": "a", "to": "b", "label": "parent"},
+    ...                  {"id": "e2", "from": "b", "to": "c", "label": "parent"}]}
+    >>> [step["id"] for step in shortest_path(net, "a", "c")]
+    ['a', 'e1', 'b', 'e2', 'c']
+    >>> shortest_path(net, "a", "zz")
+    []
+    """
+    g = nx.Graph()
+    labels = {n["id"]: n for n in network["nodes"]}
+    g.add_nodes_from(sorted(labels))
+    for e in sorted(network["edges"], key=lambda e: e["id"]):
+        g.add_edge(e["from"], e["to"], id=e["id"], label=e.get("label", ""))
+    if source not in g or target not in g:
+        return []
+    try:
+        path = nx.shortest_path(g, source, target)
+    except nx.NetworkXNoPath:
+        return []
+    steps: list[dict[str, Any]] = []
+    for i, node in enumerate(path):
+        if i:
+            data = g.edges[path[i - 1], node]
+            steps.append({"id": data["id"], "type": "edge", "label": data["label"]})
+        steps.append({"id": node, "type": "node", "label": labels[node].get("label", node),
+                      "kind": labels[node].get("kind")})
+    return steps

@@ -1,0 +1,133 @@
+"""Network views: a child's ecomap (page, JSON data, paths, audited exports), a household and
+a practitioner's caseload. Routes parse, call the domain layer (explorer.ecomap and
+explorer.children, which apply the policy) and render; every response is audited first."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
+
+from explorer import audit, ecomap, graph_of
+from explorer.accounts import client_address, current_viewer, require_roles
+from explorer.children import caseload, child_view, household_view
+
+bp = Blueprint("networks", __name__)
+
+IDENTIFIED_ROLES = ("practitioner", "chair", "management")
+EXPORT_KINDS = ("png", "print")
+
+
+def _record(action: str, params: dict, returned: list[str]) -> str:
+    return audit.record(graph_of(current_app), viewer=current_viewer(), action=action,
+                        params=params, returned_ids=returned, reason=None, client=client_address())
+
+
+def _network_params(source) -> dict:
+    """as_of (a date, default today), depth (1 or 2), ceased (0 or 1), expand (child ids)."""
+    raw_date = (source.get("as_of") or "").strip()
+    try:
+        on = date.fromisoformat(raw_date) if raw_date else date.today()
+    except ValueError:
+        abort(400, "as_of must be a date like 2026-05-01.")
+    depth = str(source.get("depth") or "1")
+    ceased = str(source.get("ceased") if source.get("ceased") is not None else "1")
+    if depth not in ("1", "2") or ceased not in ("0", "1"):
+        abort(400, "depth is 1 or 2; ceased is 0 or 1.")
+    expand = tuple(dict.fromkeys(x.strip()[:64] for x in str(source.get("expand") or "").split(",")
+                                 if x.strip()))[:ecomap.MAX_EXPAND]
+    return {"on": on, "depth": int(depth), "ceased": ceased == "1", "expand": expand}
+
+
+def _audit_params(child_id: str, params: dict) -> dict:
+    return {"child_id": child_id, "as_of": params["on"], "depth": params["depth"],
+            "ceased": params["ceased"], "expand": list(params["expand"])}
+
+
+def _network(child_id: str, params: dict) -> dict | None:
+    return ecomap.build(graph_of(current_app), current_viewer(), child_id, today=date.today(),
+                        **params)
+
+
+@bp.get("/children/<child_id>/ecomap")
+@require_roles(*IDENTIFIED_ROLES)
+def ecomap_page(child_id: str):
+    view = child_view(graph_of(current_app), current_viewer(), child_id, today=date.today())
+    if view is None:
+        _record("child.ecomap", {"child_id": child_id}, [])
+        abort(404)
+    event = _record("child.ecomap", {"child_id": child_id}, [child_id])
+    return render_template("children/ecomap.html", child=view["child"], level=view["level"],
+                           event_id=event, today=date.today().isoformat(),
+                           kinds=ecomap.KINDS, cap=ecomap.NODE_CAP)
+
+
+@bp.get("/api/children/<child_id>/network")
+@require_roles(*IDENTIFIED_ROLES)
+def network_data(child_id: str):
+    params = _network_params(request.args)
+    network = _network(child_id, params)
+    if network is None:
+        _record("child.network", _audit_params(child_id, params), [])
+        abort(404)
+    network["event_id"] = _record("child.network", _audit_params(child_id, params),
+                                  network["child_ids"])
+    return jsonify(network)
+
+
+@bp.get("/api/children/<child_id>/path")
+@require_roles(*IDENTIFIED_ROLES)
+def path(child_id: str):
+    params = _network_params(request.args)
+    source, target = request.args.get("from", ""), request.args.get("to", "")
+    network = _network(child_id, params)
+    audited = {**_audit_params(child_id, params), "from": source, "to": target}
+    if network is None:
+        _record("child.path", audited, [])
+        abort(404)
+    steps = ecomap.shortest_path(network, source, target)
+    _record("child.path", audited, network["child_ids"])
+    return jsonify({"path": steps})
+
+
+@bp.post("/api/children/<child_id>/exports")
+@require_roles(*IDENTIFIED_ROLES)
+def export(child_id: str):
+    """Record an export (PNG or print) of the current view before the browser makes it; the
+    answer carries the audit event id, the viewer and the time for the export's footer."""
+    form = request.get_json(silent=True) or request.form
+    kind = form.get("kind")
+    if kind not in EXPORT_KINDS:
+        abort(400, "kind is png or print.")
+    params = _network_params(form)
+    network = _network(child_id, params)
+    if network is None:
+        _record(f"child.export.{kind}", _audit_params(child_id, params), [])
+        abort(404)
+    event = _record(f"child.export.{kind}", _audit_params(child_id, params), network["child_ids"])
+    return jsonify({"event_id": event, "viewer": current_viewer().username,
+                    "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                    "marking": "OFFICIAL-SENSITIVE"})
+
+
+@bp.get("/households/<household_id>")
+@require_roles(*IDENTIFIED_ROLES)
+def household(household_id: str):
+    found = household_view(graph_of(current_app), current_viewer(), household_id,
+                           today=date.today())
+    returned = [v["child"]["id"] for v in found["children"]] if found else []
+    event = _record("child.household", {"household_id": household_id}, returned)
+    if found is None:
+        abort(404)
+    return render_template("children/household.html", found=found, event_id=event)
+
+
+@bp.get("/practitioners/<practitioner_id>/caseload")
+@require_roles(*IDENTIFIED_ROLES)
+def caseload_page(practitioner_id: str):
+    found = caseload(graph_of(current_app), current_viewer(), practitioner_id, today=date.today())
+    returned = [e["child"]["id"] for e in found["entries"]] if found else []
+    event = _record("child.caseload", {"practitioner_id": practitioner_id}, returned)
+    if found is None:
+        abort(404)
+    return render_template("children/caseload.html", found=found, event_id=event)

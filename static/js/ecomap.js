@@ -1,0 +1,310 @@
+/* The child's ecomap: fetches the network (already cut by the policy on the server) as JSON
+   and draws it with vis-network at the server's fixed positions; the same data fills the
+   tables, the side panel and the path finder. Every text goes in with textContent or as a
+   canvas label, never as markup. Exports ask the server to record them first. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("ecomap");
+  if (!root || !window.vis) { return; }
+  var el = function (id) { return document.getElementById(id); };
+  var state = { expand: [], network: null, data: null, order: [], cursor: -1, nodes: null, edges: null };
+
+  function text(tag, value, cls) {
+    var node = document.createElement(tag);
+    node.textContent = value == null ? "" : String(value);
+    if (cls) { node.className = cls; }
+    return node;
+  }
+
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+
+  function params() {
+    var p = new URLSearchParams();
+    p.set("as_of", el("as-of").value || "");
+    p.set("depth", el("depth").value);
+    p.set("ceased", el("ceased").checked ? "1" : "0");
+    if (state.expand.length) { p.set("expand", state.expand.join(",")); }
+    return p;
+  }
+
+  function status(message) { el("status").textContent = message; }
+
+  function load() {
+    status("Loading…");
+    return fetch(root.dataset.networkUrl + "?" + params().toString(), {
+      credentials: "same-origin", headers: { "Accept": "application/json" }
+    }).then(function (reply) {
+      if (!reply.ok) { throw new Error("The network could not be loaded (" + reply.status + ")."); }
+      return reply.json();
+    }).then(draw).catch(function (error) { status(error.message); });
+  }
+
+  function visNode(n) {
+    // Only what vis needs; labels and titles are plain strings (vis draws them as text).
+    return { id: n.id, label: n.label, title: n.title, shape: n.shape, x: n.x, y: n.y,
+             color: n.color, borderWidth: n.borderWidth, size: n.size, physics: false };
+  }
+
+  function visEdge(e) {
+    return { id: e.id, from: e.from, to: e.to, label: e.label, dashes: e.dashes, width: e.width,
+             color: e.color };
+  }
+
+  function draw(data) {
+    state.data = data;
+    var byId = {};
+    data.nodes.forEach(function (n) { byId[n.id] = n; });
+    state.byId = byId;
+    state.order = data.nodes.map(function (n) { return n.id; });
+    state.cursor = -1;
+    if (!state.network) {
+      state.nodes = new vis.DataSet(data.nodes.map(visNode));
+      state.edges = new vis.DataSet(data.edges.map(visEdge));
+      state.network = new vis.Network(el("network"), { nodes: state.nodes, edges: state.edges },
+                                      data.options);
+      state.network.on("click", function (event) {
+        if (event.nodes.length) { select(event.nodes[0]); } else { closeDetails(); }
+      });
+    } else {
+      state.nodes.clear(); state.edges.clear();
+      state.nodes.add(data.nodes.map(visNode));
+      state.edges.add(data.edges.map(visEdge));
+    }
+    state.network.fit({ animation: false });
+    var badge = el("plan-badge");
+    badge.hidden = !data.plan;
+    badge.textContent = data.plan ? data.plan.text : "";
+    el("as-of-text").textContent = "As of " + data.as_of + (data.ceased ? "" : ", ceased hidden");
+    var cap = el("cap-message");
+    cap.hidden = !data.capped;
+    cap.textContent = data.capped ? "Node limit reached: this view shows at most " + data.cap +
+      " nodes and " + data.not_drawn + " more were not drawn. Open the other children's ecomaps " +
+      "one at a time, or use depth 1." : "";
+    fillWarnings(data);
+    fillTables(data);
+    fillPathChoices(data);
+    var expandedNote = data.not_expandable.length ?
+      " Nothing more you may see about: " + data.not_expandable.join(", ") + "." : "";
+    status(data.nodes.length + " nodes, " + data.edges.length + " connections, as of " +
+           data.as_of + "." + expandedNote);
+    root.dataset.ready = "1";
+    root.dataset.eventId = data.event_id;
+  }
+
+  function fillWarnings(data) {
+    var list = el("warnings");
+    clear(list);
+    data.warnings.forEach(function (w) { list.appendChild(text("li", w.message, "warning-" + w.code)); });
+    if (data.siblings_not_compared.length && data.level === "network") {
+      list.appendChild(text("li", "Siblings whose records you may not open are not compared: " +
+                                  data.siblings_not_compared.join(", ") + ".", "hint"));
+    }
+    if (!list.firstChild) { list.appendChild(text("li", "None.")); }
+  }
+
+  function kindName(kind) {
+    var found = state.data.legend.filter(function (l) { return l.kind === kind; })[0];
+    return found ? found.name : kind;
+  }
+
+  function detailText(details) {
+    return Object.keys(details).filter(function (k) { return details[k]; })
+      .map(function (k) { return k + ": " + details[k]; }).join("; ");
+  }
+
+  function fillTables(data) {
+    var nodes = el("nodes-table").tBodies[0], edges = el("edges-table").tBodies[0];
+    clear(nodes); clear(edges);
+    data.nodes.forEach(function (n) {
+      var row = document.createElement("tr");
+      var name = document.createElement("td");
+      var button = text("button", n.label.split("\n")[0], "link-button");
+      button.type = "button";
+      button.addEventListener("click", function () { select(n.id); el("network").focus(); });
+      name.appendChild(button);
+      row.appendChild(name);
+      row.appendChild(text("td", kindName(n.kind) + (n.lead ? " (lead professional)" : "") +
+                                 (n.caf ? " (CAF)" : "")));
+      row.appendChild(text("td", detailText(n.details)));
+      nodes.appendChild(row);
+    });
+    data.edges.forEach(function (e) {
+      var row = document.createElement("tr");
+      if (e.ceased) { row.className = "ceased"; }
+      row.appendChild(text("td", state.byId[e.from].label.split("\n")[0]));
+      row.appendChild(text("td", e.label.replace(/\n/g, ", ") || e.kind.replace("_", " ")));
+      row.appendChild(text("td", state.byId[e.to].label.split("\n")[0]));
+      row.appendChild(text("td", e.ceased ? "ceased" : "current"));
+      row.appendChild(text("td", e.lead ? "lead professional" : ""));
+      row.appendChild(text("td", e.caf ? "CAF" : ""));
+      edges.appendChild(row);
+    });
+  }
+
+  function fillPathChoices(data) {
+    ["path-from", "path-to"].forEach(function (id, i) {
+      var select = el(id), previous = select.value;
+      clear(select);
+      data.nodes.forEach(function (n) {
+        var option = text("option", n.label.split("\n")[0] + " (" + kindName(n.kind) + ")");
+        option.value = n.id;
+        select.appendChild(option);
+      });
+      select.value = previous || (i === 0 ? data.nodes[0].id : (data.nodes[1] || data.nodes[0]).id);
+    });
+  }
+
+  function link(href, label) {
+    var a = text("a", label);
+    a.href = href;
+    return a;
+  }
+
+  function select(nodeId) {
+    var n = state.byId[nodeId];
+    if (!n) { return; }
+    state.cursor = state.order.indexOf(nodeId);
+    state.network.selectNodes([nodeId]);
+    state.network.focus(nodeId, { scale: state.network.getScale(), animation: false });
+    var list = el("details-list"), actions = el("details-actions");
+    clear(list); clear(actions);
+    list.appendChild(text("dt", "Kind"));
+    list.appendChild(text("dd", kindName(n.kind)));
+    Object.keys(n.details).forEach(function (key) {
+      if (!n.details[key]) { return; }
+      list.appendChild(text("dt", key.charAt(0).toUpperCase() + key.slice(1)));
+      list.appendChild(text("dd", n.details[key]));
+    });
+    if (n.lead) { list.appendChild(text("dt", "Lead professional")); list.appendChild(text("dd", "yes")); }
+    if (n.caf) { list.appendChild(text("dt", "CAF")); list.appendChild(text("dd", "holds a CAF assessment")); }
+    if (n.child_id && n.child_id !== root.dataset.childId) {
+      if (!n.expanded && state.expand.indexOf(n.child_id) < 0) {
+        var expand = text("button", "Expand this child's network");
+        expand.type = "button";
+        expand.addEventListener("click", function () {
+          state.expand.push(n.child_id);
+          load().then(function () { select(nodeId); });
+        });
+        actions.appendChild(expand);
+        actions.appendChild(document.createTextNode(" "));
+      }
+      actions.appendChild(link(root.dataset.ecomapUrl.replace("CHILD_ID", encodeURIComponent(n.child_id)),
+                               "Open this child's ecomap"));
+    }
+    if (n.household_id) {
+      actions.appendChild(link(root.dataset.householdUrl.replace("HOUSEHOLD_ID",
+                                                                  encodeURIComponent(n.household_id)),
+                               "Open the household"));
+    }
+    el("details").hidden = false;
+  }
+
+  function closeDetails() {
+    el("details").hidden = true;
+    if (state.network) { state.network.unselectAll(); }
+  }
+
+  el("network").addEventListener("keydown", function (event) {
+    if (!state.order.length) { return; }
+    var step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+    if (step) {
+      event.preventDefault();
+      state.cursor = (state.cursor + step + state.order.length) % state.order.length;
+      select(state.order[state.cursor]);
+      status(state.byId[state.order[state.cursor]].label.replace(/\n/g, ", "));
+    } else if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      select(state.order[Math.max(state.cursor, 0)]);
+    } else if (event.key === "Escape") {
+      closeDetails();
+    }
+  });
+  el("details-close").addEventListener("click", closeDetails);
+
+  ["as-of", "depth", "ceased"].forEach(function (id) { el(id).addEventListener("change", load); });
+  el("controls").addEventListener("submit", function (event) { event.preventDefault(); load(); });
+
+  el("path-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var p = params();
+    p.set("from", el("path-from").value);
+    p.set("to", el("path-to").value);
+    fetch(root.dataset.pathUrl + "?" + p.toString(), { credentials: "same-origin" })
+      .then(function (reply) { return reply.json(); })
+      .then(function (answer) {
+        var list = el("path-result");
+        clear(list);
+        if (!answer.path.length) {
+          list.appendChild(text("li", "Not connected within what you may see."));
+          return;
+        }
+        answer.path.forEach(function (step) {
+          list.appendChild(text("li", step.type === "edge" ? "— " + step.label.replace(/\n/g, ", ") + " —"
+                                                            : step.label.replace(/\n/g, ", ")));
+        });
+        state.network.setSelection({
+          nodes: answer.path.filter(function (s) { return s.type === "node"; }).map(function (s) { return s.id; }),
+          edges: answer.path.filter(function (s) { return s.type === "edge"; }).map(function (s) { return s.id; })
+        }, { unselectAll: true, highlightEdges: false });
+      });
+  });
+
+  function recordExport(kind) {
+    var body = { kind: kind, as_of: el("as-of").value, depth: el("depth").value,
+                 ceased: el("ceased").checked ? "1" : "0", expand: state.expand.join(",") };
+    return fetch(root.dataset.exportUrl, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf },
+      body: JSON.stringify(body)
+    }).then(function (reply) {
+      if (!reply.ok) { throw new Error("The export could not be recorded (" + reply.status + ")."); }
+      return reply.json();
+    });
+  }
+
+  function footerText(record) {
+    return record.marking + " · " + state.data.child.name + " (" + state.data.child.id + ") · as of " +
+      state.data.as_of + " · exported by " + record.viewer + " at " + record.at +
+      " · audit event " + record.event_id;
+  }
+
+  el("export-png").addEventListener("click", function () {
+    recordExport("png").then(function (record) {
+      var source = el("network").querySelector("canvas");
+      var footer = 56, out = document.createElement("canvas");
+      out.width = source.width;
+      out.height = source.height + footer;
+      var ctx = out.getContext("2d");
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, out.width, out.height);
+      ctx.drawImage(source, 0, 0);
+      ctx.fillStyle = "#0b0c0c";
+      ctx.fillRect(0, source.height, out.width, footer);
+      ctx.fillStyle = "#ffffff";
+      ctx.font = "bold 16px system-ui, sans-serif";
+      ctx.textBaseline = "middle";
+      ctx.fillText(footerText(record), 12, source.height + footer / 2, out.width - 24);
+      out.toBlob(function (blob) {
+        var a = document.createElement("a");
+        a.href = URL.createObjectURL(blob);
+        a.download = "ecomap-" + state.data.child.id + "-" + state.data.as_of + ".png";
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+        status("PNG exported; recorded as audit event " + record.event_id + ".");
+      }, "image/png");
+    }).catch(function (error) { status(error.message); });
+  });
+
+  el("export-print").addEventListener("click", function () {
+    recordExport("print").then(function (record) {
+      el("print-footer").textContent = footerText(record);
+      status("Print recorded as audit event " + record.event_id + ".");
+      window.print();
+    }).catch(function (error) { status(error.message); });
+  });
+
+  load();
+}());

@@ -1,0 +1,240 @@
+"""Network views over HTTP on the demo seed (seed/demo/README.md tells the stories): the
+ecomap's JSON through the policy for each role, the as-of date and the ceased toggle, depth 2
+and expanding only through each child's own view, warnings, paths, audited exports, the
+household and caseload pages, and names that are text."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from explorer import audit, ecomap
+from explorer.graph import Graph
+from explorer.seed import read_seed
+from explorer.seed.loader import load
+from tests.test_child_views import DEMO, REFUGE_WORDS, SHIELDED
+
+
+@pytest.fixture
+def demo(graph: Graph) -> Graph:
+    load(graph, read_seed(DEMO, today=date.today()), source="demo", progress=False)
+    return graph
+
+
+@pytest.fixture
+def signed_in(app, demo, make_user, login_as):
+    """signed_in(username, roles, practitioner_id=None) -> a client signed in as that user."""
+
+    def sign_in(username: str, roles, practitioner_id: str | None = None):
+        make_user(username, roles, practitioner_id=practitioner_id)
+        client = app.test_client()
+        login_as(client, username)
+        return client
+
+    return sign_in
+
+
+def _net(client, child_id: str, **params) -> dict:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    reply = client.get(f"/api/children/{child_id}/network?{query}")
+    assert reply.status_code == 200, reply.status_code
+    return reply.get_json()
+
+
+def _labels(net: dict) -> str:
+    return " | ".join(n["label"] for n in net["nodes"])
+
+
+def _edge(net: dict, edge_id: str) -> dict | None:
+    return next((e for e in net["edges"] if e["id"] == edge_id), None)
+
+
+def test_chair_sees_zoes_whole_network_with_lead_caf_and_plan(signed_in):
+    client = signed_in("chair", ["chair"])
+    net = _net(client, "C-ZOE")
+    ids = {n["id"] for n in net["nodes"]}
+    assert {"child:C-ZOE", "child:C-LIAM", "child:C-AVA", "adult:A-KEVIN", "adult:A-SIOBHAN",
+            "household:H-OBRIEN", "practitioner:P-SW1", "practitioner:P-POL1", "service:S-OAK",
+            "service:S-GP-HIGH", "service:S-CSC"} <= ids
+    lead = next(n for n in net["nodes"] if n["id"] == "practitioner:P-SW1")
+    assert lead["lead"] and "LEAD PROFESSIONAL" in lead["label"] and lead["borderWidth"] > 1
+    assert lead["details"]["phone"] == "01632 960101"
+    police = _edge(net, "involvement:I-004")
+    assert police["ceased"] and police["dashes"]
+    assert net["plan"]["category"] == "neglect" and net["plan"]["start"] == "2026-03-02"
+    assert net["options"]["physics"] == {"enabled": False}
+    assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in net["nodes"])
+    centre = next(n for n in net["nodes"] if n["id"] == "child:C-ZOE")
+    assert (centre["x"], centre["y"], centre["shape"]) == (0, 0, "star")
+
+
+def test_the_same_network_is_drawn_the_same_every_time(signed_in):
+    client = signed_in("management", ["management"])
+    first, second = _net(client, "C-ADA", depth=2), _net(client, "C-ADA", depth=2)
+    strip = lambda net: json.dumps([net["nodes"], net["edges"], net["options"]], sort_keys=True)  # noqa: E731
+    assert strip(first) == strip(second)
+
+
+def test_hiding_ceased_and_moving_the_date(signed_in):
+    client = signed_in("chair", ["chair"])
+    assert _edge(_net(client, "C-ZOE", ceased=0), "involvement:I-004") is None
+    # 2026-03-01: the police officer was involved (not yet ceased); the GP (from 2026-03-02)
+    # and the plan (from 2026-03-02) were not there yet.
+    before = _net(client, "C-ZOE", as_of="2026-03-01")
+    police = _edge(before, "involvement:I-004")
+    assert police and not police["ceased"] and not police["dashes"]
+    assert _edge(before, "involvement:I-003") is None
+    assert before["plan"] is None
+    assert client.get("/api/children/C-ZOE/network?as_of=yesterday").status_code == 400
+    assert client.get("/api/children/C-ZOE/network?depth=3").status_code == 400
+
+
+def test_practitioner_sees_current_involvements_only_and_no_plan_category(signed_in):
+    client = signed_in("sw1", ["practitioner"], practitioner_id="P-SW1")
+    net = _net(client, "C-ZOE", as_of="2026-03-01")
+    assert net["level"] == "involved"
+    assert _edge(net, "involvement:I-004") is None  # ended before today: not for practitioners
+    # Siblings are for chairs: Liam shows as a member of the current household, Ava not at all.
+    assert not any(e["kind"] == "sibling" for e in net["edges"])
+    assert "child:C-AVA" not in {n["id"] for n in net["nodes"]}
+    assert _net(client, "C-ZOE")["plan"]["category"] is None
+
+
+def test_sensitive_service_without_consent_is_not_drawn(signed_in):
+    client = signed_in("management", ["management"])
+    net = _net(client, "C-MAYA")
+    assert "CAMHS" not in json.dumps(net)
+    assert "school nurse" in json.dumps(net)
+
+
+def test_shielded_child_ecomap_is_the_child_alone(signed_in):
+    client = signed_in("sw3", ["practitioner"], practitioner_id="P-SW3")
+    net = _net(client, SHIELDED, depth=2)
+    assert [n["id"] for n in net["nodes"]] == [f"child:{SHIELDED}"]
+    assert net["warnings"] == []
+    text = json.dumps(net) + client.get(f"/children/{SHIELDED}/ecomap").get_data(as_text=True)
+    # P-SW3 is the viewer: their own id is in their "My caseload" link.
+    assert not [w for w in REFUGE_WORDS if w in text and w != "P-SW3"]
+
+
+def test_depth_two_and_expand_go_through_each_childs_own_view(signed_in):
+    chair = signed_in("chair", ["chair"])
+    net = _net(chair, "C-ZOE", depth=2)
+    # The chair chairs Zoë only: Liam's and Ava's own networks are not theirs to see.
+    assert set(net["not_expandable"]) == {"C-LIAM", "C-AVA"} and net["expanded"] == []
+    assert "practitioner:P-HV2" not in {n["id"] for n in net["nodes"]}
+    assert _net(chair, "C-ZOE", expand="C-AVA")["not_expandable"] == ["C-AVA"]
+    manager = signed_in("management", ["management"])
+    deep = _net(manager, "C-ZOE", depth=2)
+    assert set(deep["expanded"]) == {"C-LIAM", "C-AVA"}
+    assert {"practitioner:P-HV2", "household:H-KEVIN"} <= {n["id"] for n in deep["nodes"]}
+    assert _net(manager, "C-ZOE", expand="C-AVA")["expanded"] == ["C-AVA"]
+
+
+def test_node_cap_is_reported(signed_in, demo: Graph):
+    client = signed_in("management", ["management"])
+    net = ecomap.build(demo, _Viewer("m", {"management"}), "C-ZOE", today=date.today(),
+                       on=date.today(), depth=2, cap=5)
+    assert net["capped"] and len(net["nodes"]) == 5 and net["not_drawn"] > 0
+    assert client.get("/api/children/C-ZOE/network").get_json()["capped"] is False
+
+
+class _Viewer:
+    def __init__(self, username: str, roles: set[str], practitioner_id: str | None = None):
+        self.username, self.roles, self.practitioner_id = username, frozenset(roles), practitioner_id
+        self.user_id = "u"
+
+
+@pytest.mark.parametrize(("child_id", "on", "code"), [
+    ("C-ADA", "", "no-lead-professional"),
+    ("C-JOSE", "", "no-gp"),
+    ("C-TYLER", "", "no-school"),
+    ("C-ZOE", "2026-05-10", "recently-ended"),
+    ("C-ZOE", "2026-04-01", "siblings-different-social-workers"),
+])
+def test_coordination_warnings_on_the_demo_stories(signed_in, child_id, on, code):
+    client = signed_in("management", ["management"])
+    net = _net(client, child_id, depth=2, **({"as_of": on} if on else {}))
+    assert code in [w["code"] for w in net["warnings"]]
+
+
+def test_zoe_today_has_none_of_the_story_warnings(signed_in):
+    client = signed_in("chair", ["chair"])
+    assert _net(client, "C-ZOE")["warnings"] == []
+
+
+def test_path_between_two_people_within_the_view(signed_in):
+    client = signed_in("chair", ["chair"])
+    reply = client.get("/api/children/C-ZOE/path?from=child:C-AVA&to=practitioner:P-SW1")
+    steps = [s["id"] for s in reply.get_json()["path"] if s["type"] == "node"]
+    assert steps[0] == "child:C-AVA" and steps[-1] == "practitioner:P-SW1" and len(steps) == 3
+    hidden = client.get("/api/children/C-ZOE/path?from=child:C-ZOE&to=practitioner:P-HV2")
+    assert hidden.get_json()["path"] == []  # Ava's health visitor is outside the chair's view
+
+
+def test_exports_are_audited_before_they_happen(signed_in, demo: Graph):
+    client = signed_in("chair", ["chair"])
+    reply = client.post("/api/children/C-ZOE/exports", json={"kind": "png", "as_of": "2026-05-01"})
+    assert reply.status_code == 200
+    answer = reply.get_json()
+    assert answer["viewer"] == "chair" and answer["marking"] == "OFFICIAL-SENSITIVE"
+    events = audit.search(demo, username="chair")
+    recorded = next(e for e in events if e["id"] == answer["event_id"])
+    assert recorded["action"] == "child.export.png" and "C-ZOE" in recorded["returned_ids"]
+    printed = client.post("/api/children/C-ZOE/exports", data={"kind": "print"}).get_json()
+    assert next(e for e in audit.search(demo, username="chair")
+                if e["id"] == printed["event_id"])["action"] == "child.export.print"
+    assert client.post("/api/children/C-ZOE/exports", json={"kind": "pdf"}).status_code == 400
+    assert client.post("/api/children/C-DANIEL/exports", json={"kind": "png"}).status_code == 404
+
+
+def test_network_requests_are_audited_as_child_views(signed_in, demo: Graph):
+    client = signed_in("chair", ["chair"])
+    net = _net(client, "C-ZOE")
+    event = next(e for e in audit.search(demo, username="chair") if e["id"] == net["event_id"])
+    assert event["action"] == "child.network" and "C-ZOE" in event["returned_ids"]
+
+
+def test_a_name_with_markup_is_text(signed_in, demo: Graph):
+    demo.run_autocommit("MATCH (c:Child {id: 'C-ZOE'}) SET c.given_name = $n",
+                        n="<img src=x onerror=alert(1)>")
+    client = signed_in("chair", ["chair"])
+    page = client.get("/children/C-ZOE/ecomap").get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    reply = client.get("/api/children/C-ZOE/network")
+    assert reply.mimetype == "application/json"
+    centre = next(n for n in reply.get_json()["nodes"] if n["id"] == "child:C-ZOE")
+    assert centre["label"].startswith("<img src=x")  # data, drawn by vis as canvas text
+
+
+def test_ecomap_page_has_no_inline_script_or_style(signed_in):
+    client = signed_in("chair", ["chair"])
+    page = client.get("/children/C-ZOE/ecomap").get_data(as_text=True)
+    assert "<script>" not in page and "<style" not in page and " style=" not in page
+    assert "/static/vendor/vis-network/vis-network.min.js" in page
+
+
+def test_household_shows_only_children_seen_there(signed_in):
+    chair = signed_in("chair", ["chair"])
+    page = chair.get("/households/H-OBRIEN").get_data(as_text=True)
+    assert "Zoë" in page and "Liam" not in page  # the chair may not open Liam's record
+    assert chair.get("/households/H-KEVIN").status_code == 404
+    manager = signed_in("management", ["management"])
+    page = manager.get("/households/H-OBRIEN").get_data(as_text=True)
+    assert "Zoë" in page and "Liam" in page and "Amara" in page
+
+
+def test_caseload_for_the_practitioner_and_management_only(signed_in):
+    sw1 = signed_in("sw1", ["practitioner"], practitioner_id="P-SW1")
+    page = sw1.get("/practitioners/P-SW1/caseload").get_data(as_text=True)
+    for name in ("Zoë", "Liam", "Oliver", "Daniel", "Muhammad"):
+        assert name in page
+    assert sw1.get("/practitioners/P-SW2/caseload").status_code == 404
+    sw3 = signed_in("sw3", ["practitioner"], practitioner_id="P-SW3")
+    page = sw3.get("/practitioners/P-SW3/caseload").get_data(as_text=True)
+    assert "Ellie" in page and "Withheld: shielded" in page
+    assert not [w for w in REFUGE_WORDS if w in page and w != "P-SW3"]  # the viewer's own id
+    manager = signed_in("management", ["management"])
+    assert "Tyler" in manager.get("/practitioners/P-SW3/caseload").get_data(as_text=True)
