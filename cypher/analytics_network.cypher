@@ -4,6 +4,7 @@
 // Returns: child (map: id, date_of_birth, status), service (map: id, name, type).
 // Params: $date, $la.
 MATCH (h:Household {local_authority: $la})<-[l:LIVES_IN]-(c:Child)
+USING INDEX h:Household(local_authority)
 WHERE (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)
   AND NOT coalesce(c.shielded, false)
 WITH DISTINCT c
