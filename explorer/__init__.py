@@ -34,8 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["graph"] = Graph(config.neo4j)
 
     from explorer import accounts
-    from explorer.web import (admin, analyst, audit_pages, auth, children, errors, networks, pages,
-                              security)
+    from explorer.web import admin, analyst, audit_pages, auth, children, errors, networks, pages, security
 
     security.init_app(app)
     errors.init_app(app)
