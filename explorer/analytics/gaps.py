@@ -365,9 +365,13 @@ def caseload_distribution(graph: Graph, *, key: bytes, on: date) -> dict[str, An
            for b in labels]
     raw.append([per_area[a]["count"] for a in area_names] + [overall["count"]])
     table = policy.suppress_table(raw)
-    stats = {a: {k: suppress_statistic(per_area[a][k]) for k in ("mean", "median", "p90", "max")}
-             for a in area_names}
-    stats["all"] = {k: suppress_statistic(overall[k]) for k in ("mean", "median", "p90", "max")}
+    def shown_stats(d: dict[str, Any]) -> dict[str, Any]:
+        # Beside fewer than 5 workers, a mean and a maximum would give one worker's caseload.
+        few = 0 < d["count"] < policy.SUPPRESSION_THRESHOLD
+        return {k: "*" if few else suppress_statistic(d[k]) for k in ("mean", "median", "p90", "max")}
+
+    stats = {a: shown_stats(per_area[a]) for a in area_names}
+    stats["all"] = shown_stats(overall)
     return {"areas": area_names, "buckets": labels, "table": table, "stats": stats,
             "scale_all": max([row[-1] for row in table[:-1] if isinstance(row[-1], int)] + [1]),
             "national_average": CASELOAD_NATIONAL_AVERAGE, "threshold": CASELOAD_THRESHOLD}

@@ -44,7 +44,8 @@ def overview(graph: Graph, *, on: date) -> dict[str, Any]:
         stats = networks.distribution(by_profession[profession])
         professions.append({"profession": profession,
                             "practitioners": policy.suppress(stats["count"]),
-                            **{k: suppress_statistic(stats[k])
+                            # Beside fewer than 5 practitioners, one's caseload would show.
+                            **{k: "*" if 0 < stats["count"] < 5 else suppress_statistic(stats[k])
                                for k in ("mean", "median", "p90", "max")}})
 
     per_service = networks.caseload_per_service(G)
