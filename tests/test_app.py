@@ -106,3 +106,10 @@ def test_stopping_neo4j_gives_503_and_the_app_recovers_when_it_is_back(
         time.sleep(0.5)
     assert client.get("/health").status_code == 200
     assert "Lovelace" in client.get("/").get_data(as_text=True)
+
+
+def test_child_data_is_never_cached_but_static_assets_may_be(manager):
+    assert manager.get("/").headers["Cache-Control"] == "no-store"
+    assert manager.get("/health").headers["Cache-Control"] == "no-store"
+    assert manager.get("/static/css/app.css").headers.get("Cache-Control") != "no-store"
+    assert "max-age=31536000" in manager.get("/").headers["Strict-Transport-Security"]

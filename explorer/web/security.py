@@ -3,7 +3,7 @@ inline script or style) and the usual hardening headers."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",
@@ -26,14 +26,16 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    # Ignored by browsers over plain http (the local demo), binding over https.
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
 }
 
 
 def _secure_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
-    if response.mimetype == "text/html":
-        # Pages about children must not linger in shared caches or the back button.
+    if request.endpoint != "static":
+        # Pages, data and exports about children must not linger in caches or the back button.
         response.headers["Cache-Control"] = "no-store"
     return response
 
