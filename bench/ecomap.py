@@ -1,0 +1,265 @@
+"""Ecomap benchmark: the data endpoint against the bare Cypher, and drawing 200 nodes.
+
+1. Generates 100,000 children with ``explorer.seed.generate`` (cached in
+   ``var/bench-data/<children>-<seed>``, shared with the other benchmarks) and loads them into
+   its own Neo4j (``LocalNeo4j``, home ``var/bench-neo4j-ecomap``, Bolt port 7777) unless the
+   home already holds them. Adds one synthetic child, C-BENCH-200, whose ecomap has 200 nodes.
+2. For the child with the most involvements (and C-BENCH-200): p50/p95 of
+   ``GET /api/children/<id>/network`` through the Flask app as a signed-in management user
+   (policy, layout, pyvis, JSON and the audit write included) against the bare Cypher: the
+   same named queries child_view runs, in one read transaction on the driver, in the same run.
+3. In headless Chromium (Debian's): C-BENCH-200's ecomap page served by the app, from
+   navigation until the network has drawn (no physics, so it is then still); and pyvis's stock
+   HTML for the same nodes and edges (its CDN links pointed at our vendored vis-network, its
+   Bootstrap links removed, so it runs offline) until vis reports the layout stabilised.
+
+    .venv/bin/python bench/ecomap.py [--children 100000] [--repeat 200] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import pyotp
+from werkzeug.serving import make_server
+
+from explorer import create_app, schema
+from explorer.accounts import users
+from explorer.config import Config, Neo4jSettings
+from explorer.graph import Graph, run_named
+from explorer.localdb import REPO_ROOT, LocalNeo4j
+from explorer.seed import read_seed
+from explorer.seed.generate import DEFAULT_TODAY
+from explorer.seed.loader import load
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from analytics import machine, population  # shared: the data cache, the machine line
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+BIG = "C-BENCH-200"
+MAKE_BIG = """
+MERGE (c:Child {id: $id}) SET c.given_name = 'Bench', c.family_name = 'Twohundred',
+  c.date_of_birth = date('2016-01-01'), c.gender = 'not_specified', c.shielded = false,
+  c.status = 'cp_plan', c.plan_category = 'neglect', c.plan_start = date('2025-01-01')
+MERGE (h:Household {id: 'H-BENCH-200'}) SET h.address = '1 Bench Row', h.postcode = 'BE1 1NC',
+  h.local_authority = 'Bench', h.address_status = 'known'
+MERGE (c)-[:LIVES_IN {since: date('2016-01-01')}]->(h)
+WITH c
+UNWIND range(1, 99) AS i
+MERGE (s:Service {id: 'S-BENCH-' + i}) SET s.name = 'Bench service ' + i, s.type = 'other',
+  s.sensitive = false, s.local_authority = 'Bench'
+MERGE (p:Practitioner {id: 'P-BENCH-' + i}) SET p.given_name = 'Worker', p.family_name = toString(i),
+  p.profession = 'other', p.phone = '01632 960000'
+MERGE (p)-[:WORKS_FOR]->(s)
+MERGE (p)-[r:INVOLVED_WITH {id: 'I-BENCH-' + i}]->(c)
+SET r.service_id = s.id, r.role = 'bench role ' + i, r.since = date('2025-01-01'),
+    r.until = CASE WHEN i % 5 = 0 THEN date('2025-06-01') END, r.lead = (i = 1), r.caf = (i = 2),
+    r.consent_to_share = false
+"""
+CHILD_QUERIES = ("child_in_scope", "child_households", "child_carers", "child_siblings",
+                 "child_involvements", "child_universal_services", "child_conferences")
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def bare(graph: Graph, child_id: str) -> None:
+    params = {"id": child_id, "today": date.today(), "all": True, "practitioner_id": None,
+              "username": None, "see_shielded": True}
+
+    def work(tx):
+        return [run_named(tx, name, params) for name in CHILD_QUERIES]
+
+    graph.read_tx(work)
+
+
+def sign_in(app, client, username: str, password: str, secret: str) -> None:
+    client.post("/login", data={"username": username, "password": password})
+    reply = client.post("/login/code", data={"code": pyotp.TOTP(secret).now()})
+    assert reply.status_code == 302, reply.status_code
+
+
+def measure(fn, repeat: int) -> list[float]:
+    for _ in range(5):
+        fn()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def chromium_ours(base: str, username: str, password: str, secret: str, runs: int) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    seconds = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/login")
+        page.fill("#username", username)
+        page.fill("#password", password)
+        page.click("button[type=submit]")
+        time.sleep(31)  # a TOTP code is accepted once per 30 s step; the client used one
+        page.fill("#code", pyotp.TOTP(secret).now())
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        for _ in range(runs + 1):
+            started = time.perf_counter()
+            page.goto(f"{base}/children/{BIG}/ecomap")
+            page.wait_for_selector("#ecomap[data-ready='1']", timeout=30000)
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            seconds.append(time.perf_counter() - started)
+            drawn = page.evaluate("() => document.querySelectorAll('#nodes-table tbody tr').length")
+        browser.close()
+    print(f"  ours drew {drawn} nodes")
+    return seconds[1:]
+
+
+def stock_pyvis_html(network: dict, out: Path) -> Path:
+    """pyvis's own write_html for the same nodes and edges, made to run offline."""
+    from pyvis.network import Network
+
+    net = Network(height="1000px", width="100%")
+    for n in network["nodes"]:
+        net.add_node(n["id"], label=n["label"], shape=n["shape"], color=n["color"]["background"])
+    for e in network["edges"]:
+        net.add_edge(e["from"], e["to"], label=e["label"])
+    html = net.generate_html()
+    vendor = REPO_ROOT / "static" / "vendor"
+    lines = []
+    for line in html.splitlines():
+        if "bootstrap" in line:
+            continue  # Bootstrap styles pyvis's menus, which are off; it would need the network
+        if "vis-network.min.js" in line and "cdnjs" in line:
+            line = (f'<script src="{(vendor / "vis-data" / "vis-data.min.js").as_uri()}"></script>'
+                    f'<script src="{(vendor / "vis-network" / "vis-network.min.js").as_uri()}"></script>')
+        elif "vis-network.min.css" in line and "cdnjs" in line:
+            css = (vendor / "vis-network" / "vis-network.min.css").as_uri()
+            line = f'<link rel="stylesheet" href="{css}">'
+        lines.append(line)
+    out.write_text("\n".join(lines), encoding="utf-8")
+    return out
+
+
+def chromium_stock(page_file: Path, runs: int) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    seconds = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.add_init_script("""
+          window.__stable = false;
+          Object.defineProperty(window, 'network', { configurable: true,
+            set(v) { this.__net = v; v.once('stabilized', () => { window.__stable = true; });
+                     v.once('stabilizationIterationsDone', () => { window.__stable = true; }); },
+            get() { return this.__net; } });
+        """)
+        for _ in range(runs + 1):
+            started = time.perf_counter()
+            page.goto(page_file.as_uri())
+            page.wait_for_function("() => window.__stable === true", timeout=60000, polling=5)
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            seconds.append(time.perf_counter() - started)
+        browser.close()
+    return seconds[1:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--children", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--bolt-port", type=int, default=7777)
+    parser.add_argument("--home", type=Path, default=REPO_ROOT / "var" / "bench-neo4j-ecomap")
+    parser.add_argument("--memory", default="2g", help="heap and page cache each")
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--browser-runs", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="leave the instance running")
+    args = parser.parse_args(argv)
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
+
+    print(machine())
+    data = population(args.children, args.seed, DEFAULT_TODAY)
+    local = LocalNeo4j(args.home, bolt_port=args.bolt_port, heap=args.memory, pagecache=args.memory)
+    local.start(quiet=True)
+    settings = Neo4jSettings(uri=local.uri, username="neo4j", password=None, database="neo4j",
+                             local=local)
+    graph = Graph(settings)
+    try:
+        schema.apply(graph)
+        have = graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"]
+        if have < args.children:
+            started = time.perf_counter()
+            load(graph, read_seed(data, today=DEFAULT_TODAY), source="bench", progress=True)
+            print(f"loaded in {time.perf_counter() - started:.0f} s")
+            have = graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"]
+        graph.run_autocommit(MAKE_BIG, id=BIG)
+        busiest = graph.run_autocommit(
+            "MATCH (:Practitioner)-[i:INVOLVED_WITH]->(c:Child) WHERE NOT c.id STARTS WITH 'C-BENCH' "
+            "AND NOT coalesce(c.shielded, false) RETURN c.id AS id, count(i) AS n "
+            "ORDER BY n DESC, id LIMIT 1")[0]
+        print(f"children: {have}; busiest child {busiest['id']} ({busiest['n']} involvements)")
+
+        config = Config(neo4j=settings, secret_key="bench-secret-key",  # noqa: S106 - bench only
+                        var_dir=REPO_ROOT / "var", pseudonym_key="bench-pseudonym-key")
+        app = create_app({"TESTING": True, "EXPLORER_CONFIG": config})
+        password = "bench horse staple battery"  # noqa: S105 - a local bench account
+        with app.app_context():
+            if users.find(graph, "bench-manager") is None:
+                enrolment = users.create(graph, username="bench-manager", password=password,
+                                         roles=["management"], practitioner_id=None)
+                (args.home / "bench-secret").write_text(enrolment.totp_secret)
+        secret = (args.home / "bench-secret").read_text().strip()
+        client = app.test_client()
+        sign_in(app, client, "bench-manager", password, secret)
+
+        print("\nendpoint vs bare Cypher (ms), same run:")
+        for child_id in (busiest["id"], BIG):
+            url = f"/api/children/{child_id}/network"
+            nodes = len(client.get(url).get_json()["nodes"])
+            # Interleave the two so load on the machine hits both alike.
+            ours, plain = [], []
+            for _ in range(args.repeat // 20):
+                ours += measure(lambda u=url: client.get(u), 20)
+                plain += measure(lambda c=child_id: bare(graph, c), 20)
+            print(f"  {child_id} ({nodes} nodes): endpoint p50 {statistics.median(ours):.1f} "
+                  f"p95 {pct(ours, 95):.1f}; bare p50 {statistics.median(plain):.1f} "
+                  f"p95 {pct(plain, 95):.1f}; ratio p95 {pct(ours, 95) / pct(plain, 95):.2f}")
+
+        big = client.get(f"/api/children/{BIG}/network").get_json()
+        print(f"\n200-node view: {len(big['nodes'])} nodes, {len(big['edges'])} edges")
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            ours = chromium_ours(f"http://127.0.0.1:{server.server_port}", "bench-manager", password,
+                                 secret, args.browser_runs)
+        finally:
+            server.shutdown()
+        stock_file = stock_pyvis_html(big, REPO_ROOT / "var" / "bench-ecomap-pyvis-stock.html")
+        stock = chromium_stock(stock_file, args.browser_runs)
+        print(f"  ours (page + JSON + draw, physics off): median {statistics.median(ours):.3f} s, "
+              f"max {max(ours):.3f} s")
+        print(f"  pyvis stock HTML (physics until stabilised): median {statistics.median(stock):.3f} s, "
+              f"max {max(stock):.3f} s")
+    finally:
+        graph.close()
+        if not args.keep:
+            local.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
