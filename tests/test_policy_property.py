@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -227,6 +228,8 @@ def forbidden_in_view(world: World, v: Viewer, child: dict, override: bool) -> s
     return forbidden
 
 
+# 1000 examples take about two minutes on an idle 2-core machine; allow for a busy one.
+@pytest.mark.timeout(1500)
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
