@@ -3,10 +3,15 @@
 // non-sensitive services, for the de-identified network view.
 // Returns: child (map: id, date_of_birth, status), service (map: id, name, type).
 // Params: $date, $la.
-MATCH (h:Household {local_authority: $la})<-[l:LIVES_IN]-(c:Child)
-USING INDEX h:Household(local_authority)
-WHERE (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)
-  AND NOT coalesce(c.shielded, false)
+MATCH (h:Household {local_authority: $la})
+// Expanding from each household in a subquery: otherwise, once statistics say children are
+// few, the planner may scan every child and join.
+CALL (h) {
+  MATCH (h)<-[l:LIVES_IN]-(c:Child)
+  WHERE (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)
+    AND NOT coalesce(c.shielded, false)
+  RETURN c
+}
 WITH DISTINCT c
 MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner)
 WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
