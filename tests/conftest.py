@@ -197,3 +197,33 @@ def clock(app) -> Clock:
     """Installs a controllable clock on the app (session timeouts, lockout, TOTP)."""
     app.config["EXPLORER_CLOCK"] = the_clock = Clock()
     return the_clock
+
+
+# -- the demo seed, and clients signed in as anyone on it --------------------------------------
+
+DEMO_SEED = REPO_ROOT / "seed" / "demo"
+
+
+@pytest.fixture
+def demo(graph: Graph) -> Graph:
+    """The graph holding the hand-made demo seed (seed/demo/README.md tells its stories)."""
+    from datetime import date
+
+    from explorer.seed import read_seed
+    from explorer.seed.loader import load
+
+    load(graph, read_seed(DEMO_SEED, today=date.today()), source="demo", progress=False)
+    return graph
+
+
+@pytest.fixture
+def signed_in(app, demo, make_user, login_as):
+    """signed_in(username, roles, practitioner_id=None) -> a client signed in as that user."""
+
+    def sign_in(username: str, roles, practitioner_id: str | None = None):
+        make_user(username, roles, practitioner_id=practitioner_id)
+        client = app.test_client()
+        login_as(client, username)
+        return client
+
+    return sign_in

@@ -3,38 +3,15 @@ scope, shielding, the one-view override, sensitive services, search and look-up.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from explorer import audit
 from explorer.graph import Graph
 from explorer.localdb import REPO_ROOT
-from explorer.seed import read_seed
-from explorer.seed.loader import load
 
 DEMO = REPO_ROOT / "seed" / "demo"
 SHIELDED = "C-ELLIE"  # lives in a refuge (H-REFUGE); former name Ellie Shaw
 REFUGE_WORDS = ("H-REFUGE", "Riverside", "S-RIV", "P-SW3", "Safe Haven")
-
-
-@pytest.fixture
-def demo(graph: Graph) -> Graph:
-    load(graph, read_seed(DEMO, today=date.today()), source="demo", progress=False)
-    return graph
-
-
-@pytest.fixture
-def signed_in(app, demo, make_user, login_as):
-    """signed_in(username, roles, practitioner_id=None) -> a client signed in as that user."""
-
-    def sign_in(username: str, roles, practitioner_id: str | None = None):
-        make_user(username, roles, practitioner_id=practitioner_id)
-        client = app.test_client()
-        login_as(client, username)
-        return client
-
-    return sign_in
 
 
 def _text(reply) -> str:

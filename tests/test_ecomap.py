@@ -12,28 +12,7 @@ import pytest
 
 from explorer import audit, ecomap
 from explorer.graph import Graph
-from explorer.seed import read_seed
-from explorer.seed.loader import load
-from tests.test_child_views import DEMO, REFUGE_WORDS, SHIELDED
-
-
-@pytest.fixture
-def demo(graph: Graph) -> Graph:
-    load(graph, read_seed(DEMO, today=date.today()), source="demo", progress=False)
-    return graph
-
-
-@pytest.fixture
-def signed_in(app, demo, make_user, login_as):
-    """signed_in(username, roles, practitioner_id=None) -> a client signed in as that user."""
-
-    def sign_in(username: str, roles, practitioner_id: str | None = None):
-        make_user(username, roles, practitioner_id=practitioner_id)
-        client = app.test_client()
-        login_as(client, username)
-        return client
-
-    return sign_in
+from tests.test_child_views import REFUGE_WORDS, SHIELDED
 
 
 def _net(client, child_id: str, **params) -> dict:
