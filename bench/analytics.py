@@ -28,16 +28,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import os
-import platform
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
+
+from common import machine, population
 
 from explorer import schema
 from explorer.analytics import gaps, network_view, overview
@@ -45,37 +43,14 @@ from explorer.config import Neo4jSettings
 from explorer.graph import Graph
 from explorer.localdb import REPO_ROOT, LocalNeo4j
 from explorer.seed import read_seed
-from explorer.seed.generate import DEFAULT_TODAY, generate
+from explorer.seed.generate import DEFAULT_TODAY
 from explorer.seed.loader import load
 
 KEY = b"bench-pseudonym-key"
 
 
-def population(children: int, seed: int, today: date) -> Path:
-    out = REPO_ROOT / "var" / "bench-data" / f"{children}-{seed}"
-    if not (out / ".complete").exists():
-        print(f"generating {children} children into {out} ...", flush=True)
-        generate(out, children=children, seed=seed, today=today, progress=True)
-        (out / ".complete").touch()
-    return out
-
-
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    load_avg = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    return f"{cpu}, {os.cpu_count()} CPUs, {mem:.0f} GiB RAM; uptime: {load_avg}"
 
 
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:

@@ -40,7 +40,7 @@ from explorer.seed.generate import DEFAULT_TODAY
 from explorer.seed.loader import load
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from analytics import machine, population  # shared: the data cache, the machine line
+from common import machine, population
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]

@@ -29,10 +29,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import shutil
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -40,12 +38,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from common import machine, population
+
 from explorer import schema
 from explorer.config import Neo4jSettings
 from explorer.graph import Graph, plain
-from explorer.localdb import NEO4J_VERSION, REPO_ROOT, LocalNeo4j
+from explorer.localdb import REPO_ROOT, LocalNeo4j
 from explorer.seed import NODE_TYPES, REL_TYPES, read_seed
-from explorer.seed.generate import DEFAULT_TODAY, generate
+from explorer.seed.generate import DEFAULT_TODAY
 from explorer.seed.loader import load
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -74,22 +74,6 @@ def log(message: str) -> None:
 
 
 # -- data -------------------------------------------------------------------------
-def population(children: int, seed: int, today: date) -> Path:
-    out = REPO_ROOT / "var" / "bench-data" / f"{children}-{seed}"
-    marker = out / ".complete"
-    if marker.exists():
-        log(f"reusing the population in {out}")
-        return out
-    log(f"generating {children:,} children (seed {seed}) into {out}")
-    started = time.monotonic()
-    if out.exists():
-        shutil.rmtree(out)
-    counts = generate(out, children=children, seed=seed, today=today, progress=True)
-    marker.write_text(f"{today.isoformat()}\n{counts}\n")
-    log(f"generated in {time.monotonic() - started:.1f}s")
-    return out
-
-
 def csv_rows(data: Path) -> dict[str, int]:
     """Data rows per seed file (records, not lines: the generator writes no embedded newlines)."""
     counts = {}
@@ -246,19 +230,6 @@ def table(results: list[Result]) -> str:
         lines.append(f"{r.method:<10}{r.rows:>11,}{r.seconds:>10.1f}{r.rate:>10,.0f}"
                      f"{r.python_peak_mb:>10,.0f} MB{r.neo4j_peak_mb:>9,.0f} MB")
     return "\n".join(lines)
-
-
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal:"))
-    java = subprocess.run(["java", "-version"], capture_output=True, text=True,
-                          check=False).stderr.splitlines()[0]
-    load1, load5, load15 = os.getloadavg()
-    return (f"{os.cpu_count()} cores ({cpu}), {mem_kb / 1024 / 1024:.0f} GB RAM, {java}, "
-            f"Neo4j {NEO4J_VERSION} Community, Python {platform.python_version()}; "
-            f"load average {load1:.2f} {load5:.2f} {load15:.2f}")
 
 
 def compare(results: list[Result]) -> bool:

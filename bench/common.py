@@ -1,0 +1,47 @@
+"""What every benchmark shares: the cached synthetic population and the machine line
+printed beside the figures. Benchmarks run as scripts (`python bench/NAME.py`), so this
+module is imported by its plain name."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import time
+from datetime import date
+from pathlib import Path
+
+from explorer.localdb import NEO4J_VERSION, REPO_ROOT
+from explorer.seed.generate import generate
+
+
+def population(children: int, seed: int, today: date) -> Path:
+    """The generated population for (children, seed), made once and kept in var/bench-data."""
+    out = REPO_ROOT / "var" / "bench-data" / f"{children}-{seed}"
+    marker = out / ".complete"
+    if marker.exists():
+        print(f"reusing the population in {out}", flush=True)
+        return out
+    print(f"generating {children:,} children (seed {seed}) into {out}", flush=True)
+    started = time.monotonic()
+    if out.exists():
+        shutil.rmtree(out)  # an interrupted generation: start again
+    counts = generate(out, children=children, seed=seed, today=today, progress=True)
+    marker.write_text(f"{today.isoformat()}\n{counts}\n")
+    print(f"generated in {time.monotonic() - started:.1f}s", flush=True)
+    return out
+
+
+def machine() -> str:
+    """Cores, CPU model, memory, Java, Neo4j, Python and the load average right now."""
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal:"))
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True,
+                          check=False).stderr.splitlines()[0]
+    load1, load5, load15 = os.getloadavg()
+    return (f"{os.cpu_count()} cores ({cpu}), {mem_kb / 1024 / 1024:.0f} GB RAM, {java}, "
+            f"Neo4j {NEO4J_VERSION} Community, Python {platform.python_version()}; "
+            f"load average {load1:.2f} {load5:.2f} {load15:.2f}")
