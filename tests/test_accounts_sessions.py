@@ -52,6 +52,31 @@ def test_idle_for_thirty_minutes_ends_the_session(app, client, make_user, login_
     assert not _signed_in(client)
 
 
+def test_activity_moves_last_seen_at_most_once_a_minute(app, graph, client, make_user, login_as,
+                                                       clock):
+    """Most requests only read the session (a write per request would cost every page a
+    transaction commit); the idle clock still restarts within a minute of activity."""
+    make_user("alice", ["analyst"])
+    login_as(client, "alice")
+
+    def last_seen():
+        return graph.run_autocommit("MATCH (s:Session) RETURN s.last_seen AS t")[0]["t"]
+
+    signed_in_at = last_seen()
+    clock.advance(seconds=30)
+    assert _signed_in(client)
+    assert last_seen() == signed_in_at
+    clock.advance(seconds=31)
+    assert _signed_in(client)
+    assert last_seen() > signed_in_at
+    # Idle 30 minutes from that touch: over, even though a request came 30 s after it.
+    touched = last_seen()
+    clock.advance(seconds=30)
+    assert _signed_in(client) and last_seen() == touched
+    clock.advance(minutes=30, seconds=-29)
+    assert not _signed_in(client)
+
+
 def test_twelve_hours_ends_even_a_busy_session(app, client, make_user, login_as, clock):
     make_user("alice", ["analyst"])
     login_as(client, "alice")

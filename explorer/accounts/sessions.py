@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from explorer.accounts.clock import now
-from explorer.graph import Graph, run_named
+from explorer.graph import Graph
 
 STAGE_TOTP = "totp"
 STAGE_FULL = "full"
@@ -26,6 +26,10 @@ class Timeouts:
     idle: timedelta = timedelta(minutes=30)
     absolute: timedelta = timedelta(hours=12)
     pending: timedelta = timedelta(minutes=5)  # between the password and the code
+    # last_seen is written at most this often: a request within it is a read, not a write.
+    # The idle timeout is therefore measured from a moment up to this much before the last
+    # request, i.e. it can end a session up to this much early, never late.
+    touch_every: timedelta = timedelta(seconds=60)
 
 
 def id_hash(token: str) -> str:
@@ -57,22 +61,23 @@ def _expired(session: dict[str, Any], at: datetime, timeouts: Timeouts) -> bool:
 
 def resolve(graph: Graph, token: str | None, stage: str, timeouts: Timeouts) -> dict[str, Any] | None:
     """The user behind a live session of ``stage``, marking it used; None (and the session
-    deleted) if it is unknown, expired, of another stage, or its user is gone or disabled."""
+    deleted) if it is unknown, expired, of another stage, or its user is gone or disabled.
+
+    A read transaction decides; it writes only to end a dead session or, at most once per
+    ``timeouts.touch_every``, to move ``last_seen`` on (so most requests cost no write)."""
     if not token:
         return None
     hashed = id_hash(token)
     at = now()
-    def work(tx) -> dict[str, Any] | None:
-        rows = run_named(tx, "session_with_user", {"id_hash": hashed})
-        if not rows:
-            return None
-        session, user = rows[0]["session"], rows[0]["user"]
-        if user is None or user.get("disabled") or _expired(session, at, timeouts):
-            run_named(tx, "session_delete", {"id_hash": hashed})
-            return None
-        if session.get("stage") != stage:
-            return None
-        run_named(tx, "session_touch", {"id_hash": hashed, "now": at})
-        return user
-
-    return graph.write_tx(work)
+    rows = graph.read("session_with_user", id_hash=hashed)
+    if not rows:
+        return None
+    session, user = rows[0]["session"], rows[0]["user"]
+    if user is None or user.get("disabled") or _expired(session, at, timeouts):
+        graph.write("session_delete", id_hash=hashed)
+        return None
+    if session.get("stage") != stage:
+        return None
+    if at - session["last_seen"] >= timeouts.touch_every:
+        graph.write("session_touch", id_hash=hashed, now=at)
+    return user
