@@ -30,8 +30,8 @@ from pathlib import Path
 import pyotp
 from werkzeug.serving import make_server
 
-from explorer import create_app, schema
-from explorer.accounts import users
+from explorer import audit, create_app, ecomap, schema
+from explorer.accounts import SESSION_TOKEN_KEY, Viewer, sessions, users
 from explorer.config import Config, Neo4jSettings
 from explorer.graph import Graph, run_named
 from explorer.localdb import REPO_ROOT, LocalNeo4j
@@ -98,6 +98,29 @@ def measure(fn, repeat: int) -> list[float]:
         fn()
         times.append((time.perf_counter() - started) * 1000)
     return times
+
+
+def breakdown(graph: Graph, client, app, child_id: str, repeat: int) -> dict[str, list[float]]:
+    """Where the endpoint's time goes beyond the bare query, each part timed on its own in the
+    same run: the session check every signed-in request makes, the policy-filtered view with
+    layout and pyvis (ecomap.build), and the audit event written before the answer."""
+    token = None
+    with client.session_transaction() as flask_session:
+        token = flask_session.get(SESSION_TOKEN_KEY)
+    viewer = Viewer(username="bench-manager", roles=frozenset({"management"}),
+                    practitioner_id=None, user_id="bench")
+    today = date.today()
+    with app.app_context():
+        return {
+            "session check": measure(lambda: sessions.resolve(
+                graph, token, sessions.STAGE_FULL, sessions.Timeouts()), repeat),
+            "view (policy, layout, pyvis)": measure(lambda: ecomap.build(
+                graph, viewer, child_id, today=today, on=today, depth=1, ceased=True, expand=()),
+                repeat),
+            "audit write": measure(lambda: audit.record(
+                graph, viewer=viewer, action="bench.audit", params={"child_id": child_id},
+                returned_ids=[child_id], reason=None, client="127.0.0.1"), repeat),
+        }
 
 
 def chromium_ours(base: str, username: str, password: str, secret: str, runs: int) -> list[float]:
@@ -237,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {child_id} ({nodes} nodes): endpoint p50 {statistics.median(ours):.1f} "
                   f"p95 {pct(ours, 95):.1f}; bare p50 {statistics.median(plain):.1f} "
                   f"p95 {pct(plain, 95):.1f}; ratio p95 {pct(ours, 95) / pct(plain, 95):.2f}")
+            parts = breakdown(graph, client, app, child_id, args.repeat)
+            print("    per-request parts, p50 (p95) ms: " + "; ".join(
+                f"{name} {statistics.median(v):.2f} ({pct(v, 95):.2f})" for name, v in parts.items()))
 
         big = client.get(f"/api/children/{BIG}/network").get_json()
         print(f"\n200-node view: {len(big['nodes'])} nodes, {len(big['edges'])} edges")
