@@ -14,19 +14,21 @@ from pathlib import Path
 
 from explorer.localdb import NEO4J_VERSION, REPO_ROOT
 from explorer.seed.generate import generate
+from explorer.seed.schema import SEED_TYPES
 
 
 def population(children: int, seed: int, today: date) -> Path:
     """The generated population for (children, seed), made once and kept in var/bench-data."""
     out = REPO_ROOT / "var" / "bench-data" / f"{children}-{seed}"
     marker = out / ".complete"
-    if marker.exists():
+    # A population cached before the seed format gained a file (plans.csv) is made again.
+    if marker.exists() and all((out / t.file).exists() for t in SEED_TYPES):
         print(f"reusing the population in {out}", flush=True)
         return out
     print(f"generating {children:,} children (seed {seed}) into {out}", flush=True)
     started = time.monotonic()
     if out.exists():
-        shutil.rmtree(out)  # an interrupted generation: start again
+        shutil.rmtree(out)  # an interrupted generation, or an older format: start again
     counts = generate(out, children=children, seed=seed, today=today, progress=True)
     marker.write_text(f"{today.isoformat()}\n{counts}\n")
     print(f"generated in {time.monotonic() - started:.1f}s", flush=True)

@@ -137,7 +137,8 @@ def fingerprint(graph: Graph) -> dict[str, Any]:
             f"MATCH (n:{stype.label}) WHERE n.id ENDS WITH $suffix "
             "RETURN n.id AS id, properties(n) AS props ORDER BY id", suffix=SAMPLE_SUFFIX)
         fp[f"sample {stype.label}"] = [(r["id"], sorted(r["props"].items())) for r in rows]
-    for rel in (*(t.label for t in REL_TYPES), "ABOUT"):
+    # ABOUT and HAD_PLAN are made with the conference and plan nodes, not from a file of their own.
+    for rel in (*(t.label for t in REL_TYPES), "ABOUT", "HAD_PLAN"):
         rows = graph.run_autocommit(
             f"MATCH (a)-[r:{rel}]->(b) WHERE a.id ENDS WITH $suffix "
             "RETURN a.id AS a, b.id AS b, properties(r) AS props", suffix=SAMPLE_SUFFIX)

@@ -15,7 +15,7 @@ import csv
 import io
 import re
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -95,6 +95,19 @@ def seed(tmp_path_factory):
         other = next(sid for la, sid in sorted(gp_by_la.items()) if la != home)
         reg["service_id"] = other
         break
+    # Repeat plans in every band: earlier plans for a few more children on a plan, and one
+    # for a child on no plan now (history only: not a repeat plan).
+    had = {p["child_id"] for p in rows["plan"]}
+    roomy = [c for c in rows["child"] if c["id"] not in had and c.get("status") == "cp_plan"
+             and (c["plan_start"] - c["date_of_birth"]).days > 1500]
+    for n, (child, gap) in enumerate(zip(roomy, (100, 300, 500, 1000), strict=False)):
+        end = child["plan_start"] - timedelta(days=gap)
+        rows["plan"].append({"id": f"PL-T{n}", "child_id": child["id"], "category": "neglect",
+                             "start": end - timedelta(days=120), "end": end})
+    quiet = next(c for c in rows["child"] if c.get("status") == "child_in_need"
+                 and (ON - c["date_of_birth"]).days > 1000)
+    rows["plan"].append({"id": "PL-T9", "child_id": quiet["id"], "category": "sexual",
+                         "start": ON - timedelta(days=400), "end": ON - timedelta(days=200)})
     return seed
 
 
@@ -133,6 +146,14 @@ class Expected:
         self.works_for = defaultdict(list)
         for r in rows["works_for"]:
             self.works_for[r["practitioner_id"]].append(r)
+        self.plans = defaultdict(list)
+        for r in rows.get("plan", []):
+            self.plans[r["child_id"]].append(r)
+
+    def earlier_plans(self, cid: str) -> list[dict]:
+        """The child's previous plans that ended before the current one started."""
+        start = self.children[cid].get("plan_start")
+        return [p for p in self.plans.get(cid, []) if start is not None and p["end"] < start]
 
     def area(self, cid: str) -> str:
         child = self.children[cid]
@@ -170,6 +191,11 @@ class Expected:
                 hit = (status == "cp_plan" and start is not None
                        and start <= on.replace(year=on.year - 2)
                        and (c.get("plan_end") is None or c["plan_end"] >= on))
+            elif slug == "repeat-plans":
+                start = c.get("plan_start")
+                hit = (status == "cp_plan" and start is not None and start <= on
+                       and (c.get("plan_end") is None or c["plan_end"] >= on)
+                       and bool(self.earlier_plans(cid)))
             elif slug == "care-leavers":
                 hit = (c.get("care_leaver") and _age(dob, on) >= 18
                        and not self.workers(cid, "personal_adviser"))
@@ -235,7 +261,7 @@ def expected(seed):
 
 
 CHILD_GAPS = ("no-school", "no-gp", "no-social-worker", "no-lead-professional", "siblings-split",
-              "long-plans", "care-leavers")
+              "long-plans", "repeat-plans", "care-leavers")
 
 
 def test_gap_counts_match_an_independent_computation(graph, loaded, expected):
@@ -265,6 +291,37 @@ def test_gap_counts_match_an_independent_computation(graph, loaded, expected):
     over = gaps.gap_records(graph, "caseloads", key=KEY, on=ON)
     assert Counter(r["local_authority"] for r in over) == Counter(
         la for la, n in caseloads.values() if n > gaps.CASELOAD_THRESHOLD)
+
+
+def test_repeat_plans_show_how_many_and_how_long_since_as_bands(graph, loaded, expected):
+    records = {r["pseudonym"]: r for r in gaps.gap_records(graph, "repeat-plans", key=KEY, on=ON)}
+    want = expected.child_gap("repeat-plans")
+    assert set(records) == {policy.pseudonym(KEY, c) for c in want}
+    for cid in want:
+        earlier = expected.earlier_plans(cid)
+        days = (expected.children[cid]["plan_start"] - max(p["end"] for p in earlier)).days
+        band = ("under 1 year" if days < 365 else "1 to 2 years" if days < 730
+                else "2 years or more")
+        r = records[policy.pseudonym(KEY, cid)]
+        assert r["previous_plans"] == (len(earlier) if len(earlier) < 3 else "3 or more")
+        assert r["since_previous_plan"] == band
+        # Bands only: no date leaves the report.
+        assert not [k for k, v in r.items() if isinstance(v, date)], r
+    assert {r["since_previous_plan"] for r in records.values()} == {
+        "under 1 year", "1 to 2 years", "2 years or more"}
+    assert {r["previous_plans"] for r in records.values()} >= {1, 2}
+    # The filters work on this report as on the others.
+    area = sorted(gaps.count_by_area(list(records.values())))[0]
+    narrowed = gaps.gap_records(graph, "repeat-plans", key=KEY, on=ON, filters=gaps.Filters(area))
+    assert narrowed and {r["pseudonym"] for r in narrowed} == {
+        p for p, r in records.items() if r["local_authority"] == area}
+    assert gaps.gap_records(graph, "repeat-plans", key=KEY, on=ON,
+                            filters=gaps.Filters(plan_status="child_in_need")) == []
+    # The dashboard counts it per local authority, suppressed like every gap.
+    column = next(c for c in gaps.summary(graph, key=KEY, on=ON).columns
+                  if c.gap.slug == "repeat-plans")
+    assert all(v not in (1, 2, 3, 4) for v in column.cells.values())
+    assert column.total == len(want) >= 5
 
 
 def test_filters_narrow_the_reports(graph, loaded, expected):
@@ -401,6 +458,10 @@ def test_an_analyst_session_never_receives_names_dates_of_birth_addresses_or_ids
     login_as(client, "ana")
     rows = loaded.rows
     dobs = {c["date_of_birth"].isoformat() for c in rows["child"]} - {ON.isoformat()}
+    # Plan dates would narrow a child down as well: only bands of them are shown.
+    dobs |= ({p[k].isoformat() for p in rows["plan"] for k in ("start", "end")}
+             | {c["plan_start"].isoformat() for c in rows["child"] if c.get("plan_start")}) \
+        - {ON.isoformat()}
     addresses = {h["address"] for h in rows["household"] if h.get("address")}
     postcodes = {h["postcode"] for h in rows["household"] if h.get("postcode")}
     child_ids = {c["id"] for c in rows["child"]}

@@ -60,6 +60,8 @@ def test_loading_the_demo_creates_every_row(graph: Graph):
     assert children == counts["child"]
     lives_in = graph.run_autocommit("MATCH ()-[r:LIVES_IN]->() RETURN count(r) AS n")[0]["n"]
     assert lives_in == counts["lives_in"]
+    plans = graph.run_autocommit("MATCH (:Child)-[:HAD_PLAN]->(p:Plan) RETURN count(p) AS n")
+    assert plans[0]["n"] == counts["plan"] > 0
 
 
 def test_loading_the_same_seed_twice_changes_nothing(graph: Graph):
@@ -242,6 +244,59 @@ def test_an_invalid_seed_is_rejected_with_file_and_line_and_nothing_is_written(
         in result.stderr
     assert "Nothing was written" in result.stderr
     assert snapshot_of_graph(graph) == before
+
+
+def test_a_malformed_previous_plan_is_rejected_and_nothing_is_written(
+    graph: Graph, tmp_path, neo4j_settings
+):
+    _load(graph, DEMO)
+    before = snapshot_of_graph(graph)
+    feed = _copy_demo(tmp_path)
+    # Zoë's current plan started 2026-03-02: an earlier plan cannot end after it.
+    _rewrite(feed / "plans.csv",
+             lambda lines: [*lines, "PL-ZOE-2,C-ZOE,emotional,2025-01-06,2026-04-01\n"])
+    line = len((feed / "plans.csv").read_text().splitlines())
+    result = _cli("seed", "load", str(feed), env=_cli_env(neo4j_settings))
+    assert result.returncode == 2
+    assert (f"plans.csv:{line}:end: end 2026-04-01 is not before the current plan_start "
+            "2026-03-02 of child 'C-ZOE' (children.csv:2)") in result.stderr
+    assert "Nothing was written" in result.stderr
+    assert snapshot_of_graph(graph) == before
+
+
+def _plans(graph: Graph) -> list[tuple]:
+    return [tuple(r.values()) for r in graph.run_autocommit(
+        "MATCH (c:Child)-[:HAD_PLAN]->(p:Plan) "
+        "RETURN p.id AS id, c.id AS child, p.category AS category, p.start AS start, "
+        "p.`end` AS end ORDER BY id, child")]
+
+
+def test_previous_plans_are_upserted_moved_and_never_ended_by_a_snapshot(graph: Graph, tmp_path):
+    _load(graph, DEMO)
+    stored = _plans(graph)
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    # One plan corrected (its end), one moved to the child it really belonged to, one as it was.
+    (feed / "plans.csv").write_text(
+        "id,child_id,category,start,end\n"
+        "PL-ZOE-1,C-ZOE,neglect,2021-06-14,2022-10-03\n"
+        "PL-MUHAMMAD-1,C-LIAM,emotional,2022-02-07,2023-03-13\n"
+        "PL-OLIVER-1,C-OLIVER,neglect,2023-05-22,2025-01-19\n", encoding="utf-8")
+    report = _load(graph, feed)
+    assert report.outcomes["plan"] == {"updated": 2, "unchanged": 1}
+    plans = {p[0]: p for p in _plans(graph)}
+    assert len(plans) == len(stored)  # one child per plan: the move left Muhammad
+    assert plans["PL-ZOE-1"][4] == date(2022, 10, 3)
+    assert plans["PL-MUHAMMAD-1"][1] == "C-LIAM"
+    again = _load(graph, feed)
+    assert again.outcomes["plan"] == {"unchanged": 3}
+    # A snapshot without plans.csv: plans are history, nothing of theirs is ended or removed.
+    before = _plans(graph)
+    snapshot = _copy_demo(tmp_path / "snapshot")
+    (snapshot / "plans.csv").unlink()
+    result = _load(graph, snapshot, mode="snapshot", source="test")
+    assert "Plan" not in result.ended and "HAD_PLAN" not in result.ended
+    assert _plans(graph) == before
 
 
 def test_an_incremental_feed_may_refer_to_stored_nodes(graph: Graph, tmp_path):

@@ -7,7 +7,7 @@ import pytest
 from explorer import schema
 from explorer.graph import Graph, QueryFailed
 
-KEYED_LABELS = ["Child", "Adult", "Household", "Practitioner", "Service", "Conference"]
+KEYED_LABELS = ["Child", "Adult", "Household", "Practitioner", "Service", "Conference", "Plan"]
 
 
 def _constraints(graph: Graph) -> set[tuple[str, str]]:

@@ -64,6 +64,20 @@ def test_status_proportions(population):
     assert status["unborn_plan"] > 0
 
 
+def test_about_a_quarter_of_plans_are_repeat_plans(population):
+    _, seed = population
+    children = {c["id"]: c for c in seed.rows["child"]}
+    on_plan = {cid for cid, c in children.items() if c["status"] == "cp_plan"}
+    earlier = Counter(p["child_id"] for p in seed.rows["plan"])
+    # England: about 23% of children starting a plan had one before (fewer here: a baby
+    # whose plan began at birth has no room for an earlier one).
+    assert set(earlier) <= on_plan
+    assert 0.12 < share(len(earlier), len(on_plan)) < 0.35
+    assert 1 in earlier.values() and 2 in earlier.values()
+    for p in seed.rows["plan"]:  # read_seed checked the dates; the gap is realistic too
+        assert (children[p["child_id"]]["plan_start"] - p["end"]).days >= 30
+
+
 def test_shielded_and_care_leavers(population):
     _, seed = population
     children = seed.rows["child"]

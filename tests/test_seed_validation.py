@@ -36,6 +36,7 @@ BASE = {
                     "S3,High Street Surgery,gp_practice,false,Northmere\n"
                     "S4,Sexual Health,sexual_health,false,Northmere\n",
     "conferences.csv": "id,child_id,date,kind,chair\nK1,C1,2025-03-02,initial,chair\n",
+    "plans.csv": "id,child_id,category,start,end\nPL1,C1,physical,2021-01-04,2022-06-30\n",
     "lives_in.csv": "person_id,household_id,since,until\nC1,H1,2017-04-12,\nA1,H1,,\n",
     "parent_of.csv": "adult_id,child_id,parental_responsibility\nA1,C1,\nA1,C2,true\n",
     "carer_of.csv": "adult_id,child_id,parental_responsibility\n",
@@ -277,15 +278,16 @@ def test_optional_column_absent_means_key_absent(tmp_path):
         pytest.param(
             {"notes__txt": "hello\n"},
             "notes.txt: not a seed file; seed files are households.csv, adults.csv, "
-            "children.csv, practitioners.csv, services.csv, conferences.csv, lives_in.csv, "
-            "parent_of.csv, carer_of.csv, works_for.csv, involved_with.csv, attends.csv, "
+            "children.csv, practitioners.csv, services.csv, conferences.csv, plans.csv, "
+            "lives_in.csv, parent_of.csv, carer_of.csv, works_for.csv, involved_with.csv, attends.csv, "
             "registered_with.csv",
             id="unknown file"),
         pytest.param(
             {"child__csv": "id\n"},
             "child.csv: not a seed file (did you mean 'children.csv'?); seed files are "
             "households.csv, adults.csv, children.csv, practitioners.csv, services.csv, "
-            "conferences.csv, lives_in.csv, parent_of.csv, carer_of.csv, works_for.csv, "
+            "conferences.csv, plans.csv, lives_in.csv, parent_of.csv, carer_of.csv, "
+            "works_for.csv, "
             "involved_with.csv, attends.csv, registered_with.csv",
             id="misnamed seed file"),
         pytest.param(
@@ -307,6 +309,90 @@ def test_optional_column_absent_means_key_absent(tmp_path):
 )
 def test_malformed_seed_is_rejected_at_file_line_column(tmp_path, files, expected):
     assert expected in problems_of(make_seed(tmp_path, **files))
+
+
+PLANS_HEADER = "id,child_id,category,start,end\n"
+
+
+@pytest.mark.parametrize(
+    ("plans", "expected"),
+    [
+        pytest.param("PL1,C1,physical,2021-01-04,2021-01-03\n",
+                     "plans.csv:2:end: end 2021-01-03 is before start 2021-01-04; it cannot end "
+                     "before it starts",
+                     id="end before start"),
+        pytest.param("PL1,C2,neglect,2025-06-01,2026-02-01\n",
+                     "plans.csv:2:end: end 2026-02-01 is in the future (today is 2026-01-01); "
+                     "plans.csv holds previous plans, which have ended (the current plan is on "
+                     "the child: status, plan_start)",
+                     id="end in the future"),
+        pytest.param("PL1,C1,neglect,2024-06-01,2025-03-02\n",
+                     "plans.csv:2:end: end 2025-03-02 is not before the current plan_start "
+                     "2025-03-02 of child 'C1' (children.csv:2); a previous plan ends before "
+                     "the current one starts",
+                     id="ends on the day the current plan starts"),
+        pytest.param("PL1,C1,neglect,2025-06-01,2025-09-01\n",
+                     "plans.csv:2:end: end 2025-09-01 is not before the current plan_start "
+                     "2025-03-02 of child 'C1' (children.csv:2); a previous plan ends before "
+                     "the current one starts",
+                     id="after the current plan started"),
+        pytest.param("PL1,C1,neglect,2017-01-01,2018-01-01\n",
+                     "plans.csv:2:start: start 2017-01-01 is before child 'C1' was born "
+                     "(2017-04-12, children.csv:2)",
+                     id="before birth"),
+        pytest.param("PL1,C1,neglect,2019-01-07,2020-03-01\nPL2,C1,sexual,2020-02-03,2021-05-01\n",
+                     "plans.csv:3:start: previous plan of child 'C1' from 2020-02-03 overlaps the "
+                     "one at line 2 (2019-01-07 to 2020-03-01); a child is on one plan at a time",
+                     id="two previous plans overlap"),
+        pytest.param("PL1,C1,abuse,2019-01-07,2020-03-01\n",
+                     "plans.csv:2:category: expected one of neglect, physical, sexual, emotional, "
+                     "multiple, got 'abuse'",
+                     id="unknown category"),
+        pytest.param("PL1,C9,neglect,2019-01-07,2020-03-01\n",
+                     "plans.csv:2:child_id: no child with id 'C9' in the seed (children.csv)",
+                     id="no such child"),
+        pytest.param("PL1,C1,neglect,2019-01-07,\n",
+                     "plans.csv:2:end: required value is missing; expected a date YYYY-MM-DD",
+                     id="no end"),
+        pytest.param("PL1,C1,neglect,2019-01-07,2020-03-01\nPL1,C2,neglect,2021-01-07,2022-03-01\n",
+                     "plans.csv:3:id: duplicate id 'PL1' (first at line 2)",
+                     id="duplicate id"),
+    ],
+)
+def test_malformed_previous_plans_are_rejected_at_file_line_column(tmp_path, plans, expected):
+    assert expected in problems_of(make_seed(tmp_path, plans__csv=PLANS_HEADER + plans))
+
+
+def test_previous_plans_before_the_current_one_are_valid(tmp_path):
+    plans = PLANS_HEADER + ("PL1,C1,neglect,2017-04-12,2018-01-01\n"
+                            "PL2,C1,emotional,2018-01-02,2025-03-01\n"
+                            "PL3,C2,physical,2021-01-01,2021-06-30\n")  # C2 is on no plan now
+    seed = read_seed(make_seed(tmp_path, plans__csv=plans), today=TODAY)
+    assert [r["category"] for r in seed.rows["plan"]] == ["neglect", "emotional", "physical"]
+    assert seed.rows["plan"][1]["end"] == date(2025, 3, 1)
+
+
+def test_plans_header_needs_every_required_column(tmp_path):
+    problems = problems_of(make_seed(tmp_path, plans__csv="id,child_id,category,start\n"
+                                                          "PL1,C1,neglect,2019-01-07\n"))
+    assert "plans.csv:1:end: required column is missing from the header" in problems
+
+
+def test_plan_problems_in_jsonl_carry_the_jsonl_line(tmp_path):
+    p = tmp_path / "s.jsonl"
+    p.write_text(
+        '{"type": "plan", "id": "PL1", "child_id": "C1", "category": "neglect", '
+        '"start": "2024-01-01", "end": "2025-05-01"}\n'
+        '{"type": "child", "id": "C1", "given_name": "Zoë", "family_name": "O\'Brien", '
+        '"date_of_birth": "2017-04-12", "gender": "female", "status": "cp_plan", '
+        '"plan_category": "neglect", "plan_start": "2025-03-02"}\n'
+        '{"type": "plan", "id": "PL2", "child_id": "C1", "category": "sexual", '
+        '"start": "2016-01-01", "end": "2017-01-01"}\n', encoding="utf-8")
+    assert problems_of(p) == [
+        "s.jsonl:1:end: end 2025-05-01 is not before the current plan_start 2025-03-02 of "
+        "child 'C1' (s.jsonl:2); a previous plan ends before the current one starts",
+        "s.jsonl:3:start: start 2016-01-01 is before child 'C1' was born (2017-04-12, s.jsonl:2)",
+    ]
 
 
 def test_quoted_newline_reports_line_where_the_record_starts(tmp_path):
@@ -467,8 +553,8 @@ def test_jsonl_problems_carry_the_jsonl_line(tmp_path):
         'not json\n', encoding="utf-8")
     assert problems_of(p) == [
         "s.jsonl:3:type: unknown type 'adlut' (did you mean 'adult'?); expected one of "
-        "household, adult, child, practitioner, service, conference, lives_in, parent_of, "
-        "carer_of, works_for, involved_with, attends, registered_with",
+        "household, adult, child, practitioner, service, conference, plan, lives_in, "
+        "parent_of, carer_of, works_for, involved_with, attends, registered_with",
         "s.jsonl:4:fone: unknown field for type adult (did you mean 'phone'?)",
         "s.jsonl:5:family_name: required field is missing",
         "s.jsonl:6:household_id: no household with id 'H1' in the seed (type household)",

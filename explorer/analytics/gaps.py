@@ -106,6 +106,9 @@ GAPS = (
     Gap("long-plans", "gap_long_plans", "Plans of two years or more", "children",
         "Children on a child protection plan open on the date that started two or more years "
         "before it."),
+    Gap("repeat-plans", "gap_repeat_plans", "Repeat plans", "children",
+        "Children on a child protection plan open on the date who were on at least one earlier "
+        "plan, ended before this one started (a second or subsequent plan)."),
     Gap("care-leavers", "gap_care_leavers_no_adviser", "Care leavers with no personal adviser",
         "children",
         "Care leavers aged 18 or over with no open involvement of a personal adviser."),
@@ -139,6 +142,34 @@ def _plan_length(plan_start: date | None, on: date) -> str:
     return "3 years or more" if days >= 3 * 365 else "2 to 3 years"
 
 
+def _since_previous_plan(previous_end: date | None, current_start: date | None) -> str:
+    """The time from the end of the latest earlier plan to the start of the current one, as a
+    band (official statistics count repeat plans within two years of the previous one ending).
+
+    >>> _since_previous_plan(date(2025, 6, 1), date(2026, 1, 1))
+    'under 1 year'
+    >>> _since_previous_plan(date(2024, 6, 1), date(2026, 1, 1))
+    '1 to 2 years'
+    >>> _since_previous_plan(date(2020, 6, 1), date(2026, 1, 1))
+    '2 years or more'
+    """
+    if previous_end is None or current_start is None:
+        return "unknown"
+    days = (current_start - previous_end).days
+    if days < 365:
+        return "under 1 year"
+    return "1 to 2 years" if days < 2 * 365 else "2 years or more"
+
+
+def _previous_plans(count: int) -> int | str:
+    """How many earlier plans, with the rare long histories banded together.
+
+    >>> [_previous_plans(n) for n in (1, 2, 3, 7)]
+    [1, 2, '3 or more', '3 or more']
+    """
+    return count if count < 3 else "3 or more"
+
+
 def _child_record(key: bytes, row: dict[str, Any], on: date) -> dict[str, Any]:
     child = dict(row["child"], local_authority=_area(row["child"]))
     record = policy.deidentified_record(key, child, on)
@@ -164,6 +195,10 @@ def _child_gap(graph: Graph, gap: Gap, key: bytes, on: date, filters: Filters,
         record = _child_record(key, row, on)
         if "plan_start" in row:
             record["plan_length"] = _plan_length(row["plan_start"], on)
+        if "previous_plans" in row:
+            record["previous_plans"] = _previous_plans(row["previous_plans"])
+            record["since_previous_plan"] = _since_previous_plan(row["previous_plan_end"],
+                                                                 row["current_plan_start"])
         if _matches(record, filters):
             found.append(record)
     return found
@@ -247,7 +282,8 @@ def gap_records(graph: Graph, slug: str, *, key: bytes, on: date,
     """The de-identified records behind one gap, with the filters applied.
 
     Child gaps give ``policy.deidentified_record`` fields plus ``service_types`` (and
-    ``plan_length`` for long plans); the caseload gap gives ``worker``, ``local_authority``,
+    ``plan_length`` for long plans; ``previous_plans`` and ``since_previous_plan``, a band,
+    for repeat plans); the caseload gap gives ``worker``, ``local_authority``,
     ``caseload``; single points of failure give ``family``, ``local_authority``,
     ``children`` (pseudonyms and age bands), ``worker``, ``profession``.
     """

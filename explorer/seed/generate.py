@@ -3,15 +3,17 @@
 `generate(out_dir, children=N, seed=S)` writes the CSV files of
 docs/seed-format.md. It streams: households are made and written one at a
 time, so memory stays flat however many children are asked for. The same
-`seed` and `today` give the same bytes (one `random.Random(seed)`, fixed
-iteration orders, no clock).
+`seed` and `today` give the same bytes (one `random.Random(seed)`, and one
+more for plan history, fixed iteration orders, no clock).
 
 Proportions follow shared/domain.md ("Realistic proportions"): children in
 need 3.3% of children *including* those on a child protection plan (0.4%;
 neglect about half, emotional about a third, sexual 3%) and those looked
-after (0.7%); 0.5% shielded (whole households: refuges, witness protection);
-social worker caseloads averaging about 15 with a long tail; no GP for about
-2% and no school for about 1% of children of compulsory school age. Names
+after (0.7%); about 23% of children on a plan had an earlier one (`plans.csv`,
+sometimes two), as in England's figures for plans starting in a year; 0.5%
+shielded (whole households: refuges, witness protection); social worker
+caseloads averaging about 15 with a long tail; no GP for about 2% and no
+school for about 1% of children of compulsory school age. Names
 come from Faker's en_GB word lists (with a share of accented and
 apostrophised names from its other British-relevant lists); everything is
 synthetic.
@@ -45,6 +47,10 @@ P_NO_GP = 0.02
 P_MISSING_EDUCATION = 0.01
 P_CARE_LEAVER_HOUSEHOLD = 0.006
 P_UNBORN = 0.0015
+# England: about 23% of children starting a child protection plan have been on one before;
+# a minority of those more than once.
+P_REPEAT_PLAN = 0.23
+P_THIRD_PLAN = 0.2
 CASELOAD = 15.4
 PLAN_CATEGORIES = (("neglect", 0.50), ("emotional", 0.33), ("sexual", 0.03),
                    ("physical", 0.08), ("multiple", 0.06))
@@ -128,11 +134,14 @@ class _Generator:
         self.out = out
         self.target = children
         self.rng = random.Random(seed)  # noqa: S311 (synthetic data, reproducible by design)
+        # Plan history draws from its own stream, so that adding it left every other file of
+        # a given seed as it was (cached benchmark populations stay comparable).
+        self.plan_rng = random.Random(f"plans:{seed}")  # noqa: S311
         self.today = today
         self.progress = progress
         self.names = _Names()
         self.counts = {t.name: 0 for t in SEED_TYPES}
-        self.n = {"C": 0, "A": 0, "H": 0, "P": 0, "I": 0, "K": 0}
+        self.n = {"C": 0, "A": 0, "H": 0, "P": 0, "I": 0, "K": 0, "PL": 0}
         self.nhs_i = 0
         self.nhs_offset = self.rng.randrange(10**9)
 
@@ -423,6 +432,7 @@ class _Generator:
                                  la["services"]["police"], "investigating officer",
                                  since - timedelta(days=14), until=since + timedelta(days=60))
                 self.conferences(la, cid, plan_start)
+                self.previous_plans(cid, dob, plan_start)
         elif rng.random() < 0.015 and age > 0:
             since = self.between(dob, today)
             self.involve(la["pools"]["social_worker"].pick(rng), cid, sw_service,
@@ -473,6 +483,30 @@ class _Generator:
             self.write("conference", [self.next_id("K", 6), cid, _d(when), kind, chair])
             when += timedelta(days=91 if kind == "initial" else 182)
             kind = "review"
+
+    def previous_plans(self, cid: str, dob: date, plan_start: date) -> None:
+        """Earlier, ended plans of a child now on a plan, going back from the current one:
+        each ends a while before the next starts and starts on or after birth."""
+        rng = self.plan_rng
+        if rng.random() >= P_REPEAT_PLAN:
+            return
+        count = 2 if rng.random() < P_THIRD_PLAN else 1
+        spans = []
+        next_start = plan_start
+        for _ in range(count):
+            end = next_start - timedelta(days=30 + min(2500, int(rng.expovariate(1 / 500))))
+            start = max(dob, end - timedelta(days=90 + min(1400, int(rng.expovariate(1 / 270)))))
+            if end < dob + timedelta(days=30):
+                break  # too young for (another) earlier plan
+            spans.append((start, end))
+            next_start = start
+        for start, end in reversed(spans):
+            v, acc = rng.random(), 0.0
+            for category, p in PLAN_CATEGORIES:  # noqa: B007
+                acc += p
+                if v < acc:
+                    break
+            self.write("plan", [self.next_id("PL"), cid, category, _d(start), _d(end)])
 
     def family(self, la: dict) -> int:
         rng = self.rng

@@ -7,7 +7,8 @@ Two meanings of a seed (``mode``):
 - ``snapshot``: the full picture of one ``source``. As incremental, and then
   every open dated relationship (involvement, household, school, GP practice,
   employment) that this source loaded before and that the snapshot no longer
-  holds is *ended* (``until`` = the load date), never deleted.
+  holds is *ended* (``until`` = the load date), never deleted. Previous plans
+  (``plans.csv``) are history that has already ended: a snapshot ends nothing there.
 
 Every write is a MERGE on a key, so loading the same seed twice changes
 nothing, and a load interrupted at any point (kill -9 included) completes
@@ -109,9 +110,9 @@ def _end_label(stype: SeedType) -> str:
 
 
 UPSERT_NODE = {"child": "seed_upsert_child", "service": "seed_upsert_service",
-               "conference": "seed_upsert_conference"}
+               "conference": "seed_upsert_conference", "plan": "seed_upsert_plan"}
 CREATE_NODE = {"child": "seed_create_child", "service": "seed_create_service",
-               "conference": "seed_create_conference"}
+               "conference": "seed_create_conference", "plan": "seed_create_plan"}
 
 
 def _emptiness_check(stype: SeedType) -> tuple[str, dict]:
@@ -122,11 +123,11 @@ def _emptiness_check(stype: SeedType) -> tuple[str, dict]:
 
 
 def _phase(stype: SeedType) -> int:
-    """Batches of one phase may run concurrently: nodes, then conferences (they need
-    their children), then relationships (they need both ends)."""
+    """Batches of one phase may run concurrently: nodes, then conferences and previous
+    plans (they need their children), then relationships (they need both ends)."""
     if not stype.is_node:
         return 2
-    return 1 if stype.name == "conference" else 0
+    return 1 if stype.name in ("conference", "plan") else 0
 
 
 def _steps(seed: Seed, source: str, batch_size: int, is_empty: Callable[[SeedType], bool]):

@@ -195,6 +195,24 @@ CONFERENCE = SeedType(
     doc="also creates (:Conference)-[:ABOUT]->(:Child)",
 )
 
+PLAN = SeedType(
+    "plan", "plans.csv", "Plan", True,
+    (
+        _id("PL1"),
+        _ref("child_id", ("Child",), "C1001"),
+        Column("category", "enum", required=True, values=PLAN_CATEGORIES, example="emotional"),
+        Column("start", "date", required=True, example="2022-05-10",
+               doc="on or after the child's `date_of_birth`"),
+        Column("end", "date", required=True, example="2023-08-21",
+               doc="on or after `start`, not after today, and before the child's current "
+                   "`plan_start`; the previous plans of one child do not overlap"),
+    ),
+    key=("id",),
+    doc="a child protection plan the child was on before and that has ended (the current "
+        "plan stays on the child: `status`, `plan_category`, `plan_start`); also creates "
+        "(:Child)-[:HAD_PLAN]->(:Plan)",
+)
+
 LIVES_IN = SeedType(
     "lives_in", "lives_in.csv", "LIVES_IN", False,
     (_ref("person_id", ("Child", "Adult"), "C1001"), _ref("household_id", ("Household",), "H3001"),
@@ -258,7 +276,7 @@ REGISTERED_WITH = SeedType(
 )
 
 # Load order: nodes before the relationships that need them.
-NODE_TYPES = (HOUSEHOLD, ADULT, CHILD, PRACTITIONER, SERVICE, CONFERENCE)
+NODE_TYPES = (HOUSEHOLD, ADULT, CHILD, PRACTITIONER, SERVICE, CONFERENCE, PLAN)
 REL_TYPES = (LIVES_IN, PARENT_OF, CARER_OF, WORKS_FOR, INVOLVED_WITH, ATTENDS, REGISTERED_WITH)
 SEED_TYPES = NODE_TYPES + REL_TYPES
 BY_NAME = {t.name: t for t in SEED_TYPES}

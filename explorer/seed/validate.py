@@ -3,7 +3,8 @@
 Owns the value rules (dates, booleans, enums, ids, NHS numbers...), the rules
 within a record (plan fields, ages, end before start) and across records
 (duplicate ids, relationships whose ends do not exist, relationships from a
-node to itself, attending a service that is not a school). Every problem in
+node to itself, attending a service that is not a school, previous plans that
+overlap each other, the child's birth or the child's current plan). Every problem in
 the seed is collected; `SeedInvalid` carries them all.
 """
 
@@ -217,6 +218,15 @@ def _check_child(row: dict, today: date, report: Report) -> None:
         report("date_of_birth", f"care leaver is {age}; care leavers are kept only until 25")
 
 
+def _check_plan(row: dict, today: date, report: Report) -> None:
+    _check_dates(row, "start", "end", report)
+    end = row.get("end")
+    if end is not None and end > today:
+        report("end", f"end {end.isoformat()} is in the future (today is {today.isoformat()}); "
+                      "plans.csv holds previous plans, which have ended (the current plan is "
+                      "on the child: status, plan_start)")
+
+
 def _check_household(row: dict, report: Report) -> None:
     if row.get("address_status") == "none":
         for col in ("address", "postcode"):
@@ -229,6 +239,8 @@ def _check_record(stype: SeedType, row: dict, today: date, report: Report) -> No
         _check_child(row, today, report)
     elif stype.name == "household":
         _check_household(row, report)
+    elif stype.name == "plan":
+        _check_plan(row, today, report)
     elif stype.name == "service":
         row["sensitive"] = bool(row.get("sensitive")) or row.get("type") in ALWAYS_SENSITIVE
     if "since" in stype.column_map:
@@ -384,6 +396,52 @@ def _cross_check(seed: Seed, known: Mapping[str, Collection[str]] | None,
             row.setdefault("person_label", None)
 
 
+def _check_plan_history(seed: Seed, problems: list[Problem]) -> None:
+    """A child's previous plans against the child in the same seed (born before the plan
+    started, current plan started after it ended) and against each other (no overlap).
+    A plan whose child is only in the database is checked for its own dates alone."""
+    plans = seed.rows.get("plan")
+    if not plans:
+        return
+    jsonl = seed.source.suffix.lower() == ".jsonl"
+    plan_file = seed.source.name if jsonl else "plans.csv"
+    child_file = seed.source.name if jsonl else "children.csv"
+    children = {c.get("id"): (c, line) for c, line in zip(seed.rows.get("child", ()),
+                                                          seed.lines.get("child", ()),
+                                                          strict=True)}
+    spans: dict[str, list[tuple[date, date, int]]] = {}
+    for row, line in zip(plans, seed.lines["plan"], strict=True):
+        cid, start, end = row.get("child_id"), row.get("start"), row.get("end")
+        if cid in children:
+            child, child_line = children[cid]
+            born, current = child.get("date_of_birth"), child.get("plan_start")
+            if start is not None and born is not None and start < born:
+                problems.append(Problem(
+                    plan_file, line, "start",
+                    f"start {start.isoformat()} is before child {cid!r} was born "
+                    f"({born.isoformat()}, {child_file}:{child_line})"))
+            if end is not None and current is not None and end >= current:
+                problems.append(Problem(
+                    plan_file, line, "end",
+                    f"end {end.isoformat()} is not before the current plan_start "
+                    f"{current.isoformat()} of child {cid!r} ({child_file}:{child_line}); a "
+                    "previous plan ends before the current one starts"))
+        if cid is not None and start is not None and end is not None and start <= end:
+            spans.setdefault(cid, []).append((start, end, line))
+    for cid, found in spans.items():
+        found.sort()
+        latest = found[0]
+        for span in found[1:]:
+            if span[0] <= latest[1]:
+                problems.append(Problem(
+                    plan_file, span[2], "start",
+                    f"previous plan of child {cid!r} from {span[0].isoformat()} overlaps the one "
+                    f"at line {latest[2]} ({latest[0].isoformat()} to {latest[1].isoformat()}); "
+                    "a child is on one plan at a time"))
+            if span[1] > latest[1]:
+                latest = span
+
+
 def read_seed(path: str | Path, *, today: date,
               known_ids: Mapping[str, Collection[str]] | None = None) -> Seed:
     """Read and validate a seed (a directory of CSV files or one `.jsonl` file).
@@ -403,6 +461,7 @@ def read_seed(path: str | Path, *, today: date,
     _convert_records(records, today, seed, problems)
     del records
     _cross_check(seed, known_ids, problems)
+    _check_plan_history(seed, problems)
     if problems:
         raise SeedInvalid(problems)
     return seed

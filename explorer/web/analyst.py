@@ -27,6 +27,8 @@ LIST_COLUMNS = {
                                 "service_types"),
     "long-plans": ("pseudonym", "age_band", "local_authority", "status", "plan_category",
                    "plan_length", "service_types"),
+    "repeat-plans": ("pseudonym", "age_band", "local_authority", "status", "plan_category",
+                     "previous_plans", "since_previous_plan", "service_types"),
 }
 CHILD_COLUMNS = ("pseudonym", "age_band", "local_authority", "status", "plan_category",
                  "service_types")

@@ -1,0 +1,37 @@
+// Gap: children on a child protection plan open on $date who were on at least one earlier
+// plan, ended before the current one started (a second or subsequent plan).
+// Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
+//          of the current household, else the last), service_types (types of the non-sensitive
+//          services involved on $date: the service-type filter matches on these),
+//          previous_plans (how many earlier plans), previous_plan_end (the latest end of one)
+//          and current_plan_start (the time between the two is turned into a band, and both
+//          dates dropped, before they leave the data layer).
+// Params: $date.
+// scan: status is not indexed; the report reads every child once
+MATCH (c:Child)
+WHERE c.status = 'cp_plan'
+  AND c.plan_start <= $date
+  AND (c['plan_end'] IS NULL OR c['plan_end'] >= $date)
+CALL (c) {
+  MATCH (c)-[:HAD_PLAN]->(p:Plan)
+  WHERE p['end'] < c.plan_start
+  RETURN count(p) AS previous_plans, max(p['end']) AS previous_plan_end
+}
+WITH c, previous_plans, previous_plan_end
+WHERE previous_plans > 0
+CALL (c) {
+  OPTIONAL MATCH (c)-[l:LIVES_IN]->(h:Household)
+  WITH h ORDER BY l.until IS NULL DESC, l.until DESC, l.since DESC
+  RETURN head(collect(h.local_authority)) AS local_authority
+}
+CALL (c) {
+  OPTIONAL MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner)
+  WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+  OPTIONAL MATCH (s:Service {id: i.service_id}) WHERE NOT coalesce(s.sensitive, false)
+  RETURN collect(DISTINCT s.type) AS service_types
+}
+RETURN {id: c.id, date_of_birth: c.date_of_birth, status: coalesce(c.status, 'none'),
+        plan_category: c.plan_category, shielded: coalesce(c.shielded, false),
+        local_authority: local_authority} AS child,
+       service_types, previous_plans, previous_plan_end, c.plan_start AS current_plan_start
+ORDER BY c.id
