@@ -65,7 +65,8 @@ SET r.service_id = s.id, r.role = 'bench role ' + i, r.since = date('2025-01-01'
     r.consent_to_share = false
 """
 CHILD_QUERIES = ("child_in_scope", "child_households", "child_carers", "child_siblings",
-                 "child_involvements", "child_universal_services", "child_conferences")
+                 "child_involvements", "child_universal_services", "child_conferences",
+                 "child_previous_plans")
 
 
 def pct(values: list[float], p: float) -> float:

@@ -62,7 +62,7 @@ def child_view(graph: Graph, viewer: ViewerLike, child_id: str, *, today: date,
         if shielded and not (params["see_shielded"] or override):
             # The hidden parts are not even read: nothing to leak by a later mistake.
             raw.update(households=[], carers=[], siblings=[], involvements=[], universal=[],
-                       conferences=[])
+                       conferences=[], previous_plans=[])
             return {"raw": raw, "services": frozenset()}
         ids = {"id": child_id}
         raw["households"] = run_named(tx, "child_households", ids)
@@ -72,6 +72,7 @@ def child_view(graph: Graph, viewer: ViewerLike, child_id: str, *, today: date,
                                         {**ids, "practitioner_id": params["practitioner_id"]})
         raw["universal"] = run_named(tx, "child_universal_services", ids)
         raw["conferences"] = run_named(tx, "child_conferences", ids)
+        raw["previous_plans"] = run_named(tx, "child_previous_plans", ids)
         return {"raw": raw, "services": _viewer_services(tx, viewer)}
 
     result = graph.read_tx(read)

@@ -107,27 +107,43 @@ def as_of(view: dict[str, Any], on: date, *, ceased: bool = True) -> dict[str, A
     return out
 
 
-def plan_badge(child: dict[str, Any], on: date) -> dict[str, Any] | None:
-    """The plan status as the badge shows it, if a plan was in force on the day.
+def plan_badge(child: dict[str, Any], on: date,
+               previous: list[dict[str, Any]] | tuple = ()) -> dict[str, Any] | None:
+    """The plan in force on the day as the badge shows it: the current plan, or an earlier
+    one (``previous``: ended child protection plans) when the day falls in it. A plan that
+    follows earlier ones says how many: a repeat plan is a warning sign in its own right.
 
     >>> plan_badge({"status": "cp_plan", "plan_category": "neglect", "plan_start": date(2026, 3, 2)},
     ...            date(2026, 5, 1))["text"]
     'Child protection plan: neglect (since 2026-03-02)'
     >>> plan_badge({"status": "cp_plan", "plan_start": date(2026, 3, 2)}, date(2026, 1, 1))
+    >>> earlier = [{"category": "physical", "start": date(2023, 1, 9), "end": date(2024, 2, 1)}]
+    >>> plan_badge({"status": "cp_plan", "plan_category": "neglect", "plan_start": date(2026, 3, 2)},
+    ...            date(2026, 5, 1), earlier)["text"]
+    'Child protection plan: neglect (since 2026-03-02), repeat plan: 1 earlier'
+    >>> plan_badge({"status": "cp_plan", "plan_start": date(2026, 3, 2)}, date(2023, 6, 1),
+    ...            earlier)["text"]
+    'Child protection plan: physical (2023-01-09 to 2024-02-01)'
     """
     labels = {"cp_plan": "Child protection plan", "looked_after": "Looked after",
               "unborn_plan": "Unborn-child plan", "child_in_need": "Child in need"}
-    status = child.get("status")
-    if status not in labels:
-        return None
+    status, category = child.get("status"), child.get("plan_category")
     start, end = child.get("plan_start"), child.get("plan_end")
-    if (start and start > on) or (end and end < on):
-        return None
-    text = labels[status] + (f": {child['plan_category']}" if child.get("plan_category") else "")
-    if start:
-        text += f" (since {start.isoformat()})"
-    return {"status": status, "category": child.get("plan_category"), "start": _d(start),
-            "text": text}
+    if status in labels and not (start and start > on) and not (end and end < on):
+        text = labels[status] + (f": {category}" if category else "")
+        text += f" (since {start.isoformat()})" if start else ""
+    else:
+        plan = next((p for p in previous if p["start"] <= on <= p["end"]), None)
+        if plan is None:
+            return None
+        status, category, start, end = "cp_plan", plan.get("category"), plan["start"], plan["end"]
+        text = labels[status] + (f": {category}" if category else "")
+        text += f" ({start.isoformat()} to {end.isoformat()})"
+    earlier = sum(1 for p in previous if start and p["end"] < start)
+    if earlier:
+        text += f", repeat plan: {earlier} earlier"
+    return {"status": status, "category": category, "start": _d(start), "end": _d(end),
+            "earlier_plans": earlier, "text": text}
 
 
 @dataclass
@@ -345,7 +361,8 @@ def build(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, dept
     return {
         "child": {"id": child["id"], "name": _name(child), "shielded": bool(child.get("shielded"))},
         "level": root_view["level"], "as_of": on.isoformat(), "depth": depth, "ceased": ceased,
-        "plan": plan_badge(child, on), "nodes": nodes, "edges": edges, "options": options,
+        "plan": plan_badge(child, on, root_view.get("previous_plans", [])),
+        "nodes": nodes, "edges": edges, "options": options,
         "legend": [{"kind": k, **v} for k, v in KINDS.items()], "warnings": warnings,
         "expanded": expanded, "not_expandable": closed,
         "cap": cap, "capped": b.dropped > 0, "not_drawn": b.dropped,

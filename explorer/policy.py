@@ -203,7 +203,7 @@ def child_view(viewer: ViewerLike, raw: dict[str, Any], *, today: date,
 
     ``raw`` holds ``child``, ``involved``, ``chaired`` (how the viewer's scope reached the child)
     and the lists ``households``, ``carers``, ``siblings``, ``involvements``, ``universal``,
-    ``conferences``. The result has the same keys plus ``level`` ('network' for chairs and
+    ``conferences``, ``previous_plans``. The result has the same keys plus ``level`` ('network' for chairs and
     management, 'involved' for practitioners, 'shielded' when the shield hides the network).
     """
     child = raw["child"]
@@ -211,7 +211,7 @@ def child_view(viewer: ViewerLike, raw: dict[str, Any], *, today: date,
     network = full or raw.get("chaired", False)
     level = "network" if network else "involved"
     empty: dict[str, Any] = {"households": [], "carers": [], "siblings": [], "involvements": [],
-                             "universal": [], "conferences": []}
+                             "universal": [], "conferences": [], "previous_plans": []}
     if child.get("shielded") and not (full or override):
         return {"level": "shielded", "child": child_record(viewer, child), **empty}
 
@@ -260,13 +260,16 @@ def child_view(viewer: ViewerLike, raw: dict[str, Any], *, today: date,
                  for u in raw["universal"] if network or u.get("until") is None]
     conferences = [_pick(k["conference"], ("id", "date", "kind", "chair"))
                    for k in raw["conferences"]] if network else []
+    # Plan history, like the plan category, is for those who run or oversee conferences.
+    previous_plans = [_pick(p["plan"], ("id", "category", "start", "end"))
+                      for p in raw.get("previous_plans", [])] if network else []
 
     record = child_record(viewer, child, override=override)
     if not network:
         record.pop("plan_category", None)
     return {"level": level, "child": record, "households": households, "carers": carers,
             "siblings": siblings, "involvements": involvements, "universal": universal,
-            "conferences": conferences}
+            "conferences": conferences, "previous_plans": previous_plans}
 
 
 def lookup_view(child: dict[str, Any], contacts: list[dict[str, Any]]) -> dict[str, Any]:

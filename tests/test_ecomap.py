@@ -81,6 +81,25 @@ def test_practitioner_sees_current_involvements_only_and_no_plan_category(signed
     assert _net(client, "C-ZOE")["plan"]["category"] is None
 
 
+def test_a_repeat_plan_shows_its_history_to_the_chair_and_not_to_a_practitioner(signed_in):
+    """Zoë's current plan (neglect, from 2026-03-02) follows an earlier one (neglect,
+    2021-06-14 to 2022-09-26): the chair sees it is a repeat plan, and on a date inside the
+    earlier plan the badge shows that plan. A practitioner sees no plan history at all."""
+    chair = signed_in("chair", ["chair"])
+    badge = _net(chair, "C-ZOE")["plan"]
+    assert badge["earlier_plans"] == 1 and "repeat plan: 1 earlier" in badge["text"]
+    then = _net(chair, "C-ZOE", as_of="2022-01-10")["plan"]
+    assert (then["start"], then["end"], then["earlier_plans"]) == ("2021-06-14", "2022-09-26", 0)
+    page = chair.get("/children/C-ZOE").get_data(as_text=True)
+    assert "Previous plans" in page and "2021-06-14 to 2022-09-26" in page
+
+    sw1 = signed_in("sw1", ["practitioner"], practitioner_id="P-SW1")
+    assert _net(sw1, "C-ZOE")["plan"]["earlier_plans"] == 0
+    assert _net(sw1, "C-ZOE", as_of="2022-01-10")["plan"] is None
+    page = sw1.get("/children/C-ZOE").get_data(as_text=True)
+    assert "Previous plans" not in page and "2021-06-14" not in page
+
+
 def test_sensitive_service_without_consent_is_not_drawn(signed_in):
     client = signed_in("management", ["management"])
     net = _net(client, "C-MAYA")

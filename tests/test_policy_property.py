@@ -50,6 +50,7 @@ class World:
     involvements: list[dict] = field(default_factory=list)
     attends: list[dict] = field(default_factory=list)
     conferences: list[dict] = field(default_factory=list)
+    plans: list[dict] = field(default_factory=list)  # earlier, ended child protection plans
 
     def service(self, sid: str) -> dict:
         return next(s for s in self.services if s["id"] == sid)
@@ -83,6 +84,9 @@ def worlds(draw) -> World:
                            "until": date(2024, 1, 1) if ceased else None})
         if draw(st.booleans()):
             w.attends.append({"child": f"C{c}", "service": "SCH"})
+        for k in range(draw(st.integers(0, 2))):
+            w.plans.append({"id": f"PLANc{c}k{k}Q", "child": f"C{c}", "category": "physical",
+                            "start": date(2015, c + 1, k + 1), "end": date(2016, c + 1, k + 1)})
     for a in range(draw(st.integers(0, 2))):
         w.adults.append({"id": f"A{a}", "given_name": f"ADULTa{a}Q", "family_name": "F",
                          "phone": f"ADULTPHONEa{a}Q"})
@@ -148,6 +152,9 @@ CREATE (p)-[:INVOLVED_WITH {id: i.id, service_id: i.service_id, role: i.role, si
 WITH count(*) AS _
 UNWIND $conferences AS k MATCH (c:Child {id: k.child})
 CREATE (:Conference {id: k.id, chair: k.chair, date: k.date, kind: k.kind})-[:ABOUT]->(c)
+WITH count(*) AS _
+UNWIND $plans AS p MATCH (c:Child {id: p.child})
+CREATE (c)-[:HAD_PLAN]->(:Plan {id: p.id, category: p.category, start: p.start, end: p.end})
 """
 
 
@@ -201,6 +208,12 @@ def where_tokens(world: World, child: dict) -> set[str]:
     return tokens
 
 
+def plan_tokens(world: World, child: dict) -> set[str]:
+    """A child's plan history: for those who run or oversee its conferences only."""
+    return {t for p in world.plans if p["child"] == child["id"]
+            for t in (p["id"], p["start"].isoformat(), p["end"].isoformat())}
+
+
 def identity_tokens(child: dict) -> set[str]:
     return {child["id"], child["given_name"], child["family_name"], child["date_of_birth"].isoformat()}
 
@@ -215,6 +228,10 @@ def forbidden_in_view(world: World, v: Viewer, child: dict, override: bool) -> s
     forbidden: set[str] = set()
     if child["shielded"] and not (full or override):
         forbidden |= where_tokens(world, child)
+    chairs_it = "chair" in v.roles and any(
+        k["chair"] == v.username and k["child"] == child["id"] for k in world.conferences)
+    if not (full or chairs_it) or (child["shielded"] and not (full or override)):
+        forbidden |= plan_tokens(world, child)
     for other in world.children:
         if other["id"] != child["id"] and other["shielded"] and not full:
             forbidden |= {other["given_name"], other["family_name"]}
@@ -264,6 +281,7 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
         for inv in world.involvements:
             if inv["practitioner"] == practitioner["id"] and hidden_involvement(world, viewer, inv):
                 forbidden.add(inv["role"])
+        forbidden |= set().union(*(plan_tokens(world, c) for c in world.children))
         for c in world.children:
             if c["shielded"] and "management" not in viewer.roles:
                 # Service and practitioner names are shared with other children's entries;
@@ -279,7 +297,8 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
     # The first page's list.
     kind, listed = reads.list_children(graph, viewer, pseudonym_key=KEY, today=TODAY)
     if kind == "deidentified":
-        everything = set().union(*(identity_tokens(c) | where_tokens(world, c) for c in world.children))
+        everything = set().union(*(identity_tokens(c) | where_tokens(world, c) | plan_tokens(world, c)
+                                   for c in world.children))
         assert not leaks(listed, everything), "an analyst received identifying data"
     else:
         listed_ids = {c["id"] for c in listed}
@@ -320,7 +339,7 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
         if not viewer.roles & {"practitioner", "chair"}:
             assert looked == []
             continue
-        forbidden = {child["nhs_number"], *child["former_names"]}
+        forbidden = {child["nhs_number"], *child["former_names"], *plan_tokens(world, child)}
         forbidden |= {t for t in where_tokens(world, child) if t.startswith(("ADDRESS", "PCODE"))}
         if child["shielded"]:
             forbidden |= where_tokens(world, child)
