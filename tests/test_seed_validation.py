@@ -7,12 +7,16 @@ valid base and breaks one thing.
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from explorer.seed import SeedInvalid, read_seed
+from explorer.seed import SEED_TYPES, SeedInvalid, read_seed
+from explorer.seed.validate import Bad, convert, convert_column
 
 TODAY = date(2026, 1, 1)
 
@@ -474,3 +478,32 @@ def test_jsonl_problems_carry_the_jsonl_line(tmp_path):
         "s.jsonl:6:household_id: no household with id 'H1' in the seed (type household)",
         "s.jsonl:7: not a JSON object: Expecting value",
     ]
+
+
+# --- converting a column at a time ------------------------------------------------
+
+COLUMNS = [col for t in SEED_TYPES for col in t.columns]
+field_text = st.one_of(
+    st.sampled_from(["", " ", "2019-01-02", " 2019-01-02 ", "2019-13-01", "20190102", "true",
+                     "Yes", "maybe", "female", "FEMALE", "cp_plan", "9434765919", "943 476 5919",
+                     "nm1 4xy", "a@b.org", "01632 960123", "C1", "C 1", "Zoë|Zoe", "a\x01b",
+                     "1 Road\r\nTown", "x" * 70]),
+    st.text(alphabet=st.sampled_from("aZ09 -_.:@|,\n\r\t\x00\x85é"), max_size=12),
+)
+
+
+@settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "1000")), deadline=None)
+@given(col=st.sampled_from(COLUMNS), raws=st.lists(field_text, max_size=8))
+def test_a_column_converts_as_its_values_do_one_by_one(col, raws):
+    values, errors = convert_column(col, raws, strings=True)
+    expected_values, expected_errors = [], []
+    for i, raw in enumerate(raws):
+        try:
+            expected_values.append(convert(col, raw))
+        except Bad as e:
+            expected_values.append(None)
+            expected_errors.append((i, str(e)))
+    assert (values, errors) == (expected_values, expected_errors)
+    # A list (former names) is each row's own, never shared with another row.
+    lists = [id(v) for v in values if isinstance(v, list)]
+    assert len(lists) == len(set(lists))
