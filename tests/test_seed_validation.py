@@ -507,3 +507,62 @@ def test_a_column_converts_as_its_values_do_one_by_one(col, raws):
     # A list (former names) is each row's own, never shared with another row.
     lists = [id(v) for v in values if isinstance(v, list)]
     assert len(lists) == len(set(lists))
+
+
+# --- reading files in parallel processes ------------------------------------------
+
+
+@pytest.fixture
+def population(tmp_path):
+    from explorer.seed.generate import generate
+
+    out = tmp_path / "pop"
+    generate(out, children=400, seed=3, today=TODAY)
+    return out
+
+
+def _break(path: Path, line: int, old: str, new: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert old in lines[line - 1], (path.name, line, lines[line - 1])
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_files_read_in_parallel_give_the_same_seed(population, monkeypatch):
+    from explorer.seed import validate
+
+    monkeypatch.setattr(validate, "PARALLEL_FROM_BYTES", 0)
+    serial = read_seed(population, today=TODAY, workers=1)
+    parallel = read_seed(population, today=TODAY, workers=3)
+    assert (parallel.rows, parallel.lines, parallel.columns) == (
+        serial.rows, serial.lines, serial.columns)
+
+
+def test_a_problem_in_any_file_read_in_parallel_is_reported_where_it_is(population, monkeypatch):
+    from explorer.seed import validate
+
+    # One problem in each of four files, two of them found only across files.
+    children = (population / "children.csv").read_text(encoding="utf-8").split("\n")
+    _break(population / "children.csv", 6, children[5].split(",")[4], "2019-02-30")
+    households = population / "households.csv"
+    household_id = households.read_text(encoding="utf-8").split("\n")[3].split(",")[0]
+    _break(households, 4, household_id + ",", household_id + "x y,")
+    lives_in = (population / "lives_in.csv").read_text(encoding="utf-8").split("\n")
+    _break(population / "lives_in.csv", 3, lives_in[2].split(",")[1], "H-NOBODY")
+    parent_of = (population / "parent_of.csv").read_text(encoding="utf-8").split("\n")
+    _break(population / "parent_of.csv", len(parent_of) - 1, parent_of[-2], parent_of[1])
+    expected = [
+        "children.csv:6:date_of_birth: expected a date YYYY-MM-DD, got '2019-02-30'",
+        f"households.csv:4:id: expected an id: a letter or digit, then up to 63 letters, "
+        f"digits or _ . : -, got '{household_id}x y'",
+        "lives_in.csv:3:household_id: no household with id 'H-NOBODY' in the seed "
+        "(households.csv)",
+        f"parent_of.csv:{len(parent_of) - 1}:adult_id: duplicate relationship: same adult_id, "
+        "child_id as line 2",
+    ]
+    serial = problems_of(population, workers=1)
+    monkeypatch.setattr(validate, "PARALLEL_FROM_BYTES", 0)
+    parallel = problems_of(population, workers=2)
+    assert parallel == serial
+    for problem in expected:
+        assert problem in parallel

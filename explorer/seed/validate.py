@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import gc
 import json
+import multiprocessing as mp
 import operator
+import os
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -49,6 +53,9 @@ _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
 _LINE_BREAKS = frozenset("\n\r\t")
 _NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+# Below this many bytes of CSV, starting processes and passing rows back costs more
+# than reading in parallel saves.
+PARALLEL_FROM_BYTES = 4_000_000
 # Exactly Unicode's category Cc (C0 and C1 controls and DEL): what _no_control refuses.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -596,7 +603,8 @@ def _cross_check(seed: Seed, known: Mapping[str, Collection[str]] | None,
 
 
 def read_seed(path: str | Path, *, today: date,
-              known_ids: Mapping[str, Collection[str]] | None = None) -> Seed:
+              known_ids: Mapping[str, Collection[str]] | None = None,
+              workers: int | None = None) -> Seed:
     """Read and validate a seed (a directory of CSV files or one `.jsonl` file).
 
     `today` decides ages and what is "in the future". `known_ids` maps a
@@ -605,10 +613,14 @@ def read_seed(path: str | Path, *, today: date,
     may refer to; for "Service" it may be a mapping id -> service type, so
     that attends/registered_with can be checked against stored services too.
 
+    `workers` is how many processes read and check the CSV files of a large
+    seed (default: one per core); the checks across files are made once all
+    are read, in this process. The result is the same for any number.
+
     Returns a `Seed`, or raises `SeedInvalid` listing every problem found.
     """
     with _without_cycle_collection():
-        return _read_seed(Path(path), today, known_ids)
+        return _read_seed(Path(path), today, known_ids, workers or os.cpu_count() or 1)
 
 
 @contextmanager
@@ -628,7 +640,47 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _read_seed(path: Path, today: date, known_ids: Mapping[str, Collection[str]] | None) -> Seed:
+def check_csv_files(files: list[tuple[SeedType, Path]],
+                    today: date) -> list[tuple[Table, list[Problem]]]:
+    """`check_csv_file` of each file (what a worker process is given)."""
+    with _without_cycle_collection():
+        return [check_csv_file(stype, path, today) for stype, path in files]
+
+
+def _check_in_parallel(files: list[tuple[SeedType, Path]], today: date,
+                       workers: int) -> list[tuple[Table, list[Problem]]]:
+    """`check_csv_files` of all the files, shared between this process and `workers - 1`
+    others, and the results in the files' order.
+
+    Each file is read and checked whole by one process (largest first, each to
+    the least loaded), and its rows come back pickled: a cost the larger seeds
+    repay many times over, the smaller ones not, so they are read here.
+    """
+    sizes = {path: path.stat().st_size for _, path in files}
+    workers = min(workers, len(files))
+    if workers < 2 or sum(sizes.values()) < PARALLEL_FROM_BYTES:
+        return check_csv_files(files, today)
+    shares: list[list[tuple[SeedType, Path]]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for stype, path in sorted(files, key=lambda f: -sizes[f[1]]):
+        least = loads.index(min(loads))
+        shares[least].append((stype, path))
+        loads[least] += sizes[path]
+    # fork starts a worker at once with this process's modules; it is only safe
+    # when no other thread could hold a lock, so otherwise a fresh interpreter.
+    method = "fork" if threading.active_count() == 1 and "fork" in mp.get_all_start_methods() \
+        else "spawn"
+    with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context(method)) as pool:
+        others = [pool.submit(check_csv_files, share, today) for share in shares[1:]]
+        results = check_csv_files(shares[0], today)
+        for future in others:
+            results.extend(future.result())
+    order = {path.name: i for i, (_, path) in enumerate(files)}
+    return sorted(results, key=lambda result: order[result[0].file])
+
+
+def _read_seed(path: Path, today: date, known_ids: Mapping[str, Collection[str]] | None,
+               workers: int) -> Seed:
     problems: list[Problem] = []
     tables: list[Table] = []
     if path.is_file():
@@ -640,8 +692,7 @@ def _read_seed(path: Path, today: date, known_ids: Mapping[str, Collection[str]]
     elif not path.is_dir():
         problems.append(Problem(str(path), None, None, "no such seed directory or .jsonl file"))
     else:
-        for stype, file in seed_files(path, problems):
-            table, found = check_csv_file(stype, file, today)
+        for table, found in _check_in_parallel(seed_files(path, problems), today, workers):
             tables.append(table)
             problems.extend(found)
     seed = Seed(source=path)
