@@ -18,6 +18,8 @@ sensitivity are sticky (see ``cypher/seed_upsert_child.cypher``).
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -36,6 +38,13 @@ MODES = ("incremental", "snapshot")
 DATED_RELATIONSHIPS = ("LIVES_IN", "WORKS_FOR", "INVOLVED_WITH", "ATTENDS", "REGISTERED_WITH")
 OUTCOMES = ("created", "updated", "unchanged")
 BATCH_ATTEMPTS = 5
+# Two batches in flight keep Neo4j busy while this process prepares the next; more
+# only contend for the same pages and locks (measured in docs/benchmarks.md).
+DEFAULT_WORKERS = 2
+# Building the deferred indexes of millions of nodes and relationships takes minutes.
+INDEX_WAIT_SECONDS = 3600
+# Fewer rows than this into empty labels: maintaining their indexes is cheaper than building.
+DEFER_INDEXES_MIN_ROWS = 50_000
 
 
 @dataclass
@@ -50,6 +59,8 @@ class LoadReport:
     seconds: float = 0.0
     dry_run: bool = False
     type_seconds: dict[str, float] = field(default_factory=dict)  # wall time per seed type
+    deferred_indexes: list[str] = field(default_factory=list)  # dropped, then built after writing
+    index_seconds: float = 0.0  # building the deferred indexes (part of `seconds`)
 
     def total(self, outcome: str) -> int:
         return sum(c[outcome] for c in self.outcomes.values())
@@ -70,6 +81,9 @@ class LoadReport:
             f"{self.total('updated')} updated, {sum(self.ended.values())} ended, "
             f"{self.total('unchanged')} left unchanged"
         )
+        if self.deferred_indexes:
+            lines.append(f"indexes built after writing, in {self.index_seconds:.1f}s: "
+                         + ", ".join(self.deferred_indexes))
         return "\n".join(lines)
 
 
@@ -184,17 +198,51 @@ def _to_end(graph: Graph, seed: Seed, source: str) -> dict[str, list[str]]:
     return to_end
 
 
+def _deferrable(graph: Graph, seed: Seed, defer: bool | None) -> list[str]:
+    """Labels and types whose plain indexes this load builds at the end.
+
+    Those of the types this seed writes into that hold nothing yet: their plain
+    indexes serve no query of the load (every row of an empty type is written
+    with CREATE, which looks nodes up by their id constraints only), so they can
+    be built once at the end instead of maintained batch by batch. With ``defer``
+    None, only when that is many rows: for a few, building costs more than it saves.
+    """
+    if defer is False:
+        return []
+    empty, rows = [], 0
+    for stype in SEED_TYPES:
+        if seed.rows.get(stype.name):
+            check, vary = _emptiness_check(stype)
+            if graph.read(check, vary=vary)[0]["empty"]:
+                empty.append(stype.label)
+                rows += len(seed.rows[stype.name])
+    return empty if defer or rows >= DEFER_INDEXES_MIN_ROWS else []
+
+
 def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
          on: date | None = None, batch_size: int = 10_000, dry_run: bool = False,
          progress: bool = True, after_batch: Callable[[int], None] | None = None,
-         workers: int = 1) -> LoadReport:
+         workers: int | None = None, defer_indexes: bool | None = None) -> LoadReport:
     """Write ``seed`` into the graph (or rehearse it, with ``dry_run``); return what changed.
 
     ``on`` is the date a snapshot ends absent relationships with (default today).
     ``after_batch`` is called with the number of batches committed so far (tests
-    use it to interrupt a load part-way). ``workers`` is how many batches may be
-    written at once (a dry run is one transaction, so always one).
+    use it to interrupt a load part-way). ``workers`` is how many batches of an
+    empty type may be written at once (default two, one on a single core; a dry
+    run is one transaction, so always one).
+
+    ``defer_indexes``: the plain indexes (not the uniqueness constraints) on
+    labels and types that are empty when the load starts are dropped, and
+    built again once everything is written, as ``neo4j-admin import`` does:
+    always (True), never (False), or when that is at least
+    ``DEFER_INDEXES_MIN_ROWS`` rows (None, the default).
+    They are back, and online, when ``load`` returns or raises; after a load
+    killed part-way, the next load (or ``explorer db schema``) builds them,
+    as both apply the schema first. Meanwhile other readers of those labels
+    find no index: it is meant for a first load into a new database.
     """
+    if workers is None:
+        workers = min(DEFAULT_WORKERS, os.cpu_count() or 1)
     if workers < 1:
         raise ValueError("workers must be at least 1")
     if mode not in MODES:
@@ -206,6 +254,8 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
     started = time.monotonic()
     if not dry_run:
         schema.apply(graph)
+        report.deferred_indexes = schema.drop_plain_indexes(
+            graph, _deferrable(graph, seed, defer_indexes))
 
     def run_all(run: Callable[[str, dict | None, dict], list[dict]], workers: int) -> None:
         bar = tqdm(total=total, unit=" rows", disable=not progress, desc="Loading seed",
@@ -288,7 +338,20 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
 
         graph.rehearse(rehearse)
     else:
-        run_all(lambda name, vary, params: graph.write(name, vary=vary, **params), workers=workers)
+        try:
+            run_all(lambda name, vary, params: graph.write(name, vary=vary, **params),
+                    workers=workers)
+        except BaseException:
+            if report.deferred_indexes:
+                # Put the indexes back (built in the background) without hiding why the
+                # load stopped; if the database is gone, the next load builds them.
+                with contextlib.suppress(Exception):
+                    schema.apply(graph, wait=False)
+            raise
+        if report.deferred_indexes:
+            built = time.monotonic()
+            schema.apply(graph, wait_seconds=INDEX_WAIT_SECONDS)
+            report.index_seconds = time.monotonic() - built
     report.rows = total
     report.seconds = time.monotonic() - started
     return report
