@@ -149,9 +149,9 @@ def _steps(seed: Seed, source: str, batch_size: int, is_empty: Callable[[SeedTyp
     A type whose label (or relationship type) holds nothing when it starts
     loading is written with CREATE: every row is new (ids and relationship keys
     are unique within a validated seed), so CREATE gives the same graph and
-    outcomes as MERGE without the lookups. The check is made once per type, just
-    before its first batch: a load interrupted part-way finds the label no
-    longer empty when run again and merges.
+    outcomes as MERGE without the lookups. The check is made once, for every
+    type, when the load starts (`_empty_types`): a load interrupted part-way
+    finds the labels it wrote no longer empty when run again and merges.
     """
     for stype in SEED_TYPES:
         rows = seed.rows.get(stype.name, [])
@@ -198,7 +198,21 @@ def _to_end(graph: Graph, seed: Seed, source: str) -> dict[str, list[str]]:
     return to_end
 
 
-def _deferrable(graph: Graph, seed: Seed, defer: bool | None) -> list[str]:
+Run = Callable[[str, dict | None, dict], list[dict]]  # (query name, vary, params) -> rows
+
+
+def _empty_types(run: Run, seed: Seed) -> set[str]:
+    """The seed types with rows whose label (or relationship type) holds nothing yet."""
+    empty = set()
+    for stype in SEED_TYPES:
+        if seed.rows.get(stype.name):
+            check, vary = _emptiness_check(stype)
+            if run(check, vary, {})[0]["empty"]:
+                empty.add(stype.name)
+    return empty
+
+
+def _deferrable(seed: Seed, empty: set[str], defer: bool | None) -> list[str]:
     """Labels and types whose plain indexes this load builds at the end.
 
     Those of the types this seed writes into that hold nothing yet: their plain
@@ -209,14 +223,10 @@ def _deferrable(graph: Graph, seed: Seed, defer: bool | None) -> list[str]:
     """
     if defer is False:
         return []
-    empty, rows = [], 0
-    for stype in SEED_TYPES:
-        if seed.rows.get(stype.name):
-            check, vary = _emptiness_check(stype)
-            if graph.read(check, vary=vary)[0]["empty"]:
-                empty.append(stype.label)
-                rows += len(seed.rows[stype.name])
-    return empty if defer or rows >= DEFER_INDEXES_MIN_ROWS else []
+    rows = sum(len(seed.rows[name]) for name in empty)
+    if not defer and rows < DEFER_INDEXES_MIN_ROWS:
+        return []
+    return [t.label for t in SEED_TYPES if t.name in empty]
 
 
 def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
@@ -252,18 +262,23 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
                         outcomes={t.name: Counter() for t in SEED_TYPES})
     total = sum(seed.summary().values())
     started = time.monotonic()
+    empty: set[str] = set()
     if not dry_run:
         schema.apply(graph)
+        # One transaction for all the checks (each its own would cost a round trip).
+        empty = graph.read_tx(lambda tx: _empty_types(
+            lambda name, vary, params: run_named(tx, name, params, vary), seed))
         report.deferred_indexes = schema.drop_plain_indexes(
-            graph, _deferrable(graph, seed, defer_indexes))
+            graph, _deferrable(seed, empty, defer_indexes))
 
-    def run_all(run: Callable[[str, dict | None, dict], list[dict]], workers: int) -> None:
+    def run_all(run: Run, workers: int) -> None:
         bar = tqdm(total=total, unit=" rows", disable=not progress, desc="Loading seed",
                    smoothing=0.1, dynamic_ncols=True)
+        if dry_run:
+            empty.update(_empty_types(run, seed))
 
         def is_empty(stype: SeedType) -> bool:
-            check, vary = _emptiness_check(stype)
-            return bool(run(check, vary, {})[0]["empty"])
+            return stype.name in empty
 
         def write(name: str, vary: dict | None, batch: list[dict]) -> list[dict]:
             for attempt in range(1, BATCH_ATTEMPTS + 1):

@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress, count, repeat
 from operator import itemgetter
@@ -336,6 +336,11 @@ class Table:
     rows: list[dict]
     lines: list[int]
     complete: bool = True  # every row has every column in `names` (always so in CSV)
+    # Found while the columns are at hand (in the process that read the file), for
+    # `_cross_check`: each reference column's distinct ids, and the relationships
+    # given twice.
+    distinct: dict[str, set] = field(default_factory=dict)
+    repeated: list[Problem] = field(default_factory=list)
 
 
 def _check_columns(table: Table, columns: Mapping[str, Sequence], problems: list[Problem]) -> None:
@@ -369,6 +374,32 @@ def _check_records(table: Table, columns: Mapping[str, Sequence], today: date,
         for row, line in zip(table.rows, table.lines, strict=True):  # noqa: B007 (report reads it)
             rule(row, today, report)
     _check_columns(table, columns, problems)
+    _summarise(table, columns)
+
+
+def _summarise(table: Table, columns: Mapping[str, Sequence]) -> None:
+    """What `_cross_check` needs of a table beyond its rows (see `Table.distinct`)."""
+    stype, n = table.type, len(table.rows)
+    for col in stype.columns:
+        if col.kind == "ref":
+            distinct = set(columns.get(col.name, ()))
+            distinct.discard(None)
+            table.distinct[col.name] = distinct
+    if stype.is_node or stype.key == ("id",):
+        return
+    keys = list(zip(*(columns.get(k) or [None] * n for k in stype.key), strict=True))
+    if len(set(keys)) == len(keys):
+        return  # no relationship repeats: the usual case, found without a loop
+    first: dict[tuple, int] = {}
+    for key, line in zip(keys, table.lines, strict=True):
+        if any(k is None for k in key[:2]):
+            continue
+        if key in first:
+            table.repeated.append(Problem(table.file, line, stype.key[0],
+                                          "duplicate relationship: same " + ", ".join(stype.key)
+                                          + f" as line {first[key]}"))
+        else:
+            first[key] = line
 
 
 def _csv_table(raw: RawTable, today: date, problems: list[Problem]) -> Table:
@@ -489,8 +520,8 @@ def _merge(tables: list[Table], seed: Seed) -> None:
                         row[name] = list(default) if isinstance(default, list) else default
 
 
-def _cross_check(seed: Seed, known: Mapping[str, Collection[str]] | None,
-                 problems: list[Problem]) -> None:
+def _cross_check(seed: Seed, tables: Mapping[str, Table],
+                 known: Mapping[str, Collection[str]] | None, problems: list[Problem]) -> None:
     # In a .jsonl seed every problem is in that one file.
     jsonl = seed.source.suffix.lower() == ".jsonl"
     files = {t.name: seed.source.name if jsonl else t.file for t in SEED_TYPES}
@@ -545,15 +576,15 @@ def _cross_check(seed: Seed, known: Mapping[str, Collection[str]] | None,
             continue
         file, lines = files[stype.name], seed.lines[stype.name]
         for col in refs:
-            values = _column(seed, stype.name, col.name)
-            distinct = set(values)
-            distinct.discard(None)
+            distinct = tables[stype.name].distinct[col.name]
             # The ids of each label the column may name, among the distinct values:
             # set operations, so a column whose every reference is sound costs no loop.
             named = {label: _among(distinct, ids.get(label, {}), known.get(label, ()))
                      for label in col.ref}
             unknown = distinct.difference(*named.values())
             ambiguous = set.intersection(*named.values()) if len(col.ref) > 1 else set()
+            person = stype.name == "lives_in" and col.name == "person_id"
+            values = _column(seed, stype.name, col.name) if unknown or ambiguous or person else []
             if unknown or ambiguous:
                 names = " or ".join(label.lower() for label in col.ref)
                 sources = ", ".join(("type " + BY_LABEL[label].name) if jsonl
@@ -565,7 +596,7 @@ def _cross_check(seed: Seed, known: Mapping[str, Collection[str]] | None,
                     elif value in ambiguous:
                         problems.append(Problem(file, lines[i], col.name,
                                                 f"id {value!r} is both a child and an adult"))
-            if stype.name == "lives_in" and col.name == "person_id":
+            if person:
                 label_of: dict[object, str] = {}
                 for label in col.ref:
                     label_of.update(dict.fromkeys(named[label] - ambiguous, label))
@@ -581,25 +612,12 @@ def _cross_check(seed: Seed, known: Mapping[str, Collection[str]] | None,
                                         f"service {sid!r} is a {service_types[sid]}, "
                                         f"expected a {want} ({file} links "
                                         f"children to a {want})"))
-        if stype.is_node or stype.key == ("id",):
-            continue
-        keys = list(zip(*(_column(seed, stype.name, k) for k in stype.key), strict=True))
-        if len(set(keys)) == len(keys):
-            continue  # no relationship repeats: the usual case, found without a loop
-        first_key: dict[tuple, int] = {}
-        for key, line in zip(keys, lines, strict=True):
-            if any(k is None for k in key[:2]):
-                continue
-            if key in first_key:
-                problems.append(Problem(file, line, stype.key[0],
-                                        "duplicate relationship: same "
-                                        + ", ".join(stype.key) + f" as line {first_key[key]}"))
-            else:
-                first_key[key] = line
+        problems.extend(tables[stype.name].repeated)
     if seed.rows.get("lives_in"):
         seed.columns["lives_in"] = (*seed.columns["lives_in"], "person_label")
-        for row in seed.rows["lives_in"]:
-            row.setdefault("person_label", None)
+        if "person_id" not in seed.columns["lives_in"]:
+            for row in seed.rows["lives_in"]:
+                row.setdefault("person_label", None)
 
 
 def read_seed(path: str | Path, *, today: date,
@@ -647,14 +665,16 @@ def check_csv_files(files: list[tuple[SeedType, Path]],
         return [check_csv_file(stype, path, today) for stype, path in files]
 
 
-def _check_in_parallel(files: list[tuple[SeedType, Path]], today: date,
-                       workers: int) -> list[tuple[Table, list[Problem]]]:
-    """`check_csv_files` of all the files, shared between this process and `workers - 1`
-    others, and the results in the files' order.
+def _check_files(files: list[tuple[SeedType, Path]], today: date,
+                 workers: int) -> list[tuple[Table, list[Problem]]]:
+    """`check_csv_file` of every file, in the files' order; shared between this process
+    and `workers - 1` others when the seed is large.
 
     Each file is read and checked whole by one process (largest first, each to
-    the least loaded), and its rows come back pickled: a cost the larger seeds
-    repay many times over, the smaller ones not, so they are read here.
+    the least loaded by bytes), and a worker's rows come back pickled: a cost
+    large seeds repay many times over, small ones not. (Handing files out one
+    at a time to whichever process is free was slower: this process then
+    unpickles a worker's rows while reading its own.)
     """
     sizes = {path: path.stat().st_size for _, path in files}
     workers = min(workers, len(files))
@@ -671,9 +691,9 @@ def _check_in_parallel(files: list[tuple[SeedType, Path]], today: date,
     method = "fork" if threading.active_count() == 1 and "fork" in mp.get_all_start_methods() \
         else "spawn"
     with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context(method)) as pool:
-        others = [pool.submit(check_csv_files, share, today) for share in shares[1:]]
+        theirs = [pool.submit(check_csv_files, share, today) for share in shares[1:]]
         results = check_csv_files(shares[0], today)
-        for future in others:
+        for future in theirs:
             results.extend(future.result())
     order = {path.name: i for i, (_, path) in enumerate(files)}
     return sorted(results, key=lambda result: order[result[0].file])
@@ -692,13 +712,13 @@ def _read_seed(path: Path, today: date, known_ids: Mapping[str, Collection[str]]
     elif not path.is_dir():
         problems.append(Problem(str(path), None, None, "no such seed directory or .jsonl file"))
     else:
-        for table, found in _check_in_parallel(seed_files(path, problems), today, workers):
+        for table, found in _check_files(seed_files(path, problems), today, workers):
             tables.append(table)
             problems.extend(found)
     seed = Seed(source=path)
     _merge(tables, seed)
+    _cross_check(seed, {table.type.name: table for table in tables}, known_ids, problems)
     del tables
-    _cross_check(seed, known_ids, problems)
     if problems:
         raise SeedInvalid(problems)
     return seed
