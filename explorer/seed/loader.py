@@ -22,9 +22,11 @@ import contextlib
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from tqdm import tqdm
@@ -33,6 +35,7 @@ from explorer import schema
 from explorer.graph import DatabaseBusy, Graph, run_named
 from explorer.seed.model import Seed
 from explorer.seed.schema import SEED_TYPES, SeedType
+from explorer.seed.validate import without_cycle_collection
 
 MODES = ("incremental", "snapshot")
 DATED_RELATIONSHIPS = ("LIVES_IN", "WORKS_FOR", "INVOLVED_WITH", "ATTENDS", "REGISTERED_WITH")
@@ -105,16 +108,42 @@ def _relationship_key(stype: SeedType, row: dict) -> str:
                     for p in parts)
 
 
-def _relationship_rows(stype: SeedType, rows: Iterable[dict], source: str) -> list[dict]:
+def _key_texts(values: list) -> list[str]:
+    """Each key part as `_relationship_key` writes it, converted once per distinct value."""
+    text = {v: "" if v is None else (v.isoformat() if isinstance(v, date) else str(v))
+            for v in set(values)}
+    return list(map(text.__getitem__, values))
+
+
+def _relationship_rows(stype: SeedType, rows: list[dict], source: str) -> list[dict]:
+    """The batch's rows as ``seed_*_relationship`` takes them: start, end, key, props.
+
+    Built a column at a time (the rows of one type share their keys), as this
+    runs while Neo4j writes the previous batches and competes with it for CPU.
+    """
     assert stype.start and stype.end
+    if not rows:
+        return []
+
+    def column(name: str) -> list:
+        if name in rows[0]:
+            return list(map(itemgetter(name), rows))
+        return [row.get(name) for row in rows]
+
     skip = {stype.start, stype.end, "person_label"}
-    prepared = []
-    for row in rows:
-        props = {k: v for k, v in row.items() if k not in skip}
-        props["source"] = source
-        prepared.append({"start": row[stype.start], "end": row[stype.end],
-                         "key": _relationship_key(stype, row), "props": props})
-    return prepared
+    names = tuple(k for k in rows[0] if k not in skip)
+    if names:
+        values = zip(*map(column, names), repeat(source))
+        props = list(map(dict, map(zip, repeat((*names, "source")), values)))
+    else:
+        props = [{"source": source} for _ in rows]
+    if stype.key == ("id",):
+        keys = column("id")
+    else:
+        keys = list(map("|".join, zip(*(_key_texts(column(k)) for k in stype.key), strict=True)))
+    return list(map(dict, map(zip, repeat(("start", "end", "key", "props")),
+                              zip(column(stype.start), column(stype.end), keys, props,
+                                  strict=True))))
 
 
 def _end_label(stype: SeedType) -> str:
@@ -353,20 +382,21 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
 
         graph.rehearse(rehearse)
     else:
-        try:
-            run_all(lambda name, vary, params: graph.write(name, vary=vary, **params),
-                    workers=workers)
-        except BaseException:
+        with without_cycle_collection():  # as in read_seed: the rows hold no cycles
+            try:
+                run_all(lambda name, vary, params: graph.write(name, vary=vary, **params),
+                        workers=workers)
+            except BaseException:
+                if report.deferred_indexes:
+                    # Put the indexes back (built in the background) without hiding why
+                    # the load stopped; if the database is gone, the next load builds them.
+                    with contextlib.suppress(Exception):
+                        schema.apply(graph, wait=False)
+                raise
             if report.deferred_indexes:
-                # Put the indexes back (built in the background) without hiding why the
-                # load stopped; if the database is gone, the next load builds them.
-                with contextlib.suppress(Exception):
-                    schema.apply(graph, wait=False)
-            raise
-        if report.deferred_indexes:
-            built = time.monotonic()
-            schema.apply(graph, wait_seconds=INDEX_WAIT_SECONDS)
-            report.index_seconds = time.monotonic() - built
+                built = time.monotonic()
+                schema.apply(graph, wait_seconds=INDEX_WAIT_SECONDS)
+                report.index_seconds = time.monotonic() - built
     report.rows = total
     report.seconds = time.monotonic() - started
     return report
