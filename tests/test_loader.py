@@ -3,6 +3,7 @@ delete, interrupted loads complete, invalid seeds write nothing."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import signal
@@ -357,7 +358,15 @@ def test_an_invalid_seed_checked_in_parallel_writes_nothing(graph: Graph, tmp_pa
     with (population / "attends.csv").open("a", encoding="utf-8") as fh:
         fh.write("C-NOBODY,S-NOWHERE,2025-01-01,\n")
     attends_line = len((population / "attends.csv").read_text(encoding="utf-8").splitlines())
+    from tqdm import tqdm
+    if tqdm.monitor is not None:  # a thread: files would be read by this process alone
+        tqdm.monitor.exit()
+        tqdm.monitor = None
     monkeypatch.setattr(validate, "PARALLEL_FROM_BYTES", 0)  # so this small seed is split too
+    forks = []
+    get_context = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context",
+                        lambda method: forks.append(method) or get_context(method))
     result = CliRunner().invoke(cli.main, ["seed", "load", str(population),
                                            "--today", TODAY.isoformat()],
                                 env=_cli_env(neo4j_settings))
@@ -366,3 +375,4 @@ def test_an_invalid_seed_checked_in_parallel_writes_nothing(graph: Graph, tmp_pa
     assert f"attends.csv:{attends_line}:child_id: no child with id 'C-NOBODY'" in result.output
     assert "Nothing was written" in result.output
     assert snapshot_of_graph(graph) == before
+    assert forks == ["fork"]  # the files were read in parallel

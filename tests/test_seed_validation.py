@@ -528,19 +528,40 @@ def _break(path: Path, line: int, old: str, new: str) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def test_files_read_in_parallel_give_the_same_seed(population, monkeypatch):
+def _in_parallel(monkeypatch, record: Path) -> None:
+    """Split even a small seed between processes, and record which process read each file."""
+    from tqdm import tqdm
+
     from explorer.seed import validate
 
+    # The generator's progress bar left tqdm's monitor thread running, and files are
+    # read in parallel only by a process with no other thread (see _check_files).
+    if tqdm.monitor is not None:
+        tqdm.monitor.exit()
+        tqdm.monitor = None
+
+    check = validate.check_csv_file
+
+    def recorded(stype, path, today):
+        with record.open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return check(stype, path, today)
+
     monkeypatch.setattr(validate, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(validate, "check_csv_file", recorded)
+
+
+def test_files_read_in_parallel_give_the_same_seed(population, monkeypatch, tmp_path):
     serial = read_seed(population, today=TODAY, workers=1)
+    _in_parallel(monkeypatch, tmp_path / "pids")
     parallel = read_seed(population, today=TODAY, workers=3)
     assert (parallel.rows, parallel.lines, parallel.columns) == (
         serial.rows, serial.lines, serial.columns)
+    assert len(set((tmp_path / "pids").read_text().split())) == 3  # it was read by 3 processes
 
 
-def test_a_problem_in_any_file_read_in_parallel_is_reported_where_it_is(population, monkeypatch):
-    from explorer.seed import validate
-
+def test_a_problem_in_any_file_read_in_parallel_is_reported_where_it_is(population, monkeypatch,
+                                                                        tmp_path):
     # One problem in each of four files, two of them found only across files.
     children = (population / "children.csv").read_text(encoding="utf-8").split("\n")
     _break(population / "children.csv", 6, children[5].split(",")[4], "2019-02-30")
@@ -561,8 +582,9 @@ def test_a_problem_in_any_file_read_in_parallel_is_reported_where_it_is(populati
         "child_id as line 2",
     ]
     serial = problems_of(population, workers=1)
-    monkeypatch.setattr(validate, "PARALLEL_FROM_BYTES", 0)
+    _in_parallel(monkeypatch, tmp_path / "pids")
     parallel = problems_of(population, workers=2)
     assert parallel == serial
+    assert len(set((tmp_path / "pids").read_text().split())) == 2
     for problem in expected:
         assert problem in parallel

@@ -632,8 +632,10 @@ def read_seed(path: str | Path, *, today: date,
     that attends/registered_with can be checked against stored services too.
 
     `workers` is how many processes read and check the CSV files of a large
-    seed (default: one per core); the checks across files are made once all
-    are read, in this process. The result is the same for any number.
+    seed (default: one per core; forked, so only where fork is available and
+    while this process runs no other thread); the checks across files are
+    made once all are read, in this process. The result is the same for any
+    number.
 
     Returns a `Seed`, or raises `SeedInvalid` listing every problem found.
     """
@@ -679,7 +681,12 @@ def _check_files(files: list[tuple[SeedType, Path]], today: date,
     """
     sizes = {path: path.stat().st_size for _, path in files}
     workers = min(workers, len(files))
-    if workers < 2 or sum(sizes.values()) < PARALLEL_FROM_BYTES:
+    # Workers are forked: they start at once, with this process's modules. Forking is
+    # only safe while no other thread could hold a lock; and "spawn" would run the
+    # caller's main module again in each worker (a script without a __main__ guard
+    # would start workers recursively). So with other threads, one process reads.
+    forkable = "fork" in mp.get_all_start_methods() and threading.active_count() == 1
+    if workers < 2 or not forkable or sum(sizes.values()) < PARALLEL_FROM_BYTES:
         return check_csv_files(files, today)
     shares: list[list[tuple[SeedType, Path]]] = [[] for _ in range(workers)]
     loads = [0] * workers
@@ -687,11 +694,7 @@ def _check_files(files: list[tuple[SeedType, Path]], today: date,
         least = loads.index(min(loads))
         shares[least].append((stype, path))
         loads[least] += sizes[path]
-    # fork starts a worker at once with this process's modules; it is only safe
-    # when no other thread could hold a lock, so otherwise a fresh interpreter.
-    method = "fork" if threading.active_count() == 1 and "fork" in mp.get_all_start_methods() \
-        else "spawn"
-    with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context(method)) as pool:
+    with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context("fork")) as pool:
         theirs = [pool.submit(check_csv_files, share, today) for share in shares[1:]]
         results = check_csv_files(shares[0], today)
         for future in theirs:
