@@ -3,6 +3,7 @@ delete, interrupted loads complete, invalid seeds write nothing."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import signal
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from explorer import schema
 from explorer.graph import Graph
 from explorer.localdb import REPO_ROOT
 from explorer.seed import read_seed
@@ -43,6 +45,16 @@ def _copy_demo(tmp_path: Path) -> Path:
     target = tmp_path / "feed"
     shutil.copytree(DEMO, target)
     return target
+
+
+def _index_states(graph: Graph) -> dict[str, str]:
+    return {row["name"]: row["state"] for row in graph.run_autocommit(
+        "SHOW INDEXES YIELD name, state RETURN name, state")}
+
+
+def _all_plain_indexes_online(graph: Graph) -> bool:
+    states = _index_states(graph)
+    return all(states.get(name) == "ONLINE" for name in schema.plain_indexes())
 
 
 def _rewrite(path: Path, edit) -> None:
@@ -215,9 +227,13 @@ def test_kill_9_mid_load_then_rerun_completes_without_duplicates(graph: Graph, t
     assert graph.run_autocommit("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"] == 0, \
         "the load finished before it could be killed; make the population larger"
 
+    # A load killed while it deferred its indexes leaves them dropped (this one was too
+    # small to defer them): the next load builds them.
+    schema.drop_plain_indexes(graph, set(schema.plain_indexes().values()))
     rerun = _cli("seed", "load", str(population), "--batch-size", "500", "--today", TODAY.isoformat(),
                  env=env)
     assert rerun.returncode == 0, rerun.stderr
+    assert _all_plain_indexes_online(graph)  # whatever the killed load had dropped
     resumed = snapshot_of_graph(graph)
     graph.run_autocommit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS")
     clean = _cli("seed", "load", str(population), "--batch-size", "500", "--today", TODAY.isoformat(),
@@ -327,3 +343,91 @@ def test_concurrent_batches_load_the_same_graph_as_one_at_a_time(graph: Graph, t
     # A second load into the now non-empty labels merges: nothing changes.
     again = load(graph, seed, source="pop", on=TODAY, batch_size=150, progress=False, workers=2)
     assert again.total("created") == again.total("updated") == 0
+
+
+def test_a_load_into_an_empty_graph_builds_its_plain_indexes_after_writing(graph: Graph):
+    during: list[set[str]] = []
+    report = _load(graph, DEMO, defer_indexes=True,
+                   after_batch=lambda n: during.append(set(_index_states(graph))))
+    deferred = set(report.deferred_indexes)
+    # Every plain index of a label or type the demo fills; the constraints stay.
+    assert {"child_nhs_number", "child_family_name_dob", "lives_in_key", "attends_key"} <= deferred
+    assert not deferred & {"session_username", "audit_event_at"}  # nothing the seed writes
+    assert during and all(not names & deferred for names in during)
+    assert all({"child_id", "involvement_id"} <= names for names in during)
+    assert _all_plain_indexes_online(graph)
+    assert "indexes built after writing" in report.table()
+    # The same graph as a load that maintains every index while writing.
+    deferred_graph = snapshot_of_graph(graph)
+    graph.run_autocommit("MATCH (n) DETACH DELETE n")
+    kept = _load(graph, DEMO, defer_indexes=False)
+    assert kept.deferred_indexes == [] and kept.outcomes == report.outcomes
+    assert snapshot_of_graph(graph) == deferred_graph
+
+
+def test_a_load_into_a_filled_label_keeps_its_indexes(graph: Graph, tmp_path):
+    without_schools = _copy_demo(tmp_path)
+    (without_schools / "attends.csv").unlink()
+    _load(graph, without_schools)
+    during: list[set[str]] = []
+    report = _load(graph, DEMO, defer_indexes=True,
+                   after_batch=lambda n: during.append(set(_index_states(graph))))
+    # Only ATTENDS was empty; the indexes of everything already stored stay in use.
+    assert report.deferred_indexes == ["attends_key"]
+    assert all("child_nhs_number" in names and "lives_in_key" in names for names in during)
+    assert _all_plain_indexes_online(graph)
+
+
+def test_a_small_load_maintains_its_indexes_unless_asked(graph: Graph):
+    assert _load(graph, DEMO).deferred_indexes == []  # the demo is far below the threshold
+
+
+def test_an_interrupted_load_puts_its_deferred_indexes_back(graph: Graph):
+    class Interrupted(Exception):
+        pass
+
+    def stop(batches: int) -> None:
+        if batches == 3:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        _load(graph, DEMO, defer_indexes=True, after_batch=stop)
+    graph.run_autocommit("CALL db.awaitIndexes(60)")
+    assert _all_plain_indexes_online(graph)
+
+
+def test_an_invalid_seed_checked_in_parallel_writes_nothing(graph: Graph, tmp_path, neo4j_settings,
+                                                             monkeypatch):
+    from click.testing import CliRunner
+
+    from explorer import cli
+    from explorer.seed import validate
+
+    _load(graph, DEMO)
+    before = snapshot_of_graph(graph)
+    population = tmp_path / "pop"
+    generate(population, children=400, seed=5, today=TODAY)
+    children = (population / "children.csv").read_text(encoding="utf-8").split("\n")
+    children[6] = children[6].replace(children[6].split(",")[4], "2019/01/01", 1)
+    (population / "children.csv").write_text("\n".join(children), encoding="utf-8")
+    with (population / "attends.csv").open("a", encoding="utf-8") as fh:
+        fh.write("C-NOBODY,S-NOWHERE,2025-01-01,\n")
+    attends_line = len((population / "attends.csv").read_text(encoding="utf-8").splitlines())
+    from tqdm import tqdm
+    if tqdm.monitor is not None:  # a thread: files would be read by this process alone
+        tqdm.monitor.exit()
+        tqdm.monitor = None
+    monkeypatch.setattr(validate, "PARALLEL_FROM_BYTES", 0)  # so this small seed is split too
+    forks = []
+    get_context = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context",
+                        lambda method: forks.append(method) or get_context(method))
+    result = CliRunner().invoke(cli.main, ["seed", "load", str(population),
+                                           "--today", TODAY.isoformat()],
+                                env=_cli_env(neo4j_settings))
+    assert result.exit_code == 2, result.output
+    assert "children.csv:7:date_of_birth: expected a date YYYY-MM-DD" in result.output
+    assert f"attends.csv:{attends_line}:child_id: no child with id 'C-NOBODY'" in result.output
+    assert "Nothing was written" in result.output
+    assert snapshot_of_graph(graph) == before
+    assert forks == ["fork"]  # the files were read in parallel

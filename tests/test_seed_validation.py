@@ -7,12 +7,16 @@ valid base and breaks one thing.
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from explorer.seed import SeedInvalid, read_seed
+from explorer.seed import SEED_TYPES, SeedInvalid, read_seed
+from explorer.seed.validate import Bad, convert, convert_column
 
 TODAY = date(2026, 1, 1)
 
@@ -560,3 +564,113 @@ def test_jsonl_problems_carry_the_jsonl_line(tmp_path):
         "s.jsonl:6:household_id: no household with id 'H1' in the seed (type household)",
         "s.jsonl:7: not a JSON object: Expecting value",
     ]
+
+
+# --- converting a column at a time ------------------------------------------------
+
+COLUMNS = [col for t in SEED_TYPES for col in t.columns]
+field_text = st.one_of(
+    st.sampled_from(["", " ", "2019-01-02", " 2019-01-02 ", "2019-13-01", "20190102", "true",
+                     "Yes", "maybe", "female", "FEMALE", "cp_plan", "9434765919", "943 476 5919",
+                     "nm1 4xy", "a@b.org", "01632 960123", "C1", "C 1", "Zoë|Zoe", "a\x01b",
+                     "1 Road\r\nTown", "x" * 70]),
+    st.text(alphabet=st.sampled_from("aZ09 -_.:@|,\n\r\t\x00\x85é"), max_size=12),
+)
+
+
+@settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "1000")), deadline=None)
+@given(col=st.sampled_from(COLUMNS), raws=st.lists(field_text, max_size=8))
+def test_a_column_converts_as_its_values_do_one_by_one(col, raws):
+    values, errors = convert_column(col, raws, strings=True)
+    expected_values, expected_errors = [], []
+    for i, raw in enumerate(raws):
+        try:
+            expected_values.append(convert(col, raw))
+        except Bad as e:
+            expected_values.append(None)
+            expected_errors.append((i, str(e)))
+    assert (values, errors) == (expected_values, expected_errors)
+    # A list (former names) is each row's own, never shared with another row.
+    lists = [id(v) for v in values if isinstance(v, list)]
+    assert len(lists) == len(set(lists))
+
+
+# --- reading files in parallel processes ------------------------------------------
+
+
+@pytest.fixture
+def population(tmp_path):
+    from explorer.seed.generate import generate
+
+    out = tmp_path / "pop"
+    generate(out, children=400, seed=3, today=TODAY)
+    return out
+
+
+def _break(path: Path, line: int, old: str, new: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert old in lines[line - 1], (path.name, line, lines[line - 1])
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _in_parallel(monkeypatch, record: Path) -> None:
+    """Split even a small seed between processes, and record which process read each file."""
+    from tqdm import tqdm
+
+    from explorer.seed import validate
+
+    # The generator's progress bar left tqdm's monitor thread running, and files are
+    # read in parallel only by a process with no other thread (see _check_files).
+    if tqdm.monitor is not None:
+        tqdm.monitor.exit()
+        tqdm.monitor = None
+
+    check = validate.check_csv_file
+
+    def recorded(stype, path, today):
+        with record.open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return check(stype, path, today)
+
+    monkeypatch.setattr(validate, "PARALLEL_FROM_BYTES", 0)
+    monkeypatch.setattr(validate, "check_csv_file", recorded)
+
+
+def test_files_read_in_parallel_give_the_same_seed(population, monkeypatch, tmp_path):
+    serial = read_seed(population, today=TODAY, workers=1)
+    _in_parallel(monkeypatch, tmp_path / "pids")
+    parallel = read_seed(population, today=TODAY, workers=3)
+    assert (parallel.rows, parallel.lines, parallel.columns) == (
+        serial.rows, serial.lines, serial.columns)
+    assert len(set((tmp_path / "pids").read_text().split())) == 3  # it was read by 3 processes
+
+
+def test_a_problem_in_any_file_read_in_parallel_is_reported_where_it_is(population, monkeypatch,
+                                                                        tmp_path):
+    # One problem in each of four files, two of them found only across files.
+    children = (population / "children.csv").read_text(encoding="utf-8").split("\n")
+    _break(population / "children.csv", 6, children[5].split(",")[4], "2019-02-30")
+    households = population / "households.csv"
+    household_id = households.read_text(encoding="utf-8").split("\n")[3].split(",")[0]
+    _break(households, 4, household_id + ",", household_id + "x y,")
+    lives_in = (population / "lives_in.csv").read_text(encoding="utf-8").split("\n")
+    _break(population / "lives_in.csv", 3, lives_in[2].split(",")[1], "H-NOBODY")
+    parent_of = (population / "parent_of.csv").read_text(encoding="utf-8").split("\n")
+    _break(population / "parent_of.csv", len(parent_of) - 1, parent_of[-2], parent_of[1])
+    expected = [
+        "children.csv:6:date_of_birth: expected a date YYYY-MM-DD, got '2019-02-30'",
+        f"households.csv:4:id: expected an id: a letter or digit, then up to 63 letters, "
+        f"digits or _ . : -, got '{household_id}x y'",
+        "lives_in.csv:3:household_id: no household with id 'H-NOBODY' in the seed "
+        "(households.csv)",
+        f"parent_of.csv:{len(parent_of) - 1}:adult_id: duplicate relationship: same adult_id, "
+        "child_id as line 2",
+    ]
+    serial = problems_of(population, workers=1)
+    _in_parallel(monkeypatch, tmp_path / "pids")
+    parallel = problems_of(population, workers=2)
+    assert parallel == serial
+    assert len(set((tmp_path / "pids").read_text().split())) == 2
+    for problem in expected:
+        assert problem in parallel

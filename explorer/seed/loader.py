@@ -19,11 +19,15 @@ sensitivity are sticky (see ``cypher/seed_upsert_child.cypher``).
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from tqdm import tqdm
@@ -32,11 +36,19 @@ from explorer import schema
 from explorer.graph import DatabaseBusy, Graph, run_named
 from explorer.seed.model import Seed
 from explorer.seed.schema import SEED_TYPES, SeedType
+from explorer.seed.validate import without_cycle_collection
 
 MODES = ("incremental", "snapshot")
 DATED_RELATIONSHIPS = ("LIVES_IN", "WORKS_FOR", "INVOLVED_WITH", "ATTENDS", "REGISTERED_WITH")
 OUTCOMES = ("created", "updated", "unchanged")
 BATCH_ATTEMPTS = 5
+# Two batches in flight keep Neo4j busy while this process prepares the next; more
+# only contend for the same pages and locks (measured in docs/benchmarks.md).
+DEFAULT_WORKERS = 2
+# Building the deferred indexes of millions of nodes and relationships takes minutes.
+INDEX_WAIT_SECONDS = 3600
+# Fewer rows than this into empty labels: maintaining their indexes is cheaper than building.
+DEFER_INDEXES_MIN_ROWS = 50_000
 
 
 @dataclass
@@ -51,6 +63,8 @@ class LoadReport:
     seconds: float = 0.0
     dry_run: bool = False
     type_seconds: dict[str, float] = field(default_factory=dict)  # wall time per seed type
+    deferred_indexes: list[str] = field(default_factory=list)  # dropped, then built after writing
+    index_seconds: float = 0.0  # building the deferred indexes (part of `seconds`)
 
     def total(self, outcome: str) -> int:
         return sum(c[outcome] for c in self.outcomes.values())
@@ -71,6 +85,9 @@ class LoadReport:
             f"{self.total('updated')} updated, {sum(self.ended.values())} ended, "
             f"{self.total('unchanged')} left unchanged"
         )
+        if self.deferred_indexes:
+            lines.append(f"indexes built after writing, in {self.index_seconds:.1f}s: "
+                         + ", ".join(self.deferred_indexes))
         return "\n".join(lines)
 
 
@@ -92,16 +109,42 @@ def _relationship_key(stype: SeedType, row: dict) -> str:
                     for p in parts)
 
 
-def _relationship_rows(stype: SeedType, rows: Iterable[dict], source: str) -> list[dict]:
+def _key_texts(values: list) -> list[str]:
+    """Each key part as `_relationship_key` writes it, converted once per distinct value."""
+    text = {v: "" if v is None else (v.isoformat() if isinstance(v, date) else str(v))
+            for v in set(values)}
+    return list(map(text.__getitem__, values))
+
+
+def _relationship_rows(stype: SeedType, rows: list[dict], source: str) -> list[dict]:
+    """The batch's rows as ``seed_*_relationship`` takes them: start, end, key, props.
+
+    Built a column at a time (the rows of one type share their keys), as this
+    runs while Neo4j writes the previous batches and competes with it for CPU.
+    """
     assert stype.start and stype.end
+    if not rows:
+        return []
+
+    def column(name: str) -> list:
+        if name in rows[0]:
+            return list(map(itemgetter(name), rows))
+        return [row.get(name) for row in rows]
+
     skip = {stype.start, stype.end, "person_label"}
-    prepared = []
-    for row in rows:
-        props = {k: v for k, v in row.items() if k not in skip}
-        props["source"] = source
-        prepared.append({"start": row[stype.start], "end": row[stype.end],
-                         "key": _relationship_key(stype, row), "props": props})
-    return prepared
+    names = tuple(k for k in rows[0] if k not in skip)
+    if names:
+        values = zip(*map(column, names), repeat(source))
+        props = list(map(dict, map(zip, repeat((*names, "source")), values)))
+    else:
+        props = [{"source": source} for _ in rows]
+    if stype.key == ("id",):
+        keys = column("id")
+    else:
+        keys = list(map("|".join, zip(*(_key_texts(column(k)) for k in stype.key), strict=True)))
+    return list(map(dict, map(zip, repeat(("start", "end", "key", "props")),
+                              zip(column(stype.start), column(stype.end), keys, props,
+                                  strict=True))))
 
 
 def _end_label(stype: SeedType) -> str:
@@ -136,9 +179,9 @@ def _steps(seed: Seed, source: str, batch_size: int, is_empty: Callable[[SeedTyp
     A type whose label (or relationship type) holds nothing when it starts
     loading is written with CREATE: every row is new (ids and relationship keys
     are unique within a validated seed), so CREATE gives the same graph and
-    outcomes as MERGE without the lookups. The check is made once per type, just
-    before its first batch: a load interrupted part-way finds the label no
-    longer empty when run again and merges.
+    outcomes as MERGE without the lookups. The check is made once, for every
+    type, when the load starts (`_empty_types`): a load interrupted part-way
+    finds the labels it wrote no longer empty when run again and merges.
     """
     for stype in SEED_TYPES:
         rows = seed.rows.get(stype.name, [])
@@ -185,17 +228,61 @@ def _to_end(graph: Graph, seed: Seed, source: str) -> dict[str, list[str]]:
     return to_end
 
 
+Run = Callable[[str, dict | None, dict], list[dict]]  # (query name, vary, params) -> rows
+
+
+def _empty_types(run: Run, seed: Seed) -> set[str]:
+    """The seed types with rows whose label (or relationship type) holds nothing yet."""
+    empty = set()
+    for stype in SEED_TYPES:
+        if seed.rows.get(stype.name):
+            check, vary = _emptiness_check(stype)
+            if run(check, vary, {})[0]["empty"]:
+                empty.add(stype.name)
+    return empty
+
+
+def _deferrable(seed: Seed, empty: set[str], defer: bool | None) -> list[str]:
+    """Labels and types whose plain indexes this load builds at the end.
+
+    Those of the types this seed writes into that hold nothing yet: their plain
+    indexes serve no query of the load (every row of an empty type is written
+    with CREATE, which looks nodes up by their id constraints only), so they can
+    be built once at the end instead of maintained batch by batch. With ``defer``
+    None, only when that is many rows: for a few, building costs more than it saves.
+    """
+    if defer is False:
+        return []
+    rows = sum(len(seed.rows[name]) for name in empty)
+    if not defer and rows < DEFER_INDEXES_MIN_ROWS:
+        return []
+    return [t.label for t in SEED_TYPES if t.name in empty]
+
+
 def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
          on: date | None = None, batch_size: int = 10_000, dry_run: bool = False,
          progress: bool = True, after_batch: Callable[[int], None] | None = None,
-         workers: int = 1) -> LoadReport:
+         workers: int | None = None, defer_indexes: bool | None = None) -> LoadReport:
     """Write ``seed`` into the graph (or rehearse it, with ``dry_run``); return what changed.
 
     ``on`` is the date a snapshot ends absent relationships with (default today).
     ``after_batch`` is called with the number of batches committed so far (tests
-    use it to interrupt a load part-way). ``workers`` is how many batches may be
-    written at once (a dry run is one transaction, so always one).
+    use it to interrupt a load part-way). ``workers`` is how many batches of an
+    empty type may be written at once (default two, one on a single core; a dry
+    run is one transaction, so always one).
+
+    ``defer_indexes``: the plain indexes (not the uniqueness constraints) on
+    labels and types that are empty when the load starts are dropped, and
+    built again once everything is written, as ``neo4j-admin import`` does:
+    always (True), never (False), or when that is at least
+    ``DEFER_INDEXES_MIN_ROWS`` rows (None, the default).
+    They are back, and online, when ``load`` returns or raises; after a load
+    killed part-way, the next load (or ``explorer db schema``) builds them,
+    as both apply the schema first. Meanwhile other readers of those labels
+    find no index: it is meant for a first load into a new database.
     """
+    if workers is None:
+        workers = min(DEFAULT_WORKERS, os.cpu_count() or 1)
     if workers < 1:
         raise ValueError("workers must be at least 1")
     if mode not in MODES:
@@ -205,16 +292,23 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
                         outcomes={t.name: Counter() for t in SEED_TYPES})
     total = sum(seed.summary().values())
     started = time.monotonic()
+    empty: set[str] = set()
     if not dry_run:
         schema.apply(graph)
+        # One transaction for all the checks (each its own would cost a round trip).
+        empty = graph.read_tx(lambda tx: _empty_types(
+            lambda name, vary, params: run_named(tx, name, params, vary), seed))
+        report.deferred_indexes = schema.drop_plain_indexes(
+            graph, _deferrable(seed, empty, defer_indexes))
 
-    def run_all(run: Callable[[str, dict | None, dict], list[dict]], workers: int) -> None:
+    def run_all(run: Run, workers: int) -> None:
         bar = tqdm(total=total, unit=" rows", disable=not progress, desc="Loading seed",
                    smoothing=0.1, dynamic_ncols=True)
+        if dry_run:
+            empty.update(_empty_types(run, seed))
 
         def is_empty(stype: SeedType) -> bool:
-            check, vary = _emptiness_check(stype)
-            return bool(run(check, vary, {})[0]["empty"])
+            return stype.name in empty
 
         def write(name: str, vary: dict | None, batch: list[dict]) -> list[dict]:
             for attempt in range(1, BATCH_ATTEMPTS + 1):
@@ -289,7 +383,21 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
 
         graph.rehearse(rehearse)
     else:
-        run_all(lambda name, vary, params: graph.write(name, vary=vary, **params), workers=workers)
+        with without_cycle_collection():  # as in read_seed: the rows hold no cycles
+            try:
+                run_all(lambda name, vary, params: graph.write(name, vary=vary, **params),
+                        workers=workers)
+            except BaseException:
+                if report.deferred_indexes:
+                    # Put the indexes back (built in the background) without hiding why
+                    # the load stopped; if the database is gone, the next load builds them.
+                    with contextlib.suppress(Exception):
+                        schema.apply(graph, wait=False)
+                raise
+            if report.deferred_indexes:
+                built = time.monotonic()
+                schema.apply(graph, wait_seconds=INDEX_WAIT_SECONDS)
+                report.index_seconds = time.monotonic() - built
     report.rows = total
     report.seconds = time.monotonic() - started
     return report

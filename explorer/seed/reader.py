@@ -3,8 +3,9 @@
 Owns the file-level rules: which file names are seed files, encodings (UTF-8
 with or without BOM; any other bytes are a problem on their line), CSV
 dialect details (CRLF or LF, quoted fields with commas and line breaks, blank
-lines) and JSON Lines. Values come out as they were written; converting and
-checking them is `validate`'s job.
+lines) and JSON Lines. Values come out as they were written (a CSV file
+column by column, as a `RawTable`); converting and checking them is
+`validate`'s job.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import csv
 import difflib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from explorer.seed.model import Problem
@@ -61,21 +63,36 @@ def suggest(name: str, choices: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def csv_records(stype: SeedType, file: str, text: str,
-                problems: list[Problem]) -> Iterator[RawRecord]:
-    """Records of one CSV file; header problems go to `problems`."""
+@dataclass
+class RawTable:
+    """The data rows of one CSV file as written, column by column.
+
+    `columns[j][i]` is the field of column `names[j]` (the header's known
+    columns, in header order) in data row `i`, which starts on line `lines[i]`.
+    """
+
+    type: SeedType
+    file: str
+    names: list[str]
+    columns: list[Sequence[str]]
+    lines: list[int]
+
+
+def csv_table(stype: SeedType, file: str, text: str, problems: list[Problem]) -> RawTable:
+    """The data rows of one CSV file; header and row-shape problems go to `problems`."""
     # newline="" keeps line breaks inside quoted fields as written and lets
     # csv count physical lines in line_num.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    empty = RawTable(stype, file, [], [], [])
     try:
         header = next(reader, None)
     except csv.Error as e:
         problems.append(Problem(file, reader.line_num or 1, None, f"malformed CSV: {e}"))
-        return
+        return empty
     if header is None or not any(h.strip() for h in header):
         problems.append(Problem(file, 1, None,
                                 "expected a header line naming the columns, found none"))
-        return
+        return empty
     header = [h.strip() for h in header]
     known = [c.name for c in stype.columns]
     usable: list[tuple[int, str]] = []
@@ -95,26 +112,58 @@ def csv_records(stype: SeedType, file: str, text: str,
         if col.in_header and col.name not in seen:
             problems.append(Problem(file, 1, col.name, "required column is missing from the header"))
     width = len(header)
+    first_line = reader.line_num + 1
+    try:
+        records = list(reader)
+    except csv.Error:
+        records = None  # found again, at its line, by the record-by-record reading below
+    if records is not None and reader.line_num == first_line - 1 + len(records):
+        # Every record is one physical line (no quoted line breaks): record i is on
+        # line first_line + i, with no need to ask the reader record by record.
+        lines = list(range(first_line, first_line + len(records)))
+        rows = records
+        if not (all(map(width.__eq__, map(len, records)))
+                and all(map(str.strip, map(itemgetter(0), records)))):
+            rows, lines = _usual_rows(file, width, zip(lines, records, strict=True), problems)
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        next(reader)
+        rows, lines = _usual_rows(file, width, _numbered(reader, file, problems), problems)
+    # itemgetter per column is several times faster than transposing with zip(*rows).
+    return RawTable(stype, file, [name for _, name in usable],
+                    [list(map(itemgetter(i), rows)) for i, _ in usable], lines)
+
+
+def _numbered(reader, file: str, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, fields) of each record; a malformed record
+    is a problem at its line and ends the file."""
     start = reader.line_num + 1
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            problems.append(Problem(file, start, None, f"malformed CSV: {e}"))
-            break
-        line = start
-        start = reader.line_num + 1
+    try:
+        for fields in reader:
+            yield start, fields
+            start = reader.line_num + 1
+    except csv.Error as e:
+        problems.append(Problem(file, start, None, f"malformed CSV: {e}"))
+
+
+def _usual_rows(file: str, width: int, numbered: Iterable[tuple[int, list[str]]],
+                problems: list[Problem]) -> tuple[list[list[str]], list[int]]:
+    """The records that are data rows, and their lines: blank lines (e.g. trailing
+    blank lines of an export) are skipped, a row of the wrong width is a problem."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    for line, fields in numbered:
         if not any(f.strip() for f in fields):
-            continue  # blank line, e.g. trailing blank lines of an export
+            continue
         if len(fields) != width:
             problems.append(Problem(
                 file, line, None,
                 f"expected {width} fields as in the header, got {len(fields)} "
                 "(a field with a comma or line break must be in double quotes)"))
             continue
-        yield RawRecord(stype, file, line, {name: fields[i] for i, name in usable})
+        rows.append(fields)
+        lines.append(line)
+    return rows, lines
 
 
 def jsonl_records(file: str, text: str, problems: list[Problem]) -> Iterator[RawRecord]:
@@ -157,36 +206,38 @@ def jsonl_records(file: str, text: str, problems: list[Problem]) -> Iterator[Raw
         yield RawRecord(stype, file, number, values)
 
 
-def read_records(path: Path, problems: list[Problem]) -> list[RawRecord]:
-    """All raw records of a seed directory (CSV files) or a `.jsonl` file."""
-    path = Path(path)
-    records: list[RawRecord] = []
-    if path.is_file():
-        if path.suffix.lower() != ".jsonl":
-            problems.append(Problem(path.name, None, None,
-                                    "a seed is a directory of CSV files or one .jsonl file"))
-            return records
-        text = decode(path.name, path.read_bytes(), problems)
-        records.extend(jsonl_records(path.name, text, problems))
-        return records
-    if not path.is_dir():
-        problems.append(Problem(str(path), None, None, "no such seed directory or .jsonl file"))
-        return records
-    found = False
+def read_csv_file(stype: SeedType, path: Path, problems: list[Problem]) -> RawTable:
+    """One seed CSV file, decoded and split into columns."""
+    text = decode(path.name, path.read_bytes(), problems)
+    return csv_table(stype, path.name, text, problems)
+
+
+def read_jsonl_file(path: Path, problems: list[Problem]) -> list[RawRecord]:
+    """The records of a `.jsonl` seed, in file order."""
+    return list(jsonl_records(path.name, decode(path.name, path.read_bytes(), problems), problems))
+
+
+def seed_files(path: Path, problems: list[Problem]) -> list[tuple[SeedType, Path]]:
+    """The seed files of a seed directory, with the type each holds, in name order.
+
+    Anything else in the directory (except documentation and hidden files) is
+    a problem, and so is a directory without any seed file.
+    """
+    found: list[tuple[SeedType, Path]] = []
+    listed: list[Problem] = []
     for entry in sorted(path.iterdir()):
         if _is_ignored(entry):
             continue
         stype = BY_FILE.get(entry.name)
         if stype is None or not entry.is_file():
-            problems.append(Problem(
+            listed.append(Problem(
                 entry.name, None, None,
                 f"not a seed file{suggest(entry.name, list(BY_FILE))}; seed files are "
                 + ", ".join(BY_FILE)))
             continue
-        found = True
-        text = decode(entry.name, entry.read_bytes(), problems)
-        records.extend(csv_records(stype, entry.name, text, problems))
-    if not found and not problems:
-        problems.append(Problem(path.name, None, None,
-                                "no seed files found; expected some of " + ", ".join(BY_FILE)))
-    return records
+        found.append((stype, entry))
+    if not found and not listed:
+        listed.append(Problem(path.name, None, None,
+                              "no seed files found; expected some of " + ", ".join(BY_FILE)))
+    problems.extend(listed)
+    return found
