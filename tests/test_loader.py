@@ -3,6 +3,7 @@ delete, interrupted loads complete, invalid seeds write nothing."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -431,3 +432,20 @@ def test_an_invalid_seed_checked_in_parallel_writes_nothing(graph: Graph, tmp_pa
     assert "Nothing was written" in result.output
     assert snapshot_of_graph(graph) == before
     assert forks == ["fork"]  # the files were read in parallel
+
+
+def test_a_load_leaves_the_cycle_collector_as_it_found_it(graph: Graph):
+    """The seed's rows are frozen while they are written, and only while: a long-running
+    app that loads a seed must collect its own garbage afterwards, and objects someone
+    else froze stay frozen."""
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    _load(graph, DEMO)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    try:
+        _load(graph, DEMO)
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

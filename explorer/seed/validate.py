@@ -702,12 +702,11 @@ def read_seed(path: str | Path, *, today: date,
 
 @contextmanager
 def without_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while a seed's millions of rows are built or loaded.
+    """Pause Python's cycle collector while a seed's millions of rows are built.
 
     Every container created counts towards the next collection, and every
-    full collection walks all the rows there are: a third of the reading
-    time, and 1.5 s of CPU taken from Neo4j while loading 100k children, for
-    nothing, as rows hold no reference cycles.
+    full collection walks all the rows built so far: a third of the reading
+    time, for nothing, as rows hold no reference cycles.
     """
     enabled = gc.isenabled()
     gc.disable()
