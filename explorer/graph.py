@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import functools
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from typing import Any, TypeVar
 
 import neo4j
@@ -33,7 +35,14 @@ from neo4j.exceptions import (
 from explorer import queries
 from explorer.config import Neo4jSettings
 
+try:
+    # The driver's type for a value already in its wire form (a private module).
+    from neo4j._codec.packstream import Structure as _WireStructure
+except ImportError:  # pragma: no cover - a driver that moved it: dates go as dates
+    _WireStructure = None
+
 T = TypeVar("T")
+_UNIX_EPOCH_DAY = date(1970, 1, 1).toordinal()
 
 
 class ExplorerError(Exception):
@@ -69,6 +78,23 @@ def plain(value: Any) -> Any:
     if isinstance(value, neo4j.graph.Node | neo4j.graph.Relationship):
         return {k: plain(v) for k, v in value.items()}
     return value
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def wire_date(value: date) -> Any:
+    """A query parameter that Neo4j receives as the date `value`, made once per date.
+
+    The driver converts every date it sends in Python (building a
+    ``neo4j.time.Date`` of 1970-01-01 each time, to count the days): for the
+    600,000 dates of a 100,000-children seed, a third of the loader's CPU,
+    which on a small machine is CPU taken from Neo4j. A value made here is
+    Bolt's own date structure (days since 1970), which the driver packs as it
+    is. Should a driver no longer have that type, the date itself is returned.
+    tests/test_loader.py checks that the dates stored are the dates sent.
+    """
+    if _WireStructure is None:
+        return value
+    return _WireStructure(b"D", value.toordinal() - _UNIX_EPOCH_DAY)
 
 
 def _rows(result: neo4j.Result) -> list[dict[str, Any]]:

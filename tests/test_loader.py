@@ -449,3 +449,17 @@ def test_a_load_leaves_the_cycle_collector_as_it_found_it(graph: Graph):
         assert gc.isenabled() and gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def test_the_dates_stored_are_the_dates_of_the_seed(graph: Graph):
+    # Dates are sent in Bolt's own form (explorer.graph.wire_date), not as the driver
+    # would convert them: what is stored must still be each row's date.
+    seed = read_seed(DEMO, today=TODAY)
+    load(graph, seed, source="demo", on=TODAY, progress=False)
+    born = {r["id"]: r["born"] for r in graph.run_autocommit(
+        "MATCH (c:Child) RETURN c.id AS id, c.date_of_birth AS born")}
+    assert born == {row["id"]: row["date_of_birth"] for row in seed.rows["child"]}
+    since = {r["id"]: (r["since"], r["until"]) for r in graph.run_autocommit(
+        "MATCH ()-[r:INVOLVED_WITH]->() RETURN r.id AS id, r.since AS since, r.until AS until")}
+    assert since == {row["id"]: (row["since"], row["until"]) for row in seed.rows["involved_with"]}
+    assert all(type(d) is date for d in born.values())  # a DATE, not a datetime

@@ -34,7 +34,7 @@ from typing import Any
 from tqdm import tqdm
 
 from explorer import schema
-from explorer.graph import DatabaseBusy, Graph, run_named
+from explorer.graph import DatabaseBusy, Graph, run_named, wire_date
 from explorer.seed.model import Seed
 from explorer.seed.schema import SEED_TYPES, SeedType
 
@@ -116,6 +116,28 @@ def _key_texts(values: list) -> list[str]:
     return list(map(text.__getitem__, values))
 
 
+def _column(stype: SeedType, rows: list[dict], name: str, *, wire: bool = False) -> list:
+    """One column of a batch's rows; with `wire`, a date column's dates as `wire_date`s."""
+    values = (list(map(itemgetter(name), rows)) if name in rows[0]
+              else [row.get(name) for row in rows])
+    col = stype.column_map.get(name)
+    if wire and col is not None and col.kind == "date":
+        sent = {v: wire_date(v) for v in set(values) if v is not None}
+        sent[None] = None
+        values = list(map(sent.__getitem__, values))
+    return values
+
+
+def _node_rows(stype: SeedType, rows: list[dict]) -> list[dict]:
+    """The batch's rows as the node queries take them: dates as `wire_date`s."""
+    names = tuple(rows[0]) if rows else ()
+    if not any((col := stype.column_map.get(n)) is not None and col.kind == "date"
+               for n in names):
+        return rows
+    columns = [_column(stype, rows, name, wire=True) for name in names]
+    return list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
+
+
 def _relationship_rows(stype: SeedType, rows: list[dict], source: str) -> list[dict]:
     """The batch's rows as ``seed_*_relationship`` takes them: start, end, key, props.
 
@@ -126,15 +148,13 @@ def _relationship_rows(stype: SeedType, rows: list[dict], source: str) -> list[d
     if not rows:
         return []
 
-    def column(name: str) -> list:
-        if name in rows[0]:
-            return list(map(itemgetter(name), rows))
-        return [row.get(name) for row in rows]
+    def column(name: str, wire: bool = False) -> list:
+        return _column(stype, rows, name, wire=wire)
 
     skip = {stype.start, stype.end, "person_label"}
     names = tuple(k for k in rows[0] if k not in skip)
     if names:
-        values = zip(*map(column, names), repeat(source))
+        values = zip(*(column(name, wire=True) for name in names), repeat(source))
         props = list(map(dict, map(zip, repeat((*names, "source")), values)))
     else:
         props = [{"source": source} for _ in rows]
@@ -211,7 +231,9 @@ def _steps(seed: Seed, source: str, batch_size: int, is_empty: Callable[[SeedTyp
         for vary, group in groups:
             for i in range(0, len(group), batch_size):
                 batch = group[i:i + batch_size]
-                if not stype.is_node:
+                if stype.is_node:
+                    batch = _node_rows(stype, batch)
+                else:
                     batch = _relationship_rows(stype, batch, source)
                 yield stype, name, vary, batch, fresh
 
