@@ -42,8 +42,10 @@ MODES = ("incremental", "snapshot")
 DATED_RELATIONSHIPS = ("LIVES_IN", "WORKS_FOR", "INVOLVED_WITH", "ATTENDS", "REGISTERED_WITH")
 OUTCOMES = ("created", "updated", "unchanged")
 BATCH_ATTEMPTS = 5
-# Two batches in flight keep Neo4j busy while this process prepares the next; more
-# only contend for the same pages and locks (measured in docs/benchmarks.md).
+# Two relationship batches in flight keep Neo4j busy while this process prepares the
+# next; more only contend for the same pages and locks. Node batches go one at a time:
+# concurrent ones contend for the end of the id index and were slower (measured in
+# docs/benchmarks.md), while a relationship batch is mostly index lookups.
 DEFAULT_WORKERS = 2
 # Building the deferred indexes of millions of nodes and relationships takes minutes.
 INDEX_WAIT_SECONDS = 3600
@@ -311,8 +313,9 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
     ``on`` is the date a snapshot ends absent relationships with (default today).
     ``after_batch`` is called with the number of batches committed so far (tests
     use it to interrupt a load part-way). ``workers`` is how many batches of an
-    empty type may be written at once (default two, one on a single core; a dry
-    run is one transaction, so always one).
+    empty relationship type may be written at once (default two, one on a single
+    core; nodes are written a batch at a time; a dry run is one transaction, so
+    always one).
 
     ``defer_indexes``: the plain indexes (not the uniqueness constraints) on
     labels and types that are empty when the load starts are dropped, and
@@ -382,8 +385,9 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
 
         steps = _steps(seed, source, batch_size, is_empty)
         # The next batch is prepared here while up to `workers` batches are written:
-        # batches of fresh (CREATE) types of one phase run concurrently; a MERGE
-        # batch runs alone, as MERGEs of concurrent batches could deadlock.
+        # batches of fresh (CREATE) relationship types run concurrently; a MERGE
+        # batch runs alone, as MERGEs of concurrent batches could deadlock, and so
+        # does a node batch (see DEFAULT_WORKERS).
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers,
                                                    thread_name_prefix="seed-load") as pool:
             pending: dict[concurrent.futures.Future, tuple[SeedType, int]] = {}
@@ -402,7 +406,7 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
                     if not fresh or _phase(stype) != phase:
                         drain(0)
                         phase = _phase(stype)
-                    if workers == 1 or not fresh:
+                    if workers == 1 or not fresh or stype.is_node:
                         finished(stype, len(batch), write(name, vary, batch))
                         continue
                     pending[pool.submit(write, name, vary, batch)] = (stype, len(batch))
