@@ -32,6 +32,7 @@ import os
 import resource
 import shutil
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -199,7 +200,10 @@ def run_ours(args: argparse.Namespace, data: Path, rows: int) -> Result:
         started = time.monotonic()
         seed = read_seed(data, today=args.today)
         read_seconds = time.monotonic() - started
-        log(f"  read and validated in {read_seconds:.1f}s")
+        # read_seed shares the files between processes only when no other thread runs here.
+        log(f"  read and validated in {read_seconds:.1f}s "
+            f"({'alone' if threading.active_count() > 1 else 'in parallel'}: "
+            f"{threading.active_count()} thread(s) in this process)")
         cpu0 = cpu_seconds(pid), time.process_time()
         report = load(graph, seed, source=SOURCE, mode="incremental", batch_size=args.batch_size,
                       progress=args.progress, workers=args.workers,
