@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 import uuid
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -135,13 +136,35 @@ def record(
         "client": str(client),
         "flagged": bool(flagged),
     }
-    def work(tx) -> str:
-        head = run_named(tx, "audit_head_lock", {})[0]
-        event = dict(fields, seq=int(head["seq"]) + 1, prev_hash=head["hash"] or GENESIS)
+    def chained(seq: int, prev_hash: str) -> dict[str, Any]:
+        event = dict(fields, seq=int(seq) + 1, prev_hash=prev_hash or GENESIS)
         event["hash"] = event_hash(event)
-        return run_named(tx, "audit_append", {"event": event})[0]["id"]
+        return event
 
-    return graph.write_tx(work)
+    def work(tx) -> dict[str, Any]:
+        end = _chain_ends.get(graph)
+        if end is not None:
+            # Where this process left the chain: append in one statement if it is still so.
+            event = chained(*end)
+            row = run_named(tx, "audit_append_at_end", {"event": event})[0]
+            if row["id"] is not None:
+                return event
+            end = (row["seq"], row["hash"])  # another writer moved it; the head is locked
+        else:
+            head = run_named(tx, "audit_head_lock", {})[0]
+            end = (head["seq"], head["hash"])
+        event = chained(*end)
+        run_named(tx, "audit_append", {"event": event})
+        return event
+
+    event = graph.write_tx(work)
+    _chain_ends[graph] = (event["seq"], event["hash"])  # only once committed
+    return event["id"]
+
+
+# The end of the chain as each Graph's last committed append left it: a guess (another
+# process or thread may have appended since) that saves a round trip when it is right.
+_chain_ends: weakref.WeakKeyDictionary[Graph, tuple[int, str]] = weakref.WeakKeyDictionary()
 
 
 # -- verification ---------------------------------------------------------------------

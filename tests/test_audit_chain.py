@@ -12,6 +12,7 @@ import pytest
 from explorer import audit
 from explorer.accounts import Viewer
 from explorer.cli import main
+from explorer.graph import Graph
 
 ALICE = Viewer(username="alice", roles=frozenset({"practitioner"}), practitioner_id="P-1", user_id="u1")
 
@@ -157,3 +158,31 @@ def test_concurrent_writers_make_one_unbroken_chain(graph):
     result = audit.verify(graph)
     assert result.intact, result.problem
     assert result.events == 60 and result.head_seq == 60
+
+
+def test_writers_in_separate_processes_keep_one_chain(graph):
+    """Each process remembers where its own last append left the chain and appends there in
+    one statement; when another process has appended since, it must chain to the real end."""
+    other = Graph(graph.settings)  # a second app process: its own driver and its own memory
+    try:
+        for round_ in range(3):
+            _record(graph, 2)
+            audit.record(other, viewer=ALICE, action="search", params={"round": round_},
+                         returned_ids=[], reason=None, client="10.0.0.2")
+    finally:
+        other.close()
+    result = audit.verify(graph)
+    assert result.intact, result.problem
+    assert result.events == 9 and result.head_seq == 9
+    events = [_event(graph, s) for s in range(1, 10)]
+    assert [e["client"] for e in events] == ["10.0.0.1", "10.0.0.1", "10.0.0.2"] * 3
+
+
+def test_a_chain_emptied_under_a_writer_starts_again_at_one(graph):
+    """A writer whose remembered end no longer exists (a new database) starts a fresh chain."""
+    _record(graph, 3)
+    graph.run_autocommit("MATCH (n) WHERE n:AuditEvent OR n:AuditHead DETACH DELETE n")
+    _record(graph, 2)
+    result = audit.verify(graph)
+    assert result.intact, result.problem
+    assert result.events == 2 and _event(graph, 1)["prev_hash"] == ""
