@@ -561,8 +561,10 @@ def test_jsonl_problems_carry_the_jsonl_line(tmp_path):
         "parent_of, carer_of, works_for, involved_with, attends, registered_with",
         "s.jsonl:4:fone: unknown field for type adult (did you mean 'phone'?)",
         "s.jsonl:5:family_name: required field is missing",
-        "s.jsonl:6:household_id: no household with id 'H1' in the seed (type household)",
         "s.jsonl:7: not a JSON object: Expecting value",
+        # Line 7 could have been the household: this one may follow from it.
+        "s.jsonl:6:household_id: no household with id 'H1' in the seed (type household) "
+        "(perhaps only because part of s.jsonl could not be read)",
     ]
 
 
@@ -674,3 +676,36 @@ def test_a_problem_in_any_file_read_in_parallel_is_reported_where_it_is(populati
     assert len(set((tmp_path / "pids").read_text().split())) == 2
     for problem in expected:
         assert problem in parallel
+
+
+@pytest.mark.parametrize(("bom", "encoding"), [("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"),
+                                               ("utf-32-le", "UTF-32")])
+def test_a_file_saved_as_utf16_or_utf32_is_one_clear_problem(tmp_path, bom, encoding):
+    # Spreadsheets offer "Unicode text", which is UTF-16 with a byte order mark.
+    data = "\ufeff".encode(bom) + BASE["households.csv"].encode(bom)
+    found = problems_of(make_seed(tmp_path, households__csv=data))
+    assert found[0] == (f"households.csv:1: the file is {encoding} (it starts with that "
+                        "encoding's byte order mark); save it as UTF-8")
+    assert not [p for p in found if p.startswith("households.csv") and p != found[0]]
+
+
+def test_problems_that_may_follow_from_an_unreadable_file_come_after_it(tmp_path):
+    # A header with one name too many makes every row of children.csv unreadable; the files
+    # that refer to those children then name ids that seem missing. The cause is listed
+    # first, and each consequence says where it may come from, with its own file and line.
+    header, *rows = BASE["children.csv"].split("\n")
+    broken = "\n".join([header + ",colour", *rows])
+    found = problems_of(make_seed(tmp_path, children__csv=broken))
+    assert found[0].startswith("children.csv:1:colour: unknown column")
+    assert found[1].startswith("children.csv:2: expected 14 fields as in the header, got 13")
+    follows = [p for p in found if "perhaps only because part of children.csv could not be read" in p]
+    assert ("attends.csv:2:child_id: no child with id 'C1' in the seed (children.csv) (perhaps only "
+            "because part of children.csv could not be read)") in follows
+    assert found[-len(follows):] == follows  # consequences last
+    assert all(not p.startswith("children.csv") for p in follows)
+
+
+def test_a_missing_id_with_every_file_readable_is_not_called_a_consequence(tmp_path):
+    found = problems_of(make_seed(tmp_path, attends__csv="child_id,service_id,since,until\n"
+                                                         "C9,S2,2021-09-01,\n"))
+    assert found == ["attends.csv:2:child_id: no child with id 'C9' in the seed (children.csv)"]

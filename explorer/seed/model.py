@@ -28,6 +28,9 @@ class Problem:
     line: int | None
     column: str | None
     message: str
+    # A file with rows that could not be read (a broken header, a malformed line), when this
+    # problem may only follow from that: an id "missing" because its row was unreadable.
+    follows: str | None = None
 
     def __str__(self) -> str:
         where = self.file
@@ -35,10 +38,12 @@ class Problem:
             where += f":{self.line}"
         if self.column:
             where += f":{self.column}"
-        return f"{where}: {self.message}"
+        after = f" (perhaps only because part of {self.follows} could not be read)" if self.follows else ""
+        return f"{where}: {self.message}{after}"
 
-    def sort_key(self) -> tuple[str, int, str]:
-        return (self.file, self.line or 0, self.column or "")
+    def sort_key(self) -> tuple[bool, str, int, str]:
+        """Causes before what may follow from them, then by file, line and column."""
+        return (self.follows is not None, self.file, self.line or 0, self.column or "")
 
 
 class SeedInvalid(Exception):

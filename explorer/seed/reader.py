@@ -39,8 +39,20 @@ def _is_ignored(path: Path) -> bool:
     return path.name.startswith(".") or path.suffix.lower() == ".md"
 
 
-def decode(file: str, data: bytes, problems: list[Problem]) -> str:
-    """UTF-8 text of `data`; every line that is not UTF-8 becomes a problem."""
+# Byte order marks of the encodings spreadsheet programs also save as ("Unicode text"):
+# such a file is not UTF-8 anywhere, so it is one problem, not one per line and column.
+OTHER_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+              (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def decode(file: str, data: bytes, problems: list[Problem]) -> str | None:
+    """UTF-8 text of `data`; every line that is not UTF-8 becomes a problem. None for a file
+    in another Unicode encoding (one problem: nothing in it can be read)."""
+    for mark, encoding in OTHER_BOMS:
+        if data.startswith(mark):
+            problems.append(Problem(file, 1, None, f"the file is {encoding} (it starts with "
+                                    f"that encoding's byte order mark); save it as UTF-8"))
+            return None
     if data.startswith(BOM):
         data = data[len(BOM):]
     try:
@@ -209,12 +221,15 @@ def jsonl_records(file: str, text: str, problems: list[Problem]) -> Iterator[Raw
 def read_csv_file(stype: SeedType, path: Path, problems: list[Problem]) -> RawTable:
     """One seed CSV file, decoded and split into columns."""
     text = decode(path.name, path.read_bytes(), problems)
+    if text is None:
+        return RawTable(stype, path.name, [], [], [])
     return csv_table(stype, path.name, text, problems)
 
 
 def read_jsonl_file(path: Path, problems: list[Problem]) -> list[RawRecord]:
     """The records of a `.jsonl` seed, in file order."""
-    return list(jsonl_records(path.name, decode(path.name, path.read_bytes(), problems), problems))
+    text = decode(path.name, path.read_bytes(), problems)
+    return [] if text is None else list(jsonl_records(path.name, text, problems))
 
 
 def seed_files(path: Path, problems: list[Problem]) -> list[tuple[SeedType, Path]]:

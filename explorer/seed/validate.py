@@ -531,8 +531,19 @@ def _merge(tables: list[Table], seed: Seed) -> None:
                         row[name] = list(default) if isinstance(default, list) else default
 
 
+def _damaged(source: Path, problems: list[Problem]) -> dict[str, str]:
+    """Label -> the file its nodes come from, for files with rows that could not be read
+    (a problem with the header, line 1, or with a whole line): a reference to an id of
+    such a label may be missing only because its row was unreadable."""
+    files = {p.file for p in problems if p.line == 1 or p.column is None}
+    if source.suffix.lower() == ".jsonl":
+        return {t.label: source.name for t in SEED_TYPES if t.is_node} if files else {}
+    return {t.label: t.file for t in SEED_TYPES if t.is_node and t.file in files}
+
+
 def _cross_check(seed: Seed, tables: Mapping[str, Table],
-                 known: Mapping[str, Collection[str]] | None, problems: list[Problem]) -> None:
+                 known: Mapping[str, Collection[str]] | None, problems: list[Problem],
+                 damaged: Mapping[str, str] | None = None) -> None:
     # In a .jsonl seed every problem is in that one file.
     jsonl = seed.source.suffix.lower() == ".jsonl"
     files = {t.name: seed.source.name if jsonl else t.file for t in SEED_TYPES}
@@ -600,10 +611,13 @@ def _cross_check(seed: Seed, tables: Mapping[str, Table],
                 names = " or ".join(label.lower() for label in col.ref)
                 sources = ", ".join(("type " + BY_LABEL[label].name) if jsonl
                                     else BY_LABEL[label].file for label in col.ref)
+                follows = next((damaged[label] for label in col.ref if label in (damaged or {})),
+                               None)
                 for i, value in enumerate(values):
                     if value in unknown:
                         problems.append(Problem(file, lines[i], col.name,
-                                                f"no {names} with id {value!r}{where} ({sources})"))
+                                                f"no {names} with id {value!r}{where} ({sources})",
+                                                follows))
                     elif value in ambiguous:
                         problems.append(Problem(file, lines[i], col.name,
                                                 f"id {value!r} is both a child and an adult"))
@@ -777,7 +791,8 @@ def _read_seed(path: Path, today: date, known_ids: Mapping[str, Collection[str]]
             problems.extend(found)
     seed = Seed(source=path)
     _merge(tables, seed)
-    _cross_check(seed, {table.type.name: table for table in tables}, known_ids, problems)
+    _cross_check(seed, {table.type.name: table for table in tables}, known_ids, problems,
+                 _damaged(path, problems))
     del tables
     _check_plan_history(seed, problems)
     if problems:
