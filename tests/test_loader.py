@@ -19,7 +19,7 @@ import pytest
 from explorer import schema
 from explorer.graph import Graph
 from explorer.localdb import REPO_ROOT
-from explorer.seed import read_seed
+from explorer.seed import SeedInvalid, read_seed
 from explorer.seed.generate import generate
 from explorer.seed.loader import known_ids, load
 
@@ -463,3 +463,44 @@ def test_the_dates_stored_are_the_dates_of_the_seed(graph: Graph):
         "MATCH ()-[r:INVOLVED_WITH]->() RETURN r.id AS id, r.since AS since, r.until AS until")}
     assert since == {row["id"]: (row["since"], row["until"]) for row in seed.rows["involved_with"]}
     assert all(type(d) is date for d in born.values())  # a DATE, not a datetime
+
+
+def test_a_feed_that_moves_a_stored_involvement_is_rejected_before_anything_is_written(
+        graph: Graph, tmp_path):
+    # Involvement ids are unique in the database: a feed giving a stored one to another
+    # child would otherwise stop the load part-way, after earlier batches had committed.
+    _load(graph, DEMO)
+    before = snapshot_of_graph(graph)
+    header, first = (DEMO / "involved_with.csv").read_text(encoding="utf-8").splitlines()[:2]
+    fields = first.split(",")
+    assert fields[:3] == ["I-001", "P-SW1", "C-ZOE"]
+    new = ["I-NEW", "P-SW1", "C-LIAM", *fields[3:]]
+    moved = ["I-001", "P-SW1", "C-LIAM", *fields[3:]]
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "involved_with.csv").write_text(
+        "\n".join([header, ",".join(new), ",".join(moved)]) + "\n", encoding="utf-8")
+    with pytest.raises(SeedInvalid) as raised:
+        _load(graph, feed, batch_size=1)
+    assert [str(p) for p in raised.value.problems] == [
+        "involved_with.csv:3:child_id: involvement 'I-001' is stored between practitioner "
+        "'P-SW1' and child 'C-ZOE'; an involvement cannot move to another practitioner or "
+        "child (end it, and give the new one a new id)"]
+    assert snapshot_of_graph(graph) == before
+
+
+def test_a_conference_a_feed_gives_another_child_moves_to_that_child(graph: Graph, tmp_path):
+    _load(graph, DEMO)
+    header, first = (DEMO / "conferences.csv").read_text(encoding="utf-8").splitlines()[:2]
+    conference, child, *rest = first.split(",")
+    assert child == "C-ZOE"
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "conferences.csv").write_text(
+        "\n".join([header, ",".join([conference, "C-LIAM", *rest])]) + "\n", encoding="utf-8")
+    report = _load(graph, feed)
+    assert report.outcomes["conference"] == {"updated": 1}
+    about = graph.run_autocommit(
+        "MATCH (:Conference {id: $id})-[:ABOUT]->(c) RETURN collect(c.id) AS ids", id=conference)
+    assert about[0]["ids"] == ["C-LIAM"]
+    assert _load(graph, feed).outcomes["conference"] == {"unchanged": 1}

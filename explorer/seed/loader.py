@@ -100,6 +100,8 @@ def known_ids(graph: Graph) -> dict[str, Any]:
         for label in ("Child", "Adult", "Household", "Practitioner")
     }
     known["Service"] = {row["id"]: row["type"] for row in graph.read("seed_service_types")}
+    known["INVOLVED_WITH"] = {row["id"]: (row["practitioner_id"], row["child_id"])
+                              for row in graph.read("seed_involvement_ends")}
     return known
 
 

@@ -26,6 +26,7 @@ from datetime import date
 from itertools import compress, count, repeat
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from explorer.seed.model import Problem, Seed, SeedInvalid
 from explorer.seed.reader import (
@@ -645,6 +646,27 @@ def _cross_check(seed: Seed, tables: Mapping[str, Table],
                 row.setdefault("person_label", None)
 
 
+def _check_stored_involvements(seed: Seed, known: Mapping[str, Any],
+                               problems: list[Problem]) -> None:
+    """An involvement id already stored between one practitioner and child may not name
+    another pair: the load would otherwise stop part-way on the id's uniqueness."""
+    stored = known.get("INVOLVED_WITH")
+    rows = seed.rows.get("involved_with")
+    if not stored or not rows:
+        return
+    file = seed.source.name if seed.source.suffix.lower() == ".jsonl" else "involved_with.csv"
+    for row, line in zip(rows, seed.lines["involved_with"], strict=True):
+        ends = stored.get(row.get("id"))
+        if ends is None or ends == (row.get("practitioner_id"), row.get("child_id")):
+            continue
+        column = "practitioner_id" if ends[0] != row.get("practitioner_id") else "child_id"
+        problems.append(Problem(file, line, column,
+                                f"involvement {row['id']!r} is stored between practitioner "
+                                f"{ends[0]!r} and child {ends[1]!r}; an involvement cannot move "
+                                "to another practitioner or child (end it, and give the new one "
+                                "a new id)"))
+
+
 def _check_plan_history(seed: Seed, problems: list[Problem]) -> None:
     """A child's previous plans against the child in the same seed (born before the plan
     started, current plan started after it ended) and against each other (no overlap).
@@ -700,7 +722,9 @@ def read_seed(path: str | Path, *, today: date,
     node label ("Child", "Adult", "Household", "Practitioner", "Service") to
     ids already in the database, which relationships in an incremental feed
     may refer to; for "Service" it may be a mapping id -> service type, so
-    that attends/registered_with can be checked against stored services too.
+    that attends/registered_with can be checked against stored services too;
+    "INVOLVED_WITH" maps stored involvement ids to their (practitioner id,
+    child id), as an involvement cannot move to another practitioner or child.
 
     `workers` is how many processes read and check the CSV files of a large
     seed (default: one per core; forked, so only where fork is available and
@@ -795,6 +819,7 @@ def _read_seed(path: Path, today: date, known_ids: Mapping[str, Collection[str]]
                  _damaged(path, problems))
     del tables
     _check_plan_history(seed, problems)
+    _check_stored_involvements(seed, known_ids or {}, problems)
     if problems:
         raise SeedInvalid(problems)
     return seed
