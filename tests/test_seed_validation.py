@@ -709,3 +709,11 @@ def test_a_missing_id_with_every_file_readable_is_not_called_a_consequence(tmp_p
     found = problems_of(make_seed(tmp_path, attends__csv="child_id,service_id,since,until\n"
                                                          "C9,S2,2021-09-01,\n"))
     assert found == ["attends.csv:2:child_id: no child with id 'C9' in the seed (children.csv)"]
+
+
+def test_a_jsonl_record_with_a_field_twice_is_rejected_not_resolved_silently(tmp_path):
+    p = tmp_path / "s.jsonl"
+    p.write_text('{"type": "household", "id": "H1", "address": "1 Road", "postcode": "NM1 4XY", '
+                 '"local_authority": "Northmere", "address_status": "known", "id": "H2"}\n',
+                 encoding="utf-8")
+    assert problems_of(p) == ["s.jsonl:1:id: field appears twice in the record"]

@@ -178,6 +178,18 @@ def _usual_rows(file: str, width: int, numbered: Iterable[tuple[int, list[str]]]
     return rows, lines
 
 
+class _RepeatedKey(ValueError):
+    pass
+
+
+def _no_repeated_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    obj = dict(pairs)
+    if len(obj) < len(pairs):
+        seen: set[str] = set()
+        raise _RepeatedKey(next(k for k, _ in pairs if k in seen or seen.add(k)))
+    return obj
+
+
 def jsonl_records(file: str, text: str, problems: list[Problem]) -> Iterator[RawRecord]:
     # split on \n only: str.splitlines would also split on U+2028 and other
     # separators that JSON allows inside strings, and miscount lines.
@@ -185,9 +197,13 @@ def jsonl_records(file: str, text: str, problems: list[Problem]) -> Iterator[Raw
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line, object_pairs_hook=_no_repeated_keys)
         except json.JSONDecodeError as e:
             problems.append(Problem(file, number, None, f"not a JSON object: {e.msg}"))
+            continue
+        except _RepeatedKey as e:
+            # JSON would keep the last value silently: which one the source meant is unknown.
+            problems.append(Problem(file, number, str(e), "field appears twice in the record"))
             continue
         if not isinstance(obj, dict):
             problems.append(Problem(file, number, None, "expected a JSON object {...}"))
