@@ -717,3 +717,18 @@ def test_a_jsonl_record_with_a_field_twice_is_rejected_not_resolved_silently(tmp
                  '"local_authority": "Northmere", "address_status": "known", "id": "H2"}\n',
                  encoding="utf-8")
     assert problems_of(p) == ["s.jsonl:1:id: field appears twice in the record"]
+
+
+def test_a_current_plan_that_starts_in_the_future_is_rejected(tmp_path):
+    children = BASE["children.csv"].replace("neglect,2025-03-02,", "neglect,2026-03-02,")
+    assert problems_of(make_seed(tmp_path, children__csv=children)) == [
+        "children.csv:2:plan_start: plan_start 2026-03-02 is in the future (today is 2026-01-01); "
+        "it is the date the current plan began"]
+
+
+def test_a_header_ending_in_a_comma_names_the_nameless_column(tmp_path):
+    # Some spreadsheet exports end every line with a comma: one problem, saying so.
+    households = "".join(line + ",\n" for line in BASE["households.csv"].splitlines())
+    assert problems_of(make_seed(tmp_path, households__csv=households)) == [
+        "households.csv:1:#6: column 6 has no name in the header (a comma at the end of the "
+        "header line?)"]

@@ -110,11 +110,15 @@ def csv_table(stype: SeedType, file: str, text: str, problems: list[Problem]) ->
     usable: list[tuple[int, str]] = []
     seen: set[str] = set()
     for i, name in enumerate(header):
-        if name in seen:
+        if not name:
+            trailing = " (a comma at the end of the header line?)" if i == len(header) - 1 else ""
+            problems.append(Problem(file, 1, f"#{i + 1}",
+                                    f"column {i + 1} has no name in the header{trailing}"))
+        elif name in seen:
             problems.append(Problem(file, 1, name, "column appears twice in the header"))
         elif name not in stype.column_map:
             problems.append(Problem(
-                file, 1, name or f"#{i + 1}",
+                file, 1, name,
                 f"unknown column{suggest(name, known)}; {stype.file} has columns "
                 + ", ".join(known)))
         else:

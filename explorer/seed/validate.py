@@ -290,6 +290,10 @@ def _check_child(row: dict, today: date, report: Report) -> None:
     if status in PLAN_STATUSES and row.get("plan_start") is None:
         report("plan_start", f"required when status is {status}; expected a date YYYY-MM-DD")
     _check_dates(row, "plan_start", "plan_end", report)
+    started = row.get("plan_start")
+    if started is not None and started > today:
+        report("plan_start", f"plan_start {started.isoformat()} is in the future (today is "
+                             f"{today.isoformat()}); it is the date the current plan began")
     born = row.get("date_of_birth")
     if born is None:
         return
