@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -36,7 +36,7 @@ class AddUserForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
     display_name = StringField("Display name", validators=[Optional(), Length(max=200)])
     family_name = StringField("Family name", validators=[Optional(), Length(max=200)])
-    roles = SelectMultipleField("Roles", choices=[(r, r) for r in users.ROLES],
+    roles = SelectMultipleField("Roles", choices=[SelectChoice(r) for r in users.ROLES],
                                 option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
                                 validators=[DataRequired()])
     practitioner_id = StringField("Practitioner id (practitioner role)",
@@ -55,8 +55,9 @@ class SeedUploadForm(FlaskForm):
 class SeedLoadForm(FlaskForm):
     source = StringField("Source (the feed's name; a snapshot ends only what this source loaded)",
                          validators=[DataRequired(), Length(max=100)])
-    mode = SelectField("Mode", choices=[("incremental", "incremental: create and update only"),
-                                        ("snapshot", "snapshot: also end what this source no longer holds")])
+    mode = SelectField("Mode", choices=[
+        SelectChoice("incremental", "incremental: create and update only"),
+        SelectChoice("snapshot", "snapshot: also end what this source no longer holds")])
 
 
 def _audit(action: str, **params: object) -> None:

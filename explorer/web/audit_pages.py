@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from explorer import audit, graph_of
@@ -34,7 +34,8 @@ class FilterForm(FlaskForm):
     action = StringField("Action (starts with)", validators=[Optional(), Length(max=64)])
     date_from = DateField("From", validators=[Optional()])
     date_to = DateField("To", validators=[Optional()])
-    flagged = SelectField("Flagged", choices=[("", "any"), ("yes", "flagged only"), ("no", "not flagged")],
+    flagged = SelectField("Flagged", choices=[SelectChoice("", "any"), SelectChoice("yes", "flagged only"),
+                                                SelectChoice("no", "not flagged")],
                           validators=[Optional()])
 
 
