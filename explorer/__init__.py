@@ -34,8 +34,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["graph"] = Graph(config.neo4j)
 
     from explorer import accounts
-    from explorer.web import admin, analyst, audit_pages, auth, children, errors, networks, pages, security
+    from explorer.web import (
+        admin,
+        analyst,
+        audit_pages,
+        auth,
+        children,
+        errors,
+        jsonio,
+        networks,
+        pages,
+        security,
+    )
 
+    jsonio.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     accounts.init_app(app)

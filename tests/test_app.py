@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -113,3 +114,15 @@ def test_child_data_is_never_cached_but_static_assets_may_be(manager):
     assert manager.get("/health").headers["Cache-Control"] == "no-store"
     assert manager.get("/static/css/app.css").headers.get("Cache-Control") != "no-store"
     assert "max-age=31536000" in manager.get("/").headers["Strict-Transport-Security"]
+
+
+def test_json_answers_are_stable_bytes_with_iso_dates_and_unescaped_text(app):
+    """The same data gives the same bytes (sorted keys: a network opened twice is
+    identical), dates are ISO dates, and names keep their letters."""
+    with app.app_context():
+        data = {"name": "Zoë O'Brien <b>", "on": date(2026, 11, 24), "ids": frozenset({"b", "a"}),
+                "nested": {"z": 1, "a": 2}}
+        body = app.json.response(data).get_data(as_text=True)
+        assert body == ('{"ids":["a","b"],"name":"Zoë O\'Brien <b>","nested":{"a":2,"z":1},'
+                        '"on":"2026-11-24"}')
+        assert app.json.loads(body)["name"] == "Zoë O'Brien <b>"
