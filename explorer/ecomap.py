@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -375,7 +376,10 @@ def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]]) -> tuple[list, l
     """Nodes, edges and options built with pyvis, returned as plain data for JSON. Labels
     and titles are plain strings: vis-network draws labels as text on the canvas and shows
     a string title as text."""
-    net = Network(directed=False)
+    # Directed only so that pyvis keeps every edge: undirected, it drops an edge between two
+    # nodes already joined (a practitioner's second involvement with the same child, a
+    # child who left a household and came back). No arrows are drawn.
+    net = Network(directed=True)
     for node_id in sorted(b.nodes, key=lambda n: (b.ring[n], n)):
         node = b.nodes[node_id]
         style = KINDS[node["kind"]]
@@ -391,9 +395,16 @@ def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]]) -> tuple[list, l
                      child_id=node.get("child_id"), expanded=node.get("expanded", False),
                      household_id=node.get("household_id"),
                      practitioner_id=node.get("practitioner_id"))
+    joined: Counter[frozenset[str]] = Counter()
     for edge_id in sorted(b.edges):
         e = b.edges[edge_id]
+        # Edges between the same two nodes curve apart, alternately, so each stays visible.
+        k = joined[frozenset((e["from"], e["to"]))]
+        joined[frozenset((e["from"], e["to"]))] += 1
+        smooth = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
+                  "roundness": 0.25 * ((k + 1) // 2)} if k else False
         net.add_edge(e["from"], e["to"], id=edge_id, label=e["label"], kind=e["kind"],
+                     smooth=smooth, arrows={"to": {"enabled": False}},
                      dashes=[8, 6] if e["ceased"] else False, ceased=e["ceased"],
                      width=4 if e.get("lead") else 1.5, details=e["details"],
                      lead=e.get("lead", False), caf=e.get("caf", False),

@@ -236,3 +236,21 @@ def test_caseload_for_the_practitioner_and_management_only(signed_in):
     assert not [w for w in REFUGE_WORDS if w in page and w != "P-SW3"]  # the viewer's own id
     manager = signed_in("management", ["management"])
     assert "Tyler" in manager.get("/practitioners/P-SW3/caseload").get_data(as_text=True)
+
+
+def test_a_practitioner_involved_twice_with_a_child_shows_both_involvements(signed_in, demo: Graph):
+    # A social worker allocated to Zoë before, and again now: two edges between the same two
+    # nodes. Neither may be lost (pyvis drops the second of an undirected pair), and they
+    # curve apart so both can be seen.
+    demo.run_autocommit("""
+        MATCH (p:Practitioner {id: 'P-SW1'}), (c:Child {id: 'C-ZOE'})
+        CREATE (p)-[:INVOLVED_WITH {id: 'I-EARLIER', key: 'I-EARLIER', service_id: 'S-CSC',
+                role: 'allocated social worker', since: date('2023-01-09'),
+                until: date('2023-08-31'), lead: false, caf: false, consent_to_share: false,
+                source: 'test'}]->(c)""")
+    net = _net(signed_in("chair", ["chair"]), "C-ZOE")
+    earlier, current = _edge(net, "involvement:I-EARLIER"), _edge(net, "involvement:I-001")
+    assert earlier is not None and current is not None
+    assert (earlier["from"], earlier["to"]) == (current["from"], current["to"])
+    assert earlier["ceased"] and not current["ceased"]
+    assert [e["smooth"] for e in (earlier, current)].count(False) == 1

@@ -48,7 +48,7 @@
 
   function visEdge(e) {
     return { id: e.id, from: e.from, to: e.to, label: e.label, dashes: e.dashes, width: e.width,
-             color: e.color };
+             color: e.color, smooth: e.smooth };
   }
 
   function draw(data) {
