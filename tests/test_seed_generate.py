@@ -154,3 +154,17 @@ def test_names_include_accents_and_apostrophes(population):
     names = [c["given_name"] + " " + c["family_name"] for c in seed.rows["child"]]
     assert any("'" in n for n in names)
     assert any(not n.isascii() for n in names)
+
+
+def test_some_children_come_back_to_a_social_worker_who_had_them_before(population):
+    # Re-referrals: an ended allocation, then the same worker again; never overlapping.
+    _, seed = population
+    by_pair: dict[tuple[str, str], list[dict]] = {}
+    for i in seed.rows["involved_with"]:
+        by_pair.setdefault((i["practitioner_id"], i["child_id"]), []).append(i)
+    repeated = [sorted(v, key=lambda i: i["since"]) for v in by_pair.values() if len(v) > 1]
+    allocated = sum(i["role"] == "allocated social worker" and i["until"] is None
+                    for i in seed.rows["involved_with"])
+    assert 0.05 < len(repeated) / allocated < 0.2
+    for earlier, later in repeated:
+        assert earlier["until"] is not None and earlier["until"] < later["since"]

@@ -3,14 +3,18 @@
 `generate(out_dir, children=N, seed=S)` writes the CSV files of
 docs/seed-format.md. It streams: households are made and written one at a
 time, so memory stays flat however many children are asked for. The same
-`seed` and `today` give the same bytes (one `random.Random(seed)`, and one
-more for plan history, fixed iteration orders, no clock).
+`seed` and `today` give the same bytes (one `random.Random(seed)`, one more
+for plan history and one for earlier allocations, fixed iteration orders, no
+clock).
 
 Proportions follow shared/domain.md ("Realistic proportions"): children in
 need 3.3% of children *including* those on a child protection plan (0.4%;
 neglect about half, emotional about a third, sexual 3%) and those looked
 after (0.7%); about 23% of children on a plan had an earlier one (`plans.csv`,
-sometimes two), as in England's figures for plans starting in a year; 0.5%
+sometimes two), as in England's figures for plans starting in a year; about
+12% of children with an allocated social worker had the same worker before
+(an ended allocation, then a re-referral: two involvements between the same
+two people, ids `IR...`); 0.5%
 shielded (whole households: refuges, witness protection); social worker
 caseloads averaging about 15 with a long tail; no GP for about 2% and no
 school for about 1% of children of compulsory school age. Names
@@ -137,11 +141,14 @@ class _Generator:
         # Plan history draws from its own stream, so that adding it left every other file of
         # a given seed as it was (cached benchmark populations stay comparable).
         self.plan_rng = random.Random(f"plans:{seed}")  # noqa: S311
+        # So do earlier allocations of a child's current social worker (re-referrals), with
+        # ids of their own (IR...): every other id and row is as it was.
+        self.return_rng = random.Random(f"returns:{seed}")  # noqa: S311
         self.today = today
         self.progress = progress
         self.names = _Names()
         self.counts = {t.name: 0 for t in SEED_TYPES}
-        self.n = {"C": 0, "A": 0, "H": 0, "P": 0, "I": 0, "K": 0, "PL": 0}
+        self.n = {"C": 0, "A": 0, "H": 0, "P": 0, "I": 0, "IR": 0, "K": 0, "PL": 0}
         self.nhs_i = 0
         self.nhs_offset = self.rng.randrange(10**9)
 
@@ -328,6 +335,24 @@ class _Generator:
         self.write("involved_with", [self.next_id("I", 8), pid, cid, sid, role, _d(since),
                                      _d(until), _b(lead), _b(caf), _b(consent)])
 
+    def earlier_allocation(self, pid: str, cid: str, sid: str, dob: date, since: date) -> None:
+        """Sometimes the same social worker had the child before: an ended allocation (a case
+        closed, then re-referred), so a child's network holds two involvements between the
+        same two people. About one in five children in need in England is re-referred within
+        a year; a fraction of those come back to the same worker."""
+        rng = self.return_rng
+        if rng.random() >= 0.12:
+            return
+        latest_end = since - timedelta(days=60)
+        earliest = max(dob, since - timedelta(days=3 * 365))
+        room = (latest_end - earliest).days - 30
+        if room <= 0:
+            return
+        start = earliest + timedelta(days=int(rng.random() * room))
+        end = min(start + timedelta(days=rng.randint(30, 400)), latest_end)
+        self.write("involved_with", [self.next_id("IR", 7), pid, cid, sid, "allocated social worker",
+                                     _d(start), _d(end), _b(True), _b(False), _b(False)])
+
     def child(self, la: dict, hid: str, family: str, parents: list[str], schools: tuple,
               gp: str, hv: str, social_worker: str | None, shielded: bool,
               kind: str = "child") -> str | None:
@@ -420,6 +445,7 @@ class _Generator:
             allocated = rng.random() >= (0.005 if status != "child_in_need" else 0.03)
             since = plan_start or self.between(max(dob, self.years_ago(3)), today)
             if allocated and social_worker:
+                self.earlier_allocation(social_worker, cid, sw_service, dob, since)
                 self.involve(social_worker, cid, sw_service, "allocated social worker",
                              since, lead=status != "child_in_need" or rng.random() < 0.9)
             if status == "cp_plan":
