@@ -4,6 +4,7 @@ module is imported by its plain name."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
 import shutil
@@ -12,6 +13,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import explorer.seed.generate as generate_module
 from explorer.localdb import NEO4J_VERSION, REPO_ROOT
 from explorer.seed.generate import generate
 from explorer.seed.schema import SEED_TYPES
@@ -21,8 +23,11 @@ def population(children: int, seed: int, today: date) -> Path:
     """The generated population for (children, seed), made once and kept in var/bench-data."""
     out = REPO_ROOT / "var" / "bench-data" / f"{children}-{seed}"
     marker = out / ".complete"
-    # A population cached before the seed format gained a file (plans.csv) is made again.
-    if marker.exists() and all((out / t.file).exists() for t in SEED_TYPES):
+    # Made again when the generator has changed since (its source's hash is in the marker),
+    # so that a figure is always for what the generator makes now.
+    made_by = hashlib.sha256(Path(generate_module.__file__).read_bytes()).hexdigest()[:16]
+    if (marker.exists() and f"generator {made_by}" in marker.read_text()
+            and all((out / t.file).exists() for t in SEED_TYPES)):
         print(f"reusing the population in {out}", flush=True)
         return out
     print(f"generating {children:,} children (seed {seed}) into {out}", flush=True)
@@ -30,7 +35,7 @@ def population(children: int, seed: int, today: date) -> Path:
     if out.exists():
         shutil.rmtree(out)  # an interrupted generation, or an older format: start again
     counts = generate(out, children=children, seed=seed, today=today, progress=True)
-    marker.write_text(f"{today.isoformat()}\n{counts}\n")
+    marker.write_text(f"{today.isoformat()}\n{counts}\ngenerator {made_by}\n")
     print(f"generated in {time.monotonic() - started:.1f}s", flush=True)
     return out
 
