@@ -131,15 +131,14 @@ def plan_badge(child: dict[str, Any], on: date,
     status, category = child.get("status"), child.get("plan_category")
     start, end = child.get("plan_start"), child.get("plan_end")
     if status in labels and not (start and start > on) and not (end and end < on):
-        text = labels[status] + (f": {category}" if category else "")
-        text += f" (since {start.isoformat()})" if start else ""
+        period = f" (since {start.isoformat()})" if start else ""
     else:
         plan = next((p for p in previous if p["start"] <= on <= p["end"]), None)
         if plan is None:
             return None
         status, category, start, end = "cp_plan", plan.get("category"), plan["start"], plan["end"]
-        text = labels[status] + (f": {category}" if category else "")
-        text += f" ({start.isoformat()} to {end.isoformat()})"
+        period = f" ({start.isoformat()} to {end.isoformat()})"
+    text = labels[status] + (f": {category}" if category else "") + period
     earlier = sum(1 for p in previous if start and p["end"] < start)
     if earlier:
         text += f", repeat plan: {earlier} earlier"

@@ -243,42 +243,45 @@ def test_kill_9_mid_load_then_rerun_completes_without_duplicates(graph: Graph, t
     assert snapshot_of_graph(graph) == resumed
 
 
+def _refused_by_cli(graph: Graph, feed: Path, neo4j_settings) -> str:
+    """`explorer seed load` of a malformed feed over the loaded demo: exit status 2, the
+    graph exactly as it was; returns what it printed."""
+    before = snapshot_of_graph(graph)
+    result = _cli("seed", "load", str(feed), env=_cli_env(neo4j_settings))
+    assert result.returncode == 2
+    assert "Nothing was written" in result.stderr
+    assert snapshot_of_graph(graph) == before
+    return result.stderr
+
+
 def test_an_invalid_seed_is_rejected_with_file_and_line_and_nothing_is_written(
     graph: Graph, tmp_path, neo4j_settings
 ):
     _load(graph, DEMO)
-    before = snapshot_of_graph(graph)
     feed = _copy_demo(tmp_path)
     # Line 4 of children.csv gets a malformed date; involved_with.csv a last line naming nobody.
     _rewrite(feed / "children.csv",
              lambda lines: [*lines[:3], lines[3].replace(",2024-06-05,", ",2024/06/05,"), *lines[4:]])
     _rewrite(feed / "involved_with.csv",
              lambda lines: [*lines, "I-NEW,P-SW1,C-NOBODY,S-CSC,sw,2025-01-01,,,,\n"])
-    result = _cli("seed", "load", str(feed), env=_cli_env(neo4j_settings))
-    assert result.returncode == 2
-    assert "children.csv:4:date_of_birth" in result.stderr
+    printed = _refused_by_cli(graph, feed, neo4j_settings)
+    assert "children.csv:4:date_of_birth" in printed
     assert f"involved_with.csv:{len((feed / 'involved_with.csv').read_text().splitlines())}:child_id" \
-        in result.stderr
-    assert "Nothing was written" in result.stderr
-    assert snapshot_of_graph(graph) == before
+        in printed
 
 
 def test_a_malformed_previous_plan_is_rejected_and_nothing_is_written(
     graph: Graph, tmp_path, neo4j_settings
 ):
     _load(graph, DEMO)
-    before = snapshot_of_graph(graph)
     feed = _copy_demo(tmp_path)
     # Zoë's current plan started 2026-03-02: an earlier plan cannot end after it.
     _rewrite(feed / "plans.csv",
              lambda lines: [*lines, "PL-ZOE-2,C-ZOE,emotional,2025-01-06,2026-04-01\n"])
     line = len((feed / "plans.csv").read_text().splitlines())
-    result = _cli("seed", "load", str(feed), env=_cli_env(neo4j_settings))
-    assert result.returncode == 2
     assert (f"plans.csv:{line}:end: end 2026-04-01 is not before the current plan_start "
-            "2026-03-02 of child 'C-ZOE' (children.csv:2)") in result.stderr
-    assert "Nothing was written" in result.stderr
-    assert snapshot_of_graph(graph) == before
+            "2026-03-02 of child 'C-ZOE' (children.csv:2)") in _refused_by_cli(graph, feed,
+                                                                             neo4j_settings)
 
 
 def _plans(graph: Graph) -> list[tuple]:

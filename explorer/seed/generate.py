@@ -55,6 +55,8 @@ P_UNBORN = 0.0015
 # a minority of those more than once.
 P_REPEAT_PLAN = 0.23
 P_THIRD_PLAN = 0.2
+# Children with an allocated social worker who had the same worker before (re-referred).
+P_EARLIER_ALLOCATION = 0.12
 CASELOAD = 15.4
 PLAN_CATEGORIES = (("neglect", 0.50), ("emotional", 0.33), ("sexual", 0.03),
                    ("physical", 0.08), ("multiple", 0.06))
@@ -131,6 +133,16 @@ class _Pool:
 
     def pick(self, rng: random.Random) -> str:
         return rng.choices(self.ids, cum_weights=self.cum)[0]
+
+
+def _plan_category(rng: random.Random) -> str:
+    """A plan category in England's proportions (one draw)."""
+    v, acc = rng.random(), 0.0
+    for category, p in PLAN_CATEGORIES:
+        acc += p
+        if v < acc:
+            return category
+    return PLAN_CATEGORIES[-1][0]
 
 
 class _Generator:
@@ -341,7 +353,7 @@ class _Generator:
         same two people. About one in five children in need in England is re-referred within
         a year; a fraction of those come back to the same worker."""
         rng = self.return_rng
-        if rng.random() >= 0.12:
+        if rng.random() >= P_EARLIER_ALLOCATION:
             return
         latest_end = since - timedelta(days=60)
         earliest = max(dob, since - timedelta(days=3 * 365))
@@ -376,11 +388,7 @@ class _Generator:
             u = rng.random()
             if u < P_CP:
                 status = "cp_plan"
-                v, acc = rng.random(), 0.0
-                for category, p in PLAN_CATEGORIES:  # noqa: B007
-                    acc += p
-                    if v < acc:
-                        break
+                category = _plan_category(rng)
                 plan_start = max(dob, today - timedelta(days=min(1500, int(
                     rng.expovariate(1 / 300)) + 1)))
             elif u < P_CP + P_LAC:
@@ -527,12 +535,7 @@ class _Generator:
             spans.append((start, end))
             next_start = start
         for start, end in reversed(spans):
-            v, acc = rng.random(), 0.0
-            for category, p in PLAN_CATEGORIES:  # noqa: B007
-                acc += p
-                if v < acc:
-                    break
-            self.write("plan", [self.next_id("PL"), cid, category, _d(start), _d(end)])
+            self.write("plan", [self.next_id("PL"), cid, _plan_category(rng), _d(start), _d(end)])
 
     def family(self, la: dict) -> int:
         rng = self.rng

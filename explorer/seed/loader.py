@@ -189,14 +189,6 @@ def _emptiness_check(stype: SeedType) -> tuple[str, dict]:
     return "seed_type_empty", {"TYPE": stype.label}
 
 
-def _phase(stype: SeedType) -> int:
-    """Batches of one phase may run concurrently: nodes, then conferences and previous
-    plans (they need their children), then relationships (they need both ends)."""
-    if not stype.is_node:
-        return 2
-    return 1 if stype.name in ("conference", "plan") else 0
-
-
 def _steps(seed: Seed, source: str, batch_size: int, is_empty: Callable[[SeedType], bool]):
     """(seed type, query name, vary, rows, fresh) for each batch, nodes before relationships.
 
@@ -387,9 +379,10 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
 
         steps = _steps(seed, source, batch_size, is_empty)
         # The next batch is prepared here while up to `workers` batches are written:
-        # batches of fresh (CREATE) relationship types run concurrently; a MERGE
-        # batch runs alone, as MERGEs of concurrent batches could deadlock, and so
-        # does a node batch (see DEFAULT_WORKERS).
+        # batches of fresh (CREATE) relationship types run concurrently. A MERGE batch
+        # runs alone, as MERGEs of concurrent batches could deadlock, and so does a node
+        # batch (see DEFAULT_WORKERS): nodes come first, in order (a conference or plan
+        # after its child), so every relationship batch finds both its ends written.
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers,
                                                    thread_name_prefix="seed-load") as pool:
             pending: dict[concurrent.futures.Future, tuple[SeedType, int]] = {}
@@ -402,13 +395,10 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
                         stype_, size = pending.pop(future)
                         finished(stype_, size, future.result())
 
-            phase = None
             try:
                 for stype, name, vary, batch, fresh in steps:
-                    if not fresh or _phase(stype) != phase:
-                        drain(0)
-                        phase = _phase(stype)
                     if workers == 1 or not fresh or stype.is_node:
+                        drain(0)
                         finished(stype, len(batch), write(name, vary, batch))
                         continue
                     pending[pool.submit(write, name, vary, batch)] = (stype, len(batch))

@@ -536,14 +536,20 @@ def _merge(tables: list[Table], seed: Seed) -> None:
                         row[name] = list(default) if isinstance(default, list) else default
 
 
-def _damaged(source: Path, problems: list[Problem]) -> dict[str, str]:
+def _problem_files(seed: Seed) -> dict[str, str]:
+    """Seed type name -> the file its problems are reported in: the type's CSV file, or
+    the one file of a .jsonl seed."""
+    jsonl = seed.source.suffix.lower() == ".jsonl"
+    return {t.name: seed.source.name if jsonl else t.file for t in SEED_TYPES}
+
+
+def _damaged(seed: Seed, problems: list[Problem]) -> dict[str, str]:
     """Label -> the file its nodes come from, for files with rows that could not be read
     (a problem with the header, line 1, or with a whole line): a reference to an id of
     such a label may be missing only because its row was unreadable."""
-    files = {p.file for p in problems if p.line == 1 or p.column is None}
-    if source.suffix.lower() == ".jsonl":
-        return {t.label: source.name for t in SEED_TYPES if t.is_node} if files else {}
-    return {t.label: t.file for t in SEED_TYPES if t.is_node and t.file in files}
+    broken = {p.file for p in problems if p.line == 1 or p.column is None}
+    files = _problem_files(seed)
+    return {t.label: files[t.name] for t in SEED_TYPES if t.is_node and files[t.name] in broken}
 
 
 def _cross_check(seed: Seed, tables: Mapping[str, Table],
@@ -551,7 +557,7 @@ def _cross_check(seed: Seed, tables: Mapping[str, Table],
                  damaged: Mapping[str, str] | None = None) -> None:
     # In a .jsonl seed every problem is in that one file.
     jsonl = seed.source.suffix.lower() == ".jsonl"
-    files = {t.name: seed.source.name if jsonl else t.file for t in SEED_TYPES}
+    files = _problem_files(seed)
     ids: dict[str, dict[str, int]] = {}  # label -> id -> first line
     for stype in SEED_TYPES:
         if not stype.is_node and "id" not in stype.column_map:
@@ -658,7 +664,7 @@ def _check_stored_involvements(seed: Seed, known: Mapping[str, Any],
     rows = seed.rows.get("involved_with")
     if not stored or not rows:
         return
-    file = seed.source.name if seed.source.suffix.lower() == ".jsonl" else "involved_with.csv"
+    file = _problem_files(seed)["involved_with"]
     for row, line in zip(rows, seed.lines["involved_with"], strict=True):
         ends = stored.get(row.get("id"))
         if ends is None or ends == (row.get("practitioner_id"), row.get("child_id")):
@@ -678,9 +684,8 @@ def _check_plan_history(seed: Seed, problems: list[Problem]) -> None:
     plans = seed.rows.get("plan")
     if not plans:
         return
-    jsonl = seed.source.suffix.lower() == ".jsonl"
-    plan_file = seed.source.name if jsonl else "plans.csv"
-    child_file = seed.source.name if jsonl else "children.csv"
+    files = _problem_files(seed)
+    plan_file, child_file = files["plan"], files["child"]
     children = {c.get("id"): (c, line) for c, line in zip(seed.rows.get("child", ()),
                                                           seed.lines.get("child", ()),
                                                           strict=True)}
@@ -820,7 +825,7 @@ def _read_seed(path: Path, today: date, known_ids: Mapping[str, Collection[str]]
     seed = Seed(source=path)
     _merge(tables, seed)
     _cross_check(seed, {table.type.name: table for table in tables}, known_ids, problems,
-                 _damaged(path, problems))
+                 _damaged(seed, problems))
     del tables
     _check_plan_history(seed, problems)
     _check_stored_involvements(seed, known_ids or {}, problems)
