@@ -6,11 +6,13 @@ through the policy in its own right (None means nothing more to draw). This modu
 reads the database and never decides who may see what; it filters by date for display,
 lays the network out and hands nodes, edges and options built with pyvis to the page as JSON.
 
-The layout is child-centred and deterministic: the child at the centre, family (households,
-parents and carers, siblings) on the first ring, practitioners and the school and GP on the
-second, services on the third, anything reached through another child's view beyond; on each
-ring nodes are ordered by the angle of the node that brought them in, then kind, then id.
-Physics is off, so the same network is drawn the same every time.
+The layout is child-centred and deterministic: the child at the centre; the family
+(households, parents and carers, siblings) in an arc at the top of the first ring; the
+practitioners, school and GP round the rest of the second, so that no line from the child to
+a professional crosses the family; each service just outside its practitioners; anything
+reached through another child's view beyond, beside that child. People are grouped with the
+household, school, practice or service they belong to. Physics is off, so the same network is
+drawn the same every time (see :func:`layout`).
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ KIND_ORDER = {k: i for i, k in enumerate(("child", "household", "adult", "siblin
 ROOT_RING = {"household": 1, "adult": 1, "sibling": 1, "practitioner": 2, "universal": 2,
              "service": 3}
 RING_GAP, NODE_SPACING = 190, 120
+GROUP_SPACING = 170  # between neighbours in a group: room for two labels side by side
+FAMILY_RING, PROFESSIONAL_RING = ROOT_RING["household"], ROOT_RING["practitioner"]
+GROUP_KINDS = frozenset({"household", "service", "universal"})  # places people gather round
 
 
 def _name(person: dict[str, Any]) -> str:
@@ -186,7 +191,7 @@ class _Builder:
 def _add_view(b: _Builder, view: dict[str, Any], *, root: bool) -> None:
     child = view["child"]
     cid = f"child:{child['id']}"
-    ring = (lambda kind: ROOT_RING[kind]) if root else (lambda kind: 4 + ROOT_RING[kind] // 2)
+    ring = (lambda kind: ROOT_RING[kind]) if root else (lambda kind: 3 + ROOT_RING[kind])
     if cid not in b.nodes and not b.node(cid, "sibling", _name(child), {}, 4):
         return
     b.nodes[cid]["details"].update({"id": child["id"], "name": _name(child),
@@ -290,8 +295,16 @@ def _add_view(b: _Builder, view: dict[str, Any], *, root: bool) -> None:
 
 def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
            ring: dict[str, int], root: str) -> dict[str, tuple[int, int]]:
-    """Concentric rings around the root; on each ring, ordered by the angle of the nearest
-    node on an inner ring, then kind, then id, and spread evenly.
+    """Concentric rings around the root, the same every time for the same network.
+
+    The family (households, parents and carers, siblings) takes an arc at the top of the
+    first ring, at most half of it; practitioners with the school and GP take the rest of
+    the circle on the second ring, so no line from the child to a professional crosses the
+    family. On both, nodes come in groups: a household among the people who live in it, a
+    school or GP practice beside the practitioners who work there, a service's
+    practitioners side by side. Outer rings (services, and what other children's views add)
+    put each node beside the nodes that brought it in, at the mean of their angles, pushed
+    apart only as far as needed.
 
     >>> pos = layout({"a": {"kind": "child"}, "b": {"kind": "adult"}, "c": {"kind": "adult"}},
     ...              {}, {"a": 0, "b": 1, "c": 1}, "a")
@@ -303,25 +316,114 @@ def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
     for e in edges.values():
         neighbours[e["from"]].add(e["to"])
         neighbours[e["to"]].add(e["from"])
-    angle: dict[str, float] = {root: 0.0}
+    angle: dict[str, float] = {}
     pos: dict[str, tuple[int, int]] = {root: (0, 0)}
-    radius = 0.0
-    for k in sorted({r for n, r in ring.items() if n != root}):
-        members = [n for n in nodes if ring[n] == k and n != root]
-        if not members:
-            continue
 
-        def anchor(n: str) -> float:
-            placed = [angle[m] for m in neighbours[n] if m in angle]
-            return min(placed) if placed else 0.0
-
-        members.sort(key=lambda n: (anchor(n), KIND_ORDER[nodes[n]["kind"]], n))
-        radius = max(radius + RING_GAP, len(members) * NODE_SPACING / (2 * math.pi))
-        for i, n in enumerate(members):
-            a = 2 * math.pi * i / len(members)
+    def put(placed: dict[str, float], radius: float) -> None:
+        for n, a in placed.items():
             angle[n] = a
             pos[n] = (round(radius * math.sin(a)), round(-radius * math.cos(a)))
+
+    def on(k: int) -> list[str]:
+        return [n for n in nodes if ring[n] == k and n != root]
+
+    family, professionals = on(FAMILY_RING), on(PROFESSIONAL_RING)
+    radius, family_arc = 0.0, 0.0
+    if family:
+        radius = max(RING_GAP, len(family) * GROUP_SPACING / math.pi)
+        family_arc = len(family) * GROUP_SPACING / radius
+        put(_in_arc(_grouped(family, nodes, neighbours, ring, root), GROUP_SPACING / radius,
+                    -family_arc / 2, family_arc), radius)
+    if professionals:
+        rest = 2 * math.pi - family_arc
+        radius = max(radius + RING_GAP, len(professionals) * GROUP_SPACING / rest)
+        put(_in_arc(_grouped(professionals, nodes, neighbours, ring, root),
+                    GROUP_SPACING / radius, family_arc / 2, rest), radius)
+    for k in sorted({r for n, r in ring.items() if r > PROFESSIONAL_RING}):
+        members = on(k)
+        radius = max(radius + RING_GAP, len(members) * NODE_SPACING / (2 * math.pi))
+        put(_beside(members, nodes, neighbours, angle, NODE_SPACING / radius), radius)
     return pos
+
+
+def _grouped(members: list[str], nodes: dict[str, dict[str, Any]],
+             neighbours: dict[str, set[str]], ring: dict[str, int], root: str) -> list[list[str]]:
+    """One inner ring in groups: each household, school, GP practice or service with its people
+    (the place in the middle of them); groups in order of kind then id, people by kind then id."""
+    def group(n: str) -> str:
+        if nodes[n]["kind"] in GROUP_KINDS:
+            return n
+        places = sorted(m for m in neighbours[n] if m != root and nodes[m]["kind"] in GROUP_KINDS)
+        return places[0] if places else n
+
+    groups: dict[str, list[str]] = {}
+    for n in members:
+        groups.setdefault(group(n), []).append(n)
+    ordered = []
+    here = ring[members[0]]  # groups round a place on this ring (a household, a school) first
+    for g in sorted(groups, key=lambda g: (ring[g] != here, KIND_ORDER[nodes[g]["kind"]], g)):
+        people = sorted((n for n in groups[g] if n != g), key=lambda n: (KIND_ORDER[nodes[n]["kind"]], n))
+        if g in groups[g]:
+            people.insert(len(people) // 2, g)
+        ordered.append(people)
+    return ordered
+
+
+def _in_arc(groups: list[list[str]], gap: float, start: float, width: float) -> dict[str, float]:
+    """Angles in the arc from ``start`` (clockwise from the top) ``width`` wide: the nodes of
+    a group ``gap`` apart, the space left shared evenly between the groups and the two ends.
+
+    >>> a = _in_arc([["h", "m1"], ["x"]], 0.5, 0.0, 2.0)
+    >>> [round(a[n], 2) for n in ("h", "m1", "x")]
+    [0.38, 0.88, 1.62]
+    """
+    count = sum(len(g) for g in groups)
+    gap = min(gap, width / count)
+    between = (width - sum(len(g) - 1 for g in groups) * gap) / len(groups)
+    angles, at = {}, start + between / 2
+    for g in groups:
+        for n in g:
+            angles[n] = at % (2 * math.pi)
+            at += gap
+        at += between - gap
+    return angles
+
+
+def _beside(members: list[str], nodes: dict[str, dict[str, Any]], neighbours: dict[str, set[str]],
+            angle: dict[str, float], gap: float) -> dict[str, float]:
+    """Angles for an outer ring: each node at the mean angle of its neighbours already placed,
+    then pushed apart (in runs, each run centred where its nodes want to be) to ``gap`` apart.
+
+    >>> a = _beside(["s1", "s2"], {"s1": {"kind": "service"}, "s2": {"kind": "service"}},
+    ...             {"s1": {"p1"}, "s2": {"p2"}}, {"p1": 1.0, "p2": 1.0}, 0.2)
+    >>> round(a["s1"], 2), round(a["s2"], 2)
+    (0.9, 1.1)
+    """
+    def wanted(n: str) -> float:
+        placed = [angle[m] for m in neighbours[n] if m in angle]
+        if not placed:
+            return 0.0
+        x, y = sum(math.cos(a) for a in placed), sum(math.sin(a) for a in placed)
+        return math.atan2(y, x) % (2 * math.pi) if abs(x) + abs(y) > 1e-9 else min(placed)
+
+    order = sorted(members, key=lambda n: (wanted(n), KIND_ORDER[nodes[n]["kind"]], n))
+    want = [wanted(n) for n in order]
+    if len(order) * gap >= 2 * math.pi:
+        gap = 2 * math.pi / len(order)
+    runs: list[list[float]] = []  # [start, count, sum of (wanted - index * gap)]
+    for w in want:
+        runs.append([w, 1, w])
+        while len(runs) > 1 and runs[-2][0] + runs[-2][1] * gap > runs[-1][0] + 1e-12:
+            last = runs.pop()
+            run = runs[-1]
+            run[2] += last[2] - run[1] * last[1] * gap
+            run[1] += last[1]
+            run[0] = run[2] / run[1]
+    angles = [start + i * gap for start, count, _ in runs for i in range(int(count))]
+    if angles[-1] - angles[0] > 2 * math.pi - gap + 1e-9:  # the ends overlap round the circle
+        step = 2 * math.pi / len(order)
+        angles = [angles[0] + i * step for i in range(len(order))]
+    return {n: a % (2 * math.pi) for n, a in zip(order, angles, strict=True)}
 
 
 def build(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, depth: int = 1,

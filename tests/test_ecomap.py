@@ -6,9 +6,12 @@ household and caseload pages, and names that are text."""
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from explorer import audit, ecomap
 from explorer.graph import Graph
@@ -54,6 +57,73 @@ def test_the_same_network_is_drawn_the_same_every_time(signed_in):
     first, second = _net(client, "C-ADA", depth=2), _net(client, "C-ADA", depth=2)
     strip = lambda net: json.dumps([net["nodes"], net["edges"], net["options"]], sort_keys=True)  # noqa: E731
     assert strip(first) == strip(second)
+
+
+def _off_segment(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    """How far point p is from the segment a-b."""
+    (px, py), (ax, ay), (bx, by) = p, a, b
+    dx, dy = bx - ax, by - ay
+    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy or 1)))
+    return math.hypot(px - ax - t * dx, py - ay - t * dy)
+
+
+def _crowded(net: dict, clearance: float) -> list[str]:
+    """Nodes drawn on (within ``clearance`` of) a line they are not an end of."""
+    at = {n["id"]: (n["x"], n["y"]) for n in net["nodes"]}
+    return [f"{n} on {e['from']} - {e['to']}" for e in net["edges"] for n in at
+            if n not in (e["from"], e["to"]) and _off_segment(at[n], at[e["from"]], at[e["to"]]) < clearance]
+
+
+@pytest.mark.parametrize(("role", "child_id"), [("chair", "C-ZOE"), ("management", "C-ADA")])
+def test_the_map_reads_clearly(signed_in, role, child_id):
+    """No person or place is drawn on a line it is not part of, and each practitioner is
+    drawn beside the service or school they work for."""
+    net = _net(signed_in(role, [role]), child_id)
+    assert _crowded(net, 30) == []
+    at = {n["id"]: (n["x"], n["y"]) for n in net["nodes"]}
+    works = [e for e in net["edges"] if e["kind"] == "works_for"]
+    assert works
+    for e in works:
+        assert math.dist(at[e["from"]], at[e["to"]]) <= 1.1 * ecomap.RING_GAP, e["id"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(households=st.lists(st.integers(0, 4), max_size=3), loose=st.integers(0, 4),
+       services=st.lists(st.integers(1, 4), max_size=12), schools=st.integers(0, 2))
+def test_no_line_from_the_child_to_a_professional_runs_through_the_family(households, loose,
+                                                                           services, schools):
+    nodes, edges, ring = {"c": {"kind": "child"}}, {}, {"c": 0}
+
+    def add(node_id: str, kind: str, joined: list[str]) -> None:
+        nodes[node_id] = {"kind": kind}
+        ring[node_id] = ecomap.ROOT_RING[kind]
+        for other in joined:
+            edges[f"{node_id}-{other}"] = {"from": node_id, "to": other}
+
+    for h, members in enumerate(households):
+        add(f"h{h}", "household", ["c"])
+        for m in range(members):
+            add(f"h{h}a{m}", "adult", [f"h{h}"])
+    for i in range(loose):
+        add(f"s{i}", "sibling", ["c"])
+    for u in range(schools):
+        add(f"u{u}", "universal", ["c"])
+        add(f"u{u}p", "practitioner", ["c", f"u{u}"])
+    for s, staff in enumerate(services):
+        add(f"v{s}", "service", [])
+        for p in range(staff):
+            add(f"v{s}p{p}", "practitioner", ["c", f"v{s}"])
+    pos = ecomap.layout(nodes, edges, ring, "c")
+    assert pos == ecomap.layout(dict(reversed(nodes.items())), edges, ring, "c")
+    family = [n for n in nodes if ring[n] == ecomap.FAMILY_RING]
+    spokes = [n for n in nodes if ring[n] == ecomap.PROFESSIONAL_RING]
+    for n in family:
+        for p in spokes:
+            assert _off_segment(pos[n], pos["c"], pos[p]) >= 40, (n, p)
+    placed = list(pos.values())
+    nearest = min((math.dist(a, b) for i, a in enumerate(placed) for b in placed[i + 1:]),
+                  default=math.inf)
+    assert nearest >= 100
 
 
 def test_hiding_ceased_and_moving_the_date(signed_in):

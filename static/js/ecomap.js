@@ -72,6 +72,8 @@
       state.edges.add(data.edges.map(visEdge));
     }
     state.network.fit({ animation: false });
+    // fit() frames the nodes, not their labels: step back so the outermost labels show too.
+    state.network.moveTo({ scale: state.network.getScale() * 0.85, animation: false });
     var badge = el("plan-badge");
     badge.hidden = !data.plan;
     badge.textContent = data.plan ? data.plan.text : "";
