@@ -113,6 +113,11 @@ def as_of(view: dict[str, Any], on: date, *, ceased: bool = True) -> dict[str, A
     return out
 
 
+# A child's status as people say it (the seed's values are codes).
+STATUS_NAMES = {"cp_plan": "Child protection plan", "looked_after": "Looked after",
+                "unborn_plan": "Unborn-child plan", "child_in_need": "Child in need"}
+
+
 def plan_badge(child: dict[str, Any], on: date,
                previous: list[dict[str, Any]] | tuple = ()) -> dict[str, Any] | None:
     """The plan in force on the day as the badge shows it: the current plan, or an earlier
@@ -131,11 +136,9 @@ def plan_badge(child: dict[str, Any], on: date,
     ...            earlier)["text"]
     'Child protection plan: physical (2023-01-09 to 2024-02-01)'
     """
-    labels = {"cp_plan": "Child protection plan", "looked_after": "Looked after",
-              "unborn_plan": "Unborn-child plan", "child_in_need": "Child in need"}
     status, category = child.get("status"), child.get("plan_category")
     start, end = child.get("plan_start"), child.get("plan_end")
-    if status in labels and not (start and start > on) and not (end and end < on):
+    if status in STATUS_NAMES and not (start and start > on) and not (end and end < on):
         period = f" (since {start.isoformat()})" if start else ""
     else:
         plan = next((p for p in previous if p["start"] <= on <= p["end"]), None)
@@ -143,7 +146,7 @@ def plan_badge(child: dict[str, Any], on: date,
             return None
         status, category, start, end = "cp_plan", plan.get("category"), plan["start"], plan["end"]
         period = f" ({start.isoformat()} to {end.isoformat()})"
-    text = labels[status] + (f": {category}" if category else "") + period
+    text = STATUS_NAMES[status] + (f": {category}" if category else "") + period
     earlier = sum(1 for p in previous if start and p["end"] < start)
     if earlier:
         text += f", repeat plan: {earlier} earlier"

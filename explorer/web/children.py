@@ -11,8 +11,15 @@ from flask import Blueprint, abort, current_app, render_template, request
 from explorer import audit, graph_of, policy
 from explorer.accounts import client_address, current_viewer, require_roles
 from explorer.children import child_view, look_up, search_children
+from explorer.ecomap import STATUS_NAMES
 
 bp = Blueprint("children", __name__)
+
+
+@bp.app_template_filter("status_name")
+def status_name(status: str | None) -> str:
+    """A status code as people say it: cp_plan is "Child protection plan"."""
+    return STATUS_NAMES.get(status or "", (status or "").replace("_", " "))
 
 IDENTIFIED_ROLES = ("practitioner", "chair", "management")
 MAX_REASON = 500
