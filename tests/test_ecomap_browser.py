@@ -58,13 +58,15 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_chair_uses_the_ecomap_in_chromium(served, app, tmp_path):
+def test_chair_uses_the_ecomap_in_chromium(served, app, graph: Graph, tmp_path):
     base = served["base"]
     requests, console_errors, dialogs = [], [], []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
         context.add_init_script(RECORD_VIOLATIONS)
+        # The print dialog cannot be driven headless: stand in for it, noting it was asked for.
+        context.add_init_script("window.print = function () { window.__printed = true; };")
         page = context.new_page()
         page.on("request", lambda r: requests.append(r.url))
         page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
@@ -124,9 +126,27 @@ def test_chair_uses_the_ecomap_in_chromium(served, app, tmp_path):
         assert len(data) > 5000
         expect(page.locator("#status")).to_contain_text("audit event")
 
+        # Printing from the browser's own menu prints no child's details, only how to print.
+        page.emulate_media(media="print")
+        assert page.is_visible(".print-refused") and not page.is_visible("#nodes-table")
+        page.emulate_media(media="screen")
+        # The Print button records the print, then every printed page carries the footer.
+        page.click("#export-print")
+        expect(page.locator("#status")).to_contain_text("Print recorded as audit event")
+        assert page.evaluate("window.__printed") is True
+        page.emulate_media(media="print")
+        assert page.is_visible("#nodes-table") and not page.is_visible(".print-refused")
+        footer = page.inner_text("#print-footer")
+        event_id = footer.rsplit("audit event ", 1)[1].strip()
+        assert footer.startswith("OFFICIAL-SENSITIVE") and "exported by chair" in footer
+        page.emulate_media(media="screen")
+
         violations = page.evaluate("window.__csp")
         browser.close()
 
+    printed = graph.run_autocommit("MATCH (e:AuditEvent {id: $id}) RETURN e.action AS action, "
+                                   "e.username AS username", id=event_id)
+    assert printed == [{"action": "child.export.print", "username": "chair"}]
     assert violations == [], violations
     assert console_errors == [], console_errors
     assert dialogs == [], "markup in a name ran as script"

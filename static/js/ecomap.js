@@ -9,6 +9,8 @@
   if (!root || !window.vis) { return; }
   var el = function (id) { return document.getElementById(id); };
   var state = { expand: [], network: null, data: null, order: [], cursor: -1, nodes: null, edges: null };
+  // The map's size on an A4 page (the print stylesheet gives .ecomap-canvas the same height).
+  var PRINT_SIZE = ["700px", "520px"];
 
   function text(tag, value, cls) {
     var node = document.createElement(tag);
@@ -71,9 +73,7 @@
       state.nodes.add(data.nodes.map(visNode));
       state.edges.add(data.edges.map(visEdge));
     }
-    state.network.fit({ animation: false });
-    // fit() frames the nodes, not their labels: step back so the outermost labels show too.
-    state.network.moveTo({ scale: state.network.getScale() * 0.85, animation: false });
+    fitView();
     var badge = el("plan-badge");
     badge.hidden = !data.plan;
     badge.textContent = data.plan ? data.plan.text : "";
@@ -92,6 +92,12 @@
            data.as_of + "." + expandedNote);
     root.dataset.ready = "1";
     root.dataset.eventId = data.event_id;
+  }
+
+  function fitView() {
+    state.network.fit({ animation: false });
+    // fit() frames the nodes, not their labels: step back so the outermost labels show too.
+    state.network.moveTo({ scale: state.network.getScale() * 0.85, animation: false });
   }
 
   function fillWarnings(data) {
@@ -168,7 +174,7 @@
     if (!n) { return; }
     state.cursor = state.order.indexOf(nodeId);
     state.network.selectNodes([nodeId]);
-    state.network.focus(nodeId, { scale: state.network.getScale(), animation: false });
+    keepInView(nodeId);
     var list = el("details-list"), actions = el("details-actions");
     clear(list); clear(actions);
     list.appendChild(text("dt", "Kind"));
@@ -200,6 +206,15 @@
                                "Open the household"));
     }
     el("details").hidden = false;
+  }
+
+  // Pan only when the node is off screen (the keyboard reached it), so a click never moves the map.
+  function keepInView(nodeId) {
+    var at = state.network.canvasToDOM(state.network.getPositions([nodeId])[nodeId]);
+    var box = el("network").getBoundingClientRect(), margin = 40;
+    if (at.x < margin || at.y < margin || at.x > box.width - margin || at.y > box.height - margin) {
+      state.network.focus(nodeId, { scale: state.network.getScale(), animation: false });
+    }
   }
 
   function closeDetails() {
@@ -304,8 +319,16 @@
     recordExport("print").then(function (record) {
       el("print-footer").textContent = footerText(record);
       status("Print recorded as audit event " + record.event_id + ".");
+      root.classList.add("print-ready");
+      state.network.setSize(PRINT_SIZE[0], PRINT_SIZE[1]);  // the printed size, then fit to it
+      fitView();
       window.print();
     }).catch(function (error) { status(error.message); });
+  });
+
+  window.addEventListener("afterprint", function () {
+    root.classList.remove("print-ready");  // a later print needs the button (and a record) again
+    if (state.network) { state.network.setSize("100%", "100%"); fitView(); }
   });
 
   load();
