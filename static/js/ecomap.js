@@ -280,11 +280,13 @@
     });
   }
 
-  function footerText(record) {
-    return record.marking + " · " + state.data.child.name + " (" + state.data.child.id + ") · as of " +
-      state.data.as_of + " · exported by " + record.viewer + " at " + record.at +
-      " · audit event " + record.event_id;
+  function footerLines(record) {
+    return [record.marking + " · " + state.data.child.name + " (" + state.data.child.id + ") · as of " +
+              state.data.as_of,
+            "exported by " + record.viewer + " at " + record.at + " · audit event " + record.event_id];
   }
+
+  function footerText(record) { return footerLines(record).join(" · "); }
 
   el("export-png").addEventListener("click", function () {
     recordExport("png").then(function (record) {
@@ -299,9 +301,11 @@
       ctx.fillStyle = "#0b0c0c";
       ctx.fillRect(0, source.height, out.width, footer);
       ctx.fillStyle = "#ffffff";
-      ctx.font = "bold 16px system-ui, sans-serif";
+      ctx.font = "bold 15px system-ui, sans-serif";
       ctx.textBaseline = "middle";
-      ctx.fillText(footerText(record), 12, source.height + footer / 2, out.width - 24);
+      footerLines(record).forEach(function (line, i) {  // two lines, so a narrow map need not squeeze them
+        ctx.fillText(line, 12, source.height + 17 + 22 * i, out.width - 24);
+      });
       out.toBlob(function (blob) {
         var a = document.createElement("a");
         a.href = URL.createObjectURL(blob);
