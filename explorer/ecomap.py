@@ -457,8 +457,17 @@ def build(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, dept
     for node in b.nodes.values():
         if node.get("child_id") and node["child_id"] != child_id and node["child_id"] not in expanded:
             node["expanded"] = False
-    sibling_ids = {s["sibling"]["id"] for s in root_view["siblings"]}
-    siblings_seen = {k: as_of(v, on) for k, v in other_views.items() if k in sibling_ids}
+    # Siblings' social workers are compared at every depth (a chair opens depth 1), each
+    # sibling's view read through the policy on its own account, drawn only at depth 2.
+    sibling_ids = sorted({s["sibling"]["id"] for s in root_view["siblings"]})
+    compared = {k: v for k, v in other_views.items() if k in sibling_ids}
+    for sibling in sibling_ids:
+        if sibling not in compared and sibling not in closed:
+            view = child_view(graph, viewer, sibling, today=today)
+            if view is not None:
+                compared[sibling] = view
+    compared = {k: v for k, v in compared.items() if v.get("level") != "shielded"}
+    siblings_seen = {k: as_of(v, on) for k, v in compared.items()}
     warnings = coordination.warnings(as_of(root_view, on), on, siblings_seen)
     positions = layout(b.nodes, b.edges, b.ring, f"child:{child_id}")
     nodes, edges, options = _to_vis(b, positions)
@@ -471,7 +480,7 @@ def build(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, dept
         "legend": [{"kind": k, **v} for k, v in KINDS.items()], "warnings": warnings,
         "expanded": expanded, "not_expandable": closed,
         "cap": cap, "capped": b.dropped > 0, "not_drawn": b.dropped,
-        "siblings_not_compared": sorted(sibling_ids - set(other_views)),
+        "siblings_not_compared": sorted(set(sibling_ids) - set(compared)),
         "child_ids": sorted({n["child_id"] for n in b.nodes.values() if n.get("child_id")}),
     }
 
