@@ -7,7 +7,8 @@
 2. For the child with the most involvements (and C-BENCH-200): p50/p95 of
    ``GET /api/children/<id>/network`` through the Flask app as a signed-in management user
    (policy, layout, pyvis, JSON and the audit write included) against the bare Cypher: the
-   same named queries child_view runs, in one read transaction on the driver, in the same run.
+   same named queries child_view runs, and for each sibling the two that compare social
+   workers, in one read transaction on the driver, in the same run.
 3. In headless Chromium (Debian's): C-BENCH-200's ecomap page served by the app, from
    navigation until the network has drawn (no physics, so it is then still); and pyvis's stock
    HTML for the same nodes and edges (its CDN links pointed at our vendored vis-network, its
@@ -75,11 +76,16 @@ def pct(values: list[float], p: float) -> float:
 
 
 def bare(graph: Graph, child_id: str) -> None:
+    """The named queries child_view runs for the child, then the two the ecomap runs for
+    each sibling to compare social workers (in scope, involvements), in one read transaction."""
     params = {"id": child_id, "today": date.today(), "all": True, "practitioner_id": None,
               "username": None, "see_shielded": True}
 
     def work(tx):
-        return [run_named(tx, name, params) for name in CHILD_QUERIES]
+        rows = {name: run_named(tx, name, params) for name in CHILD_QUERIES}
+        for sibling in sorted({r["sibling"]["id"] for r in rows["child_siblings"]}):
+            for name in ("child_in_scope", "child_involvements"):
+                run_named(tx, name, {**params, "id": sibling})
 
     graph.read_tx(work)
 

@@ -47,39 +47,58 @@ def _viewer_services(tx, viewer: ViewerLike) -> frozenset[str]:
     return frozenset(r["service_id"] for r in rows)
 
 
+# The parts of a child's view beyond the child's own record, each read by its named query.
+PARTS = ("households", "carers", "siblings", "involvements", "universal", "conferences",
+         "previous_plans")
+_PART_QUERIES = {"households": "child_households", "carers": "child_carers",
+                 "siblings": "child_siblings", "involvements": "child_involvements",
+                 "universal": "child_universal_services", "conferences": "child_conferences",
+                 "previous_plans": "child_previous_plans"}
+
+
 def child_view(graph: Graph, viewer: ViewerLike, child_id: str, *, today: date,
                override: bool = False) -> dict[str, Any] | None:
     """One child's network as the viewer may see it, or None if out of scope or absent
     (the caller cannot tell which, and neither can the user)."""
-    params = policy.scope_params(viewer, today)
+    return child_views(graph, viewer, [child_id], today=today, override=override).get(child_id)
 
-    def read(tx) -> dict[str, Any] | None:
+
+def child_views(graph: Graph, viewer: ViewerLike, child_ids: list[str], *, today: date,
+                parts: tuple[str, ...] = PARTS, override: bool = False) -> dict[str, dict[str, Any]]:
+    """Several children's views in one read transaction, keyed by id, only those the viewer
+    may see. ``parts`` names what to read beyond the child's own record (the rest are
+    empty): the sibling comparison needs only ``("involvements",)``. Every view passes the
+    same policy as :func:`child_view`'s."""
+    params = policy.scope_params(viewer, today)
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise ValueError(f"no such parts of a child's view: {sorted(unknown)}")
+
+    def read_one(tx, child_id: str) -> dict[str, Any] | None:
         found = run_named(tx, "child_in_scope", {"id": child_id, **params})
         if not found:
             return None
-        raw: dict[str, Any] = dict(found[0])
+        raw: dict[str, Any] = {**dict(found[0]), **{part: [] for part in PARTS}}
         shielded = raw["child"].get("shielded")
         if shielded and not (params["see_shielded"] or override):
-            # The hidden parts are not even read: nothing to leak by a later mistake.
-            raw.update(households=[], carers=[], siblings=[], involvements=[], universal=[],
-                       conferences=[], previous_plans=[])
-            return {"raw": raw, "services": frozenset()}
-        ids = {"id": child_id}
-        raw["households"] = run_named(tx, "child_households", ids)
-        raw["carers"] = run_named(tx, "child_carers", ids)
-        raw["siblings"] = run_named(tx, "child_siblings", ids)
-        raw["involvements"] = run_named(tx, "child_involvements",
-                                        {**ids, "practitioner_id": params["practitioner_id"]})
-        raw["universal"] = run_named(tx, "child_universal_services", ids)
-        raw["conferences"] = run_named(tx, "child_conferences", ids)
-        raw["previous_plans"] = run_named(tx, "child_previous_plans", ids)
-        return {"raw": raw, "services": _viewer_services(tx, viewer)}
+            return raw  # the hidden parts are not even read: nothing to leak by a later mistake
+        for part in parts:
+            extra = {"practitioner_id": params["practitioner_id"]} if part == "involvements" else {}
+            raw[part] = run_named(tx, _PART_QUERIES[part], {"id": child_id, **extra})
+        return raw
 
-    result = graph.read_tx(read)
-    if result is None:
-        return None
-    return policy.child_view(viewer, result["raw"], today=today,
-                             viewer_service_ids=result["services"], override=override)
+    def read(tx) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
+        found = {}
+        for child_id in dict.fromkeys(child_ids):
+            raw = read_one(tx, child_id)
+            if raw is not None:
+                found[child_id] = raw
+        return found, (_viewer_services(tx, viewer) if found else frozenset())
+
+    raws, services = graph.read_tx(read)
+    return {child_id: policy.child_view(viewer, raw, today=today, viewer_service_ids=services,
+                                        override=override)
+            for child_id, raw in raws.items()}
 
 
 def search_children(graph: Graph, viewer: ViewerLike, *, text: str | None, dob: date | None,

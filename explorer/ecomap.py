@@ -28,7 +28,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from explorer import coordination
-from explorer.children import child_view
+from explorer.children import child_view, child_views
 
 NODE_CAP = 250
 MAX_EXPAND = 10
@@ -461,11 +461,9 @@ def build(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, dept
     # sibling's view read through the policy on its own account, drawn only at depth 2.
     sibling_ids = sorted({s["sibling"]["id"] for s in root_view["siblings"]})
     compared = {k: v for k, v in other_views.items() if k in sibling_ids}
-    for sibling in sibling_ids:
-        if sibling not in compared and sibling not in closed:
-            view = child_view(graph, viewer, sibling, today=today)
-            if view is not None:
-                compared[sibling] = view
+    unread = [k for k in sibling_ids if k not in compared and k not in closed]
+    if unread:
+        compared.update(child_views(graph, viewer, unread, today=today, parts=("involvements",)))
     compared = {k: v for k, v in compared.items() if v.get("level") != "shielded"}
     siblings_seen = {k: as_of(v, on) for k, v in compared.items()}
     warnings = coordination.warnings(as_of(root_view, on), on, siblings_seen)

@@ -308,6 +308,15 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
             if c["shielded"] and "management" not in viewer.roles:
                 assert not leaks(listed, where_tokens(world, c))
 
+    # Several children read at once, as the ecomap reads siblings to compare their social
+    # workers: only those in scope, each within what its own page may show.
+    partial = reads.child_views(graph, viewer, [c["id"] for c in world.children], today=TODAY,
+                                parts=("involvements",))
+    assert set(partial) == {c["id"] for c in world.children if in_scope(world, viewer, c)}
+    for child in world.children:
+        if child["id"] in partial:
+            assert not leaks(partial[child["id"]], forbidden_in_view(world, viewer, child, override=False))
+
     for child in world.children:
         # The child's own page, and the override where one may be asked for.
         view = reads.child_view(graph, viewer, child["id"], today=TODAY)
