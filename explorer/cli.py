@@ -33,7 +33,21 @@ def _local(config: Config) -> LocalNeo4j:
     return config.neo4j.local
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False,
+class ExplorerGroup(FlaskGroup):
+    """Flask's command group, where any command that finds the database gone says so in one
+    line and exits 1, instead of ending in the driver's traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except DatabaseUnavailable as exc:
+            raise click.ClickException(
+                f"the database is not available ({exc}). Start the local one with "
+                "`explorer db start`, or check NEO4J_URI; nothing was changed."
+            ) from exc
+
+
+@click.group(cls=ExplorerGroup, create_app=create_app, add_version_option=False,
              help="Involvement Explorer: who is involved with which child.")
 def main() -> None:
     pass

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pyotp
 import pytest
 
-from explorer import audit
+from explorer import audit, create_app
 from explorer.accounts import users
 from explorer.cli import main
+from tests.conftest import settings_with
 
 
 @pytest.fixture
@@ -97,3 +99,15 @@ def test_totp_command_refuses_real_accounts(run, make_user):
     make_user("frank", ["admin"])
     result = run("users", "totp", "frank")
     assert result.exit_code != 0 and "demo accounts only" in result.output
+
+
+@pytest.mark.parametrize("args", [("users", "totp", "admin"), ("users", "disable", "dora"),
+                                  ("audit", "verify")])
+def test_a_command_with_the_database_gone_says_so_in_one_line(config, neo4j_settings, args):
+    # A server address where nothing listens: the same code path as a stopped Neo4j.
+    dead = settings_with(neo4j_settings, uri="neo4j://127.0.0.1:1", password="x")
+    app = create_app({"TESTING": True, "EXPLORER_CONFIG": replace(config, neo4j=dead)})
+    result = app.test_cli_runner().invoke(main, list(args))
+    assert result.exit_code == 1
+    assert "the database is not available" in result.output and "explorer db start" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
