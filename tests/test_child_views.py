@@ -69,6 +69,7 @@ def test_practitioner_sees_children_they_are_involved_with_and_no_others(signed_
     assert client.get("/children/C-MAYA").status_code == 404
     index = _text(client.get("/"))
     assert "C-ZOE" in index and "C-MAYA" not in index
+    assert "Child protection plan" in index and "cp plan" not in index  # statuses in words
 
 
 @pytest.mark.parametrize("roles", [["analyst"], ["admin"]])
