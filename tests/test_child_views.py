@@ -131,6 +131,14 @@ def test_search_matches_a_shielded_child_only_on_visible_fields(signed_in, demo)
     assert SHIELDED in _text(manager.post("/search", data={"text": "shaw"}))
 
 
+def test_search_shows_what_was_asked_back_as_text(signed_in):
+    client = signed_in("chair", ["chair"])
+    page = _text(client.post("/search", data={"text": "zoë", "child_id": "C-ZOE"}))
+    assert 'value="zoë"' in page and 'value="C-ZOE"' in page and "1 found" in page
+    hostile = _text(client.post("/search", data={"text": '"><script>alert(1)</script>'}))
+    assert "<script>alert(1)" not in hostile and "&lt;script&gt;alert(1)" in hostile
+
+
 def test_sensitive_involvement_is_hidden_without_consent_and_shown_with_it(signed_in):
     manager = signed_in("boss", ["management"])
     maya = _text(manager.get("/children/C-MAYA"))  # CAMHS, no consent to share

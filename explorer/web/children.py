@@ -94,7 +94,7 @@ def override(child_id: str):
 def search():
     # POST, so that names typed into the search never land in URLs or access logs.
     if request.method == "GET":
-        return render_template("children/search.html", results=None)
+        return render_template("children/search.html", results=None, asked={})
     text = " ".join((request.form.get("text") or "").split())[:100] or None
     child_id = (request.form.get("child_id") or "").strip()[:64] or None
     dob = _date("date_of_birth")
@@ -104,7 +104,9 @@ def search():
                               child_id=child_id, today=date.today())
     _record("search", {"text": text, "date_of_birth": dob, "child_id": child_id},
             [c["id"] for c in results])
-    return render_template("children/search.html", results=results)
+    # The terms go back into the form (the page, never a URL), so the user sees what was asked.
+    return render_template("children/search.html", results=results,
+                           asked={"text": text, "date_of_birth": dob, "child_id": child_id})
 
 
 @bp.route("/lookup", methods=["GET", "POST"])
