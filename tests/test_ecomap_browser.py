@@ -126,6 +126,10 @@ def test_chair_uses_the_ecomap_in_chromium(served, app, graph: Graph, tmp_path):
         assert len(data) > 5000
         expect(page.locator("#status")).to_contain_text("audit event")
 
+        # The canvas's own "Save image as…" menu is not offered: exports go through the button.
+        page.click("#network canvas", button="right")
+        expect(page.locator("#status")).to_contain_text("use Export PNG")
+
         # Printing from the browser's own menu prints no child's details, only how to print.
         page.emulate_media(media="print")
         assert page.is_visible(".print-refused") and not page.is_visible("#nodes-table")

@@ -330,6 +330,12 @@
     }).catch(function (error) { status(error.message); });
   });
 
+  // The canvas's own "Save image as…" would make an export with no record and no footer.
+  el("network").addEventListener("contextmenu", function (event) {
+    event.preventDefault();
+    status("To save this map, use Export PNG: exports are recorded and carry the footer.");
+  });
+
   window.addEventListener("afterprint", function () {
     root.classList.remove("print-ready");  // a later print needs the button (and a record) again
     if (state.network) { state.network.setSize("100%", "100%"); fitView(); }
