@@ -51,6 +51,7 @@ RING_GAP, NODE_SPACING = 190, 120
 GROUP_SPACING = 170  # between neighbours in a group: room for two labels side by side
 FAMILY_RING, PROFESSIONAL_RING = ROOT_RING["household"], ROOT_RING["practitioner"]
 GROUP_KINDS = frozenset({"household", "service", "universal"})  # places people gather round
+OFFSET = {"household": -0.25, "universal": 0.5}  # off their ring, in ring gaps
 
 
 def _name(person: dict[str, Any]) -> str:
@@ -305,7 +306,9 @@ def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
     the circle on the second ring, so no line from the child to a professional crosses the
     family. On both, nodes come in groups: a household among the people who live in it, a
     school or GP practice beside the practitioners who work there, a service's
-    practitioners side by side. Outer rings (services, and what other children's views add)
+    practitioners side by side; a household sits a little inside its people and a school or
+    practice a little outside its staff, so the lines to them fan out instead of running
+    along the ring through the others. Outer rings (services, and what other children's views add)
     put each node beside the nodes that brought it in, at the mean of their angles, pushed
     apart only as far as needed.
 
@@ -324,8 +327,11 @@ def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
 
     def put(placed: dict[str, float], radius: float) -> None:
         for n, a in placed.items():
+            # A household sits inside its people and a school or practice outside its staff,
+            # so the lines to them fan out instead of running along the ring through the others.
+            r = radius + OFFSET.get(nodes[n]["kind"], 0.0) * RING_GAP
             angle[n] = a
-            pos[n] = (round(radius * math.sin(a)), round(-radius * math.cos(a)))
+            pos[n] = (round(r * math.sin(a)), round(-r * math.cos(a)))
 
     def on(k: int) -> list[str]:
         return [n for n in nodes if ring[n] == k and n != root]
