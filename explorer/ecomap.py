@@ -17,6 +17,7 @@ drawn the same every time (see :func:`layout`).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections import Counter
@@ -52,6 +53,8 @@ GROUP_SPACING = 170  # between neighbours in a group: room for two labels side b
 FAMILY_RING, PROFESSIONAL_RING = ROOT_RING["household"], ROOT_RING["practitioner"]
 GROUP_KINDS = frozenset({"household", "service", "universal"})  # places people gather round
 OFFSET = {"household": -0.25, "universal": 0.5}  # off their ring, in ring gaps
+CLEARANCE = 30  # px a line keeps from a node it does not join, bending round it if need be
+BENDS = [(kind, roundness) for roundness in (0.25, 0.45, 0.7) for kind in ("curvedCW", "curvedCCW")]
 
 
 def _name(person: dict[str, Any]) -> str:
@@ -444,6 +447,7 @@ def build(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, dept
     b = _Builder(cap=cap)
     b.node(f"child:{child_id}", "child", _name(root_view["child"]), {}, 0)
     _add_view(b, as_of(root_view, on, ceased=ceased), root=True)
+    own_edges = set(b.edges)
     # Depth 2: every other child in the root's view; expand: the ones asked for. Each is read
     # through the policy on its own account.
     others = [n["child_id"] for n in b.nodes.values() if n.get("child_id")
@@ -474,7 +478,10 @@ def build(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, dept
     siblings_seen = {k: as_of(v, on) for k, v in compared.items()}
     warnings = coordination.warnings(as_of(root_view, on), on, siblings_seen)
     positions = layout(b.nodes, b.edges, b.ring, f"child:{child_id}")
-    nodes, edges, options = _to_vis(b, positions)
+    # The child's own network is laid out clear of crossings; lines that other children's
+    # views add (depth 2, expand) may run through a node, and bend round it instead.
+    bends = _bends(positions, b.edges, sorted(set(b.edges) - own_edges))
+    nodes, edges, options = _to_vis(b, positions, bends)
     child = root_view["child"]
     return {
         "child": {"id": child["id"], "name": _name(child), "shielded": bool(child.get("shielded"))},
@@ -489,7 +496,76 @@ def build(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, dept
     }
 
 
-def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]]) -> tuple[list, list, dict]:
+def _via(a: tuple[float, float], b: tuple[float, float], kind: str,
+         roundness: float) -> tuple[float, float]:
+    """The control point of a curved edge from a to b, as vis-network computes it for its
+    'curvedCW' and 'curvedCCW' smooth types (BezierEdgeStatic._getViaCoordinates)."""
+    dx, dy = b[0] - a[0], a[1] - b[1]
+    reach = 0.5 * roundness + 0.5
+    turn = reach if kind == "curvedCW" else 0.5 - 0.5 * roundness
+    angle = (math.atan2(dy, dx) + turn * math.pi) % (2 * math.pi)
+    length = math.hypot(dx, dy)
+    return a[0] + reach * length * math.sin(angle), a[1] + reach * length * math.cos(angle)
+
+
+def _track(a: tuple[float, float], b: tuple[float, float],
+           smooth: tuple[str, float] | None) -> list[tuple[float, float]]:
+    """Points along an edge as drawn: its two ends, or 13 along its quadratic curve."""
+    if smooth is None:
+        return [a, b]
+    c = _via(a, b, *smooth)
+    return [((1 - t) ** 2 * a[0] + 2 * (1 - t) * t * c[0] + t * t * b[0],
+             (1 - t) ** 2 * a[1] + 2 * (1 - t) * t * c[1] + t * t * b[1])
+            for t in (i / 12 for i in range(13))]
+
+
+def _gap(point: tuple[float, float], track: list[tuple[float, float]]) -> float:
+    """How far a point is from a polyline."""
+    nearest = math.inf
+    for (ax, ay), (bx, by) in itertools.pairwise(track):
+        dx, dy = bx - ax, by - ay
+        t = max(0.0, min(1.0, ((point[0] - ax) * dx + (point[1] - ay) * dy) / (dx * dx + dy * dy or 1)))
+        nearest = min(nearest, math.hypot(point[0] - ax - t * dx, point[1] - ay - t * dy))
+    return nearest
+
+
+def _clearance(a: tuple[float, float], b: tuple[float, float], smooth: tuple[str, float] | None,
+               others: list[tuple[int, int]]) -> float:
+    track = _track(a, b, smooth)
+    return min((_gap(p, track) for p in others), default=math.inf)
+
+
+def _bends(positions: dict[str, tuple[int, int]], edges: dict[str, dict[str, Any]],
+           which: list[str]) -> dict[str, dict[str, Any]]:
+    """For each edge in ``which`` whose straight line passes within CLEARANCE of a node it
+    does not join, the gentlest curve (of BENDS) that clears every node, or failing that the
+    one that clears them most.
+
+    A node just below the middle of a line (y grows downwards): the line bends up, away from
+    it, as little as clears it; a line already clear stays straight.
+
+    >>> pos = {"a": (0, 0), "b": (200, 0), "m": (100, 5)}
+    >>> _bends(pos, {"e": {"from": "a", "to": "b"}}, ["e"])["e"]
+    {'enabled': True, 'type': 'curvedCW', 'roundness': 0.45}
+    >>> _bends({**pos, "m": (100, 60)}, {"e": {"from": "a", "to": "b"}}, ["e"])
+    {}
+    """
+    bends: dict[str, dict[str, Any]] = {}
+    for edge_id in which:
+        ends = edges[edge_id]["from"], edges[edge_id]["to"]
+        a, b = positions[ends[0]], positions[ends[1]]
+        others = [p for n, p in positions.items() if n not in ends]
+        if _clearance(a, b, None, others) >= CLEARANCE:
+            continue
+        scored = [(_clearance(a, b, bend, others), -i, bend) for i, bend in enumerate(BENDS)]
+        clear = [bend for score, _, bend in scored if score >= CLEARANCE]
+        kind, roundness = clear[0] if clear else max(scored)[2]
+        bends[edge_id] = {"enabled": True, "type": kind, "roundness": roundness}
+    return bends
+
+
+def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]],
+            bends: dict[str, dict[str, Any]]) -> tuple[list, list, dict]:
     """Nodes, edges and options built with pyvis, returned as plain data for JSON. Labels
     and titles are plain strings: vis-network draws labels as text on the canvas and shows
     a string title as text."""
@@ -519,7 +595,7 @@ def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]]) -> tuple[list, l
         k = joined[frozenset((e["from"], e["to"]))]
         joined[frozenset((e["from"], e["to"]))] += 1
         smooth = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
-                  "roundness": 0.25 * ((k + 1) // 2)} if k else False
+                  "roundness": 0.25 * ((k + 1) // 2)} if k else bends.get(edge_id, False)
         net.add_edge(e["from"], e["to"], id=edge_id, label=e["label"], kind=e["kind"],
                      smooth=smooth, arrows={"to": {"enabled": False}},
                      dashes=[8, 6] if e["ceased"] else False, ceased=e["ceased"],
