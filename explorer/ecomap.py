@@ -199,7 +199,7 @@ def _add_view(b: _Builder, view: dict[str, Any], *, root: bool) -> None:
     child = view["child"]
     cid = f"child:{child['id']}"
     ring = (lambda kind: ROOT_RING[kind]) if root else (lambda kind: 3 + ROOT_RING[kind])
-    if cid not in b.nodes and not b.node(cid, "sibling", _name(child), {}, 4):
+    if cid not in b.nodes and not b.node(cid, "sibling", _name(child), {}, ring("sibling")):
         return
     b.nodes[cid]["details"].update({"id": child["id"], "name": _name(child),
                                     "date of birth": _d(child.get("date_of_birth")),

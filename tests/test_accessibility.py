@@ -5,24 +5,18 @@ pages, the audit trail and the admin pages, and signing in."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from explorer.graph import Graph
 from explorer.seed import read_seed
 from explorer.seed.loader import load
-from tests.conftest import totp_code_for
+from tests.browser import ARGS, CHROMIUM, serving, sign_in
 from tests.test_child_views import DEMO
 
 playwright = pytest.importorskip("playwright.sync_api")
 axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 
@@ -43,14 +37,8 @@ def served(app, graph: Graph, make_user):
     load(graph, read_seed(DEMO, today=date.today()), source="demo", progress=False)
     app.config["WTF_CSRF_ENABLED"] = True
     made = {role: make_user(role, [role])[1:] for role in PAGES}  # "chair" chairs Zoë's conferences
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", made
-    finally:
-        server.shutdown()
-        thread.join(5)
+    with serving(app) as base:
+        yield base, made
 
 
 def _problems(axe, page, where: str) -> list[str]:
@@ -67,18 +55,10 @@ def test_every_page_of_every_role_passes_axe(served, app):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         for role, pages in PAGES.items():
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{base}/login")
-            if role == "chair":
-                problems += _problems(axe, page, "/login")
-            password, secret = made[role]
-            page.fill("#username", role)
-            page.fill("#password", password)
-            page.click("main button[type=submit]")
-            if role == "chair":
-                problems += _problems(axe, page, "/login/code")
-            page.fill("#code", totp_code_for(app, secret, set()))
-            page.click("main button[type=submit]")
-            page.wait_for_url(f"{base}/")
+            # The two sign-in pages are checked once, on the chair's way in.
+            check = ((lambda step, page=page: problems.extend(_problems(axe, page, step)))
+                     if role == "chair" else (lambda step: None))
+            sign_in(page, base, app, role, *made[role], at_each_step=check)
             for path, then in pages:
                 page.goto(base + path)
                 if "ecomap" in path:
@@ -92,7 +72,7 @@ def test_every_page_of_every_role_passes_axe(served, app):
                     page.fill("#text", "o'brien")
                     page.click("main button[type=submit]")
                     page.wait_for_selector("text=found")
-                problems += _problems(axe, page, path + (f" ({then})" if then else ""))
+                problems.extend(_problems(axe, page, path + (f" ({then})" if then else "")))
             page.close()
         browser.close()
     assert problems == []

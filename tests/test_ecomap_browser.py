@@ -7,23 +7,17 @@ page error or console error."""
 from __future__ import annotations
 
 import struct
-import threading
 from datetime import date
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from explorer.graph import Graph
 from explorer.seed import read_seed
 from explorer.seed.loader import load
-from tests.conftest import totp_code_for
+from tests.browser import ARGS, CHROMIUM, serving, sign_in
 from tests.test_child_views import DEMO
 
 playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 MARKUP = "<img src=x onerror=alert(1)>"
 RECORD_VIOLATIONS = """
 window.__csp = [];
@@ -41,15 +35,8 @@ def served(app, graph: Graph, make_user):
     graph.run_autocommit("MATCH (c:Child {id: 'C-ZOE'}) SET c.given_name = $n", n=MARKUP)
     app.config["WTF_CSRF_ENABLED"] = True  # the browser sends real tokens, as in production
     _, password, secret = make_user("chair", ["chair"])
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield {"base": f"http://127.0.0.1:{server.server_port}", "password": password,
-               "secret": secret}
-    finally:
-        server.shutdown()
-        thread.join(5)
+    with serving(app) as base:
+        yield {"base": base, "password": password, "secret": secret}
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -73,13 +60,7 @@ def test_chair_uses_the_ecomap_in_chromium(served, app, graph: Graph, tmp_path):
         page.on("pageerror", lambda e: console_errors.append(str(e)))
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
-        page.goto(f"{base}/login")
-        page.fill("#username", "chair")
-        page.fill("#password", served["password"])
-        page.click("button[type=submit]")
-        page.fill("#code", totp_code_for(app, served["secret"], set()))
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{base}/")
+        sign_in(page, base, app, "chair", served["password"], served["secret"])
 
         expect = playwright.expect  # polls without eval: the page's CSP forbids it
         page.goto(f"{base}/children/C-ZOE/ecomap")
