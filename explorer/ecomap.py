@@ -438,9 +438,33 @@ def _beside(members: list[str], nodes: dict[str, dict[str, Any]], neighbours: di
     return {n: a % (2 * math.pi) for n, a in zip(order, angles, strict=True)}
 
 
-def build(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, depth: int = 1,
-          ceased: bool = True, expand: tuple[str, ...] = (), cap: int = NODE_CAP) -> dict | None:
-    """The ecomap of a child as this viewer may see it on a day; None when out of scope."""
+@dataclass
+class Gathered:
+    """A view's drawn nodes and edges, read and cut by the policy: everything that decides
+    what the answer holds (``child_ids`` is what an audit event records), before the parts
+    that do not (the sibling comparison behind the warnings, the layout, pyvis)."""
+
+    child_id: str
+    root_view: dict[str, Any]
+    drawn: _Builder
+    own_edges: set[str]
+    other_views: dict[str, dict[str, Any]]
+    expanded: list[str]
+    closed: list[str]
+    on: date
+    depth: int
+    ceased: bool
+
+    @property
+    def child_ids(self) -> list[str]:
+        return sorted({n["child_id"] for n in self.drawn.nodes.values() if n.get("child_id")})
+
+
+def gather(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, depth: int = 1,
+           ceased: bool = True, expand: tuple[str, ...] = (),
+           cap: int = NODE_CAP) -> Gathered | None:
+    """What the ecomap of a child holds as this viewer may see it on a day; None when out of
+    scope."""
     root_view = child_view(graph, viewer, child_id, today=today)
     if root_view is None:
         return None
@@ -467,33 +491,49 @@ def build(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, dept
     for node in b.nodes.values():
         if node.get("child_id") and node["child_id"] != child_id and node["child_id"] not in expanded:
             node["expanded"] = False
+    return Gathered(child_id, root_view, b, own_edges, other_views, expanded, closed, on, depth,
+                    ceased)
+
+
+def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
+    """The ecomap as the page draws it: warnings, layout and pyvis's nodes, edges and options."""
+    g, b, root_view = gathered, gathered.drawn, gathered.root_view
     # Siblings' social workers are compared at every depth (a chair opens depth 1), each
     # sibling's view read through the policy on its own account, drawn only at depth 2.
     sibling_ids = sorted({s["sibling"]["id"] for s in root_view["siblings"]})
-    compared = {k: v for k, v in other_views.items() if k in sibling_ids}
-    unread = [k for k in sibling_ids if k not in compared and k not in closed]
+    compared = {k: v for k, v in g.other_views.items() if k in sibling_ids}
+    unread = [k for k in sibling_ids if k not in compared and k not in g.closed]
     if unread:
         compared.update(child_views(graph, viewer, unread, today=today, parts=("involvements",)))
     compared = {k: v for k, v in compared.items() if v.get("level") != "shielded"}
-    siblings_seen = {k: as_of(v, on) for k, v in compared.items()}
-    warnings = coordination.warnings(as_of(root_view, on), on, siblings_seen)
-    positions = layout(b.nodes, b.edges, b.ring, f"child:{child_id}")
+    siblings_seen = {k: as_of(v, g.on) for k, v in compared.items()}
+    warnings = coordination.warnings(as_of(root_view, g.on), g.on, siblings_seen)
+    root = f"child:{g.child_id}"
+    positions = layout(b.nodes, b.edges, b.ring, root)
     # The child's own network is laid out clear of crossings; lines that other children's
     # views add (depth 2, expand) may run through a node, and bend round it instead.
-    bends = _bends(positions, b.edges, sorted(set(b.edges) - own_edges))
+    bends = _bends(positions, b.edges, sorted(set(b.edges) - g.own_edges))
     nodes, edges, options = _to_vis(b, positions, bends)
     child = root_view["child"]
     return {
         "child": {"id": child["id"], "name": _name(child), "shielded": bool(child.get("shielded"))},
-        "level": root_view["level"], "as_of": on.isoformat(), "depth": depth, "ceased": ceased,
-        "plan": plan_badge(child, on, root_view.get("previous_plans", [])),
+        "level": root_view["level"], "as_of": g.on.isoformat(), "depth": g.depth,
+        "ceased": g.ceased, "plan": plan_badge(child, g.on, root_view.get("previous_plans", [])),
         "nodes": nodes, "edges": edges, "options": options,
         "legend": [{"kind": k, **v} for k, v in KINDS.items()], "warnings": warnings,
-        "expanded": expanded, "not_expandable": closed,
-        "cap": cap, "capped": b.dropped > 0, "not_drawn": b.dropped,
+        "expanded": g.expanded, "not_expandable": g.closed,
+        "cap": b.cap, "capped": b.dropped > 0, "not_drawn": b.dropped,
         "siblings_not_compared": sorted(set(sibling_ids) - set(compared)),
-        "child_ids": sorted({n["child_id"] for n in b.nodes.values() if n.get("child_id")}),
+        "child_ids": g.child_ids,
     }
+
+
+def build(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, depth: int = 1,
+          ceased: bool = True, expand: tuple[str, ...] = (), cap: int = NODE_CAP) -> dict | None:
+    """The ecomap of a child as this viewer may see it on a day; None when out of scope."""
+    gathered = gather(graph, viewer, child_id, today=today, on=on, depth=depth, ceased=ceased,
+                      expand=expand, cap=cap)
+    return None if gathered is None else finish(graph, viewer, gathered, today=today)
 
 
 def _via(a: tuple[float, float], b: tuple[float, float], kind: str,

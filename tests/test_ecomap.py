@@ -357,3 +357,26 @@ def test_a_practitioner_involved_twice_with_a_child_shows_both_involvements(sign
     assert (earlier["from"], earlier["to"]) == (current["from"], current["to"])
     assert earlier["ceased"] and not current["ceased"]
     assert [e["smooth"] for e in (earlier, current)].count(False) == 1
+
+
+def test_no_network_is_answered_unless_its_audit_event_is_written(signed_in, demo: Graph):
+    """The event is written while the network is laid out; if it cannot be written, the answer
+    is an error holding nothing of the child's, and the next request recovers."""
+    client = signed_in("chair", ["chair"])
+    head = demo.run_autocommit("MATCH (h:AuditHead) RETURN h.seq AS seq")[0]["seq"]
+    # An event squatting on the next position: the chain's unique seq refuses the append.
+    demo.run_autocommit("CREATE (:AuditEvent {id: 'squatter', seq: $seq})", seq=head + 1)
+    try:
+        for url in ("/api/children/C-ZOE/network?depth=2",
+                    "/api/children/C-ZOE/path?from=child:C-AVA&to=practitioner:P-SW1"):
+            reply = client.get(url)
+            body = reply.get_data(as_text=True)
+            assert reply.status_code == 500 and reply.get_json()["error"] == "Something went wrong"
+            assert not any(word in body for word in ("C-AVA", "P-SW1", "Zo", "O'Brien", "nodes"))
+    finally:
+        demo.run_autocommit("MATCH (e:AuditEvent {id: 'squatter'}) DELETE e")
+    assert not [e for e in audit.search(demo, username="chair") if not e["action"].startswith("auth.")]
+    net = _net(client, "C-ZOE")
+    assert [e["id"] for e in audit.search(demo, username="chair", action="child.network")] \
+        == [net["event_id"]]
+    assert audit.verify(demo).intact

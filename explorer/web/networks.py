@@ -44,9 +44,13 @@ def _audit_params(child_id: str, params: dict) -> dict:
             "ceased": params["ceased"], "expand": list(params["expand"])}
 
 
-def _network(child_id: str, params: dict) -> dict | None:
-    return ecomap.build(graph_of(current_app), current_viewer(), child_id, today=date.today(),
-                        **params)
+def _gather(child_id: str, params: dict) -> ecomap.Gathered | None:
+    return ecomap.gather(graph_of(current_app), current_viewer(), child_id, today=date.today(),
+                         **params)
+
+
+def _finish(found: ecomap.Gathered) -> dict:
+    return ecomap.finish(graph_of(current_app), current_viewer(), found, today=date.today())
 
 
 @bp.get("/children/<child_id>/ecomap")
@@ -66,12 +70,13 @@ def ecomap_page(child_id: str):
 @require_roles(*IDENTIFIED_ROLES)
 def network_data(child_id: str):
     params = _network_params(request.args)
-    network = _network(child_id, params)
-    if network is None:
+    found = _gather(child_id, params)
+    if found is None:
         _record("child.network", _audit_params(child_id, params), [])
         abort(404)
+    network = _finish(found)
     network["event_id"] = _record("child.network", _audit_params(child_id, params),
-                                  network["child_ids"])
+                                  found.child_ids)
     return jsonify(network)
 
 
@@ -80,13 +85,13 @@ def network_data(child_id: str):
 def path(child_id: str):
     params = _network_params(request.args)
     source, target = request.args.get("from", ""), request.args.get("to", "")
-    network = _network(child_id, params)
+    found = _gather(child_id, params)
     audited = {**_audit_params(child_id, params), "from": source, "to": target}
-    if network is None:
+    if found is None:
         _record("child.path", audited, [])
         abort(404)
-    steps = ecomap.shortest_path(network, source, target)
-    _record("child.path", audited, network["child_ids"])
+    steps = ecomap.shortest_path(_finish(found), source, target)
+    _record("child.path", audited, found.child_ids)
     return jsonify({"path": steps})
 
 
@@ -100,11 +105,11 @@ def export(child_id: str):
     if kind not in EXPORT_KINDS:
         abort(400, "kind is png or print.")
     params = _network_params(form)
-    network = _network(child_id, params)
-    if network is None:
+    found = _gather(child_id, params)
+    if found is None:
         _record(f"child.export.{kind}", _audit_params(child_id, params), [])
         abort(404)
-    event = _record(f"child.export.{kind}", _audit_params(child_id, params), network["child_ids"])
+    event = _record(f"child.export.{kind}", _audit_params(child_id, params), found.child_ids)
     return jsonify({"event_id": event, "viewer": current_viewer().username,
                     "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
                     "marking": "OFFICIAL-SENSITIVE"})
