@@ -77,6 +77,16 @@ def test_chair_uses_the_ecomap_in_chromium(served, app, graph: Graph, tmp_path):
         assert "Child protection plan: neglect" in page.inner_text("#plan-badge")
         assert "lead professional" in tables
 
+        # Choosing a node (from the table here; a click on the map calls the same code) opens
+        # its details without moving the map: closed again, the picture is what it was.
+        canvas = page.locator("#network canvas")
+        before = canvas.screenshot()
+        page.click("#nodes-table button:has-text('Oakfield Primary School')")
+        expect(page.locator("#details")).to_contain_text("Oakfield Primary School")
+        assert canvas.screenshot() != before  # the school is drawn selected
+        page.click("#details-close")
+        assert canvas.screenshot() == before
+
         # Keyboard: focus the map, move to a node, the side panel opens.
         page.focus("#network")
         page.keyboard.press("ArrowRight")
