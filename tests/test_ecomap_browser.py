@@ -1,8 +1,8 @@
 """The ecomap in headless Chromium (Debian's, driven by Playwright), against the app served on
 127.0.0.1 with the test Neo4j and the demo seed: a chair signs in through the real two steps,
 opens Zoë's ecomap, sees the people and services, hides ceased involvements, moves the date,
-exports a PNG; a name with markup stays text; no request leaves 127.0.0.1; no CSP violation,
-page error or console error."""
+chooses a node without the map moving, exports a PNG; a name with markup stays text; no request
+leaves 127.0.0.1; no CSP violation, page error or console error."""
 
 from __future__ import annotations
 
