@@ -25,6 +25,7 @@ def test_filters_and_csv_export_and_the_export_is_itself_audited(graph, client, 
     login_as(client, "mo")
     page = client.get("/audit?user=pat").get_data(as_text=True)
     assert "child.view" in page and "quin" not in page
+    assert '<span class="nowrap">C-1</span>' in page  # an id never breaks at its hyphen
     page = client.get("/audit?flagged=yes").get_data(as_text=True)
     assert "quin" in page and "pat" not in page.split("<tbody>")[1]
     export = client.get("/audit/export.csv?action=search")
@@ -35,6 +36,14 @@ def test_filters_and_csv_export_and_the_export_is_itself_audited(graph, client, 
     exports = audit.search(graph, action="audit.export")
     assert len(exports) == 1 and exports[0]["username"] == "mo"
     assert exports[0]["returned_ids"] == [rows[0]["id"]]
+
+
+def test_an_admins_first_page_leads_to_accounts_and_seed_graphs(client, make_user, login_as):
+    make_user("ada", ["admin"])
+    login_as(client, "ada")
+    page = client.get("/").get_data(as_text=True)
+    assert "no role that shows children" in page
+    assert 'href="/admin/users"' in page and 'href="/admin/seed"' in page
 
 
 def test_anomalies_report_own_family_name_searches_and_many_children(app, graph, client, make_user,
