@@ -66,6 +66,10 @@ def test_chair_uses_the_ecomap_in_chromium(served, app, graph: Graph, tmp_path):
         page.goto(f"{base}/children/C-ZOE/ecomap")
         page.wait_for_selector("#ecomap[data-ready='1']")
         assert page.locator("#network canvas").count() == 1
+        # Nothing runs off the side of a laptop's screen (long names in the path choices did).
+        page.set_viewport_size({"width": 1280, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        page.set_viewport_size({"width": 1400, "height": 1000})
         # The name with markup is text: in the heading, the tables and the canvas, never an element.
         assert MARKUP in page.inner_text("h1")
         assert page.locator("main img").count() == 0
