@@ -58,6 +58,7 @@ def test_out_of_scope_and_nonexistent_look_the_same(signed_in):
     # requests a second apart; everything else on the two pages must be identical.
     token = re.compile(r'name="csrf_token" value="[^"]+"')
     assert token.sub("", _text(hidden)) == token.sub("", _text(missing))
+    assert "There is nothing at this address that you may see." in _text(hidden)
     assert token.search(_text(missing))  # the pattern still matches what it must remove
 
 
@@ -127,8 +128,11 @@ def test_search_matches_a_shielded_child_only_on_visible_fields(signed_in, demo)
     assert SHIELDED in by_name
     by_former_name = _text(client.post("/search", data={"text": "shaw"}))
     assert SHIELDED not in by_former_name and "0 found" in by_former_name
+    assert 'href="/lookup"' in by_former_name.split("0 found")[1]  # where to go next
     manager = signed_in("boss", ["management"])
     assert SHIELDED in _text(manager.post("/search", data={"text": "shaw"}))
+    nobody = _text(manager.post("/search", data={"text": "no such name"}))
+    assert "0 found" in nobody and 'href="/lookup"' not in nobody.split("0 found")[1]  # no look-up
 
 
 def test_search_shows_what_was_asked_back_as_text(signed_in):

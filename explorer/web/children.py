@@ -106,7 +106,8 @@ def search():
             [c["id"] for c in results])
     # The terms go back into the form (the page, never a URL), so the user sees what was asked.
     return render_template("children/search.html", results=results,
-                           asked={"text": text, "date_of_birth": dob, "child_id": child_id})
+                           asked={"text": text, "date_of_birth": dob, "child_id": child_id},
+                           may_look_up=policy.may_look_up(current_viewer()))
 
 
 @bp.route("/lookup", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ import logging
 import uuid
 
 from flask import Flask, current_app, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from explorer.graph import DatabaseUnavailable
 
@@ -28,7 +28,11 @@ def _page(status: int, title: str, message: str, **extra: str):
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return _page(exc.code or 500, exc.name, exc.description or "")
+        message = exc.description or ""
+        if isinstance(exc, NotFound) and message == NotFound.description:
+            # The same words whether the thing is absent or outside what this viewer may see.
+            message = "There is nothing at this address that you may see."
+        return _page(exc.code or 500, exc.name, message)
 
     @app.errorhandler(DatabaseUnavailable)
     def database_unavailable(exc: DatabaseUnavailable):
