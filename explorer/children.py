@@ -138,7 +138,8 @@ def look_up(graph: Graph, viewer: ViewerLike, *, child_id: str | None, family_na
 
 def household_view(graph: Graph, viewer: ViewerLike, household_id: str, *,
                    today: date) -> dict[str, Any] | None:
-    """A household: every child in it whose own view shows it, each as child_view cuts it.
+    """A household: every child in it whose own view shows it, each as child_view cuts it, and
+    who lives there as those views show it (``members``: adults and children, with dates).
 
     The household's address comes from those views, never from a read of its own, so a
     household is shown only through a child the viewer may see there. None when no child is.
@@ -153,7 +154,21 @@ def household_view(graph: Graph, viewer: ViewerLike, household_id: str, *,
         return None
     household = next(h["household"] for h in views[0]["households"]
                      if h["household"]["id"] == household_id)
-    return {"household": household, "children": views}
+    # Who lives there: each shown child, and the members each child's own view shows there.
+    members: dict[str, dict[str, Any]] = {}
+    for view in views:
+        for h in view["households"]:
+            if h["household"]["id"] == household_id:
+                child = view["child"]
+                members.setdefault(child["id"], {
+                    "id": child["id"], "label": "Child", "given_name": child.get("given_name"),
+                    "family_name": child.get("family_name"), "since": h.get("since"),
+                    "until": h.get("until")})
+                for m in h["members"]:
+                    members.setdefault(m["id"], m)
+    ordered = sorted(members.values(), key=lambda m: (m.get("until") is not None,
+                                                      m["label"] == "Child", m["id"]))
+    return {"household": household, "children": views, "members": ordered}
 
 
 def caseload(graph: Graph, viewer: ViewerLike, practitioner_id: str, *,

@@ -320,7 +320,13 @@ def test_ecomap_page_has_no_inline_script_or_style(signed_in):
 def test_household_shows_only_children_seen_there(signed_in):
     chair = signed_in("chair", ["chair"])
     page = chair.get("/households/H-OBRIEN").get_data(as_text=True)
-    assert "Zoë" in page and "Liam" not in page  # the chair may not open Liam's record
+    lives_here, involved = " ".join(page.split()).split("Children and who is involved with each")
+    # Who lives there, as Zoë's own record shows it to her chair: Liam too, and Kevin, who left.
+    for person in ("Zoë O&#39;Brien (child)", "Liam O&#39;Brien (child)",
+                   "Siobhán O&#39;Brien (adult)", "Kevin O&#39;Brien (adult)"):
+        assert person in lives_here, person
+    assert "until 2021-03-31" in lives_here
+    assert "Zoë" in involved and "Liam" not in involved  # the chair may not open Liam's record
     assert chair.get("/households/H-KEVIN").status_code == 404
     manager = signed_in("management", ["management"])
     page = manager.get("/households/H-OBRIEN").get_data(as_text=True)

@@ -267,6 +267,11 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
             assert not leaks(view, forbidden_in_view(world, viewer, shown, override=False))
         if found and not any(c["shielded"] for c in world.children):
             assert found["household"]["id"] == household["id"]
+        # Who lives there: never a shielded child outside the management team.
+        for member in (found or {}).get("members", []):
+            child = next((c for c in world.children if c["id"] == member["id"]), None)
+            assert not (child and child["shielded"] and "management" not in viewer.roles), \
+                f"shielded {member['id']} listed as living in {household['id']}"
 
     # A caseload: the practitioner's own or, for the management team, anyone's; never a
     # shielded child's where-abouts outside management, never a hidden sensitive involvement.
