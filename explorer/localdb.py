@@ -238,7 +238,9 @@ class LocalNeo4j:
             env=env, capture_output=True, text=True, check=False,
         )
         if proc.returncode != 0:
-            raise LocalDatabaseError(f"neo4j-admin set-initial-password failed:\n{proc.stderr[-2000:]}")
+            raise LocalDatabaseError(
+                f"neo4j-admin set-initial-password failed (exit {proc.returncode}) for {self.home}:\n"
+                f"{(proc.stdout + proc.stderr)[-2000:]}")
         fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(password + "\n")
