@@ -73,6 +73,23 @@ CHILD_QUERIES = ("child_in_scope", "child_households", "child_carers", "child_si
                  "child_previous_plans")
 
 
+def instance(args) -> tuple[LocalNeo4j, Neo4jSettings, Graph]:
+    """The benchmark's own Neo4j (started if need be), its settings and a Graph on it."""
+    local = LocalNeo4j(args.home, bolt_port=args.bolt_port, heap=args.memory, pagecache=args.memory)
+    local.start(quiet=True)
+    settings = Neo4jSettings(uri=local.uri, username="neo4j", password=None, database="neo4j",
+                             local=local)
+    return local, settings, Graph(settings)
+
+
+def busiest_child(graph: Graph) -> dict:
+    """The generated child with the most involvements (id, n), shielded ones left out."""
+    return graph.run_autocommit(
+        "MATCH (:Practitioner)-[i:INVOLVED_WITH]->(c:Child) WHERE NOT c.id STARTS WITH 'C-BENCH' "
+        "AND NOT coalesce(c.shielded, false) RETURN c.id AS id, count(i) AS n "
+        "ORDER BY n DESC, id LIMIT 1")[0]
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -235,11 +252,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(machine())
     data = population(args.children, args.seed, DEFAULT_TODAY)
-    local = LocalNeo4j(args.home, bolt_port=args.bolt_port, heap=args.memory, pagecache=args.memory)
-    local.start(quiet=True)
-    settings = Neo4jSettings(uri=local.uri, username="neo4j", password=None, database="neo4j",
-                             local=local)
-    graph = Graph(settings)
+    local, settings, graph = instance(args)
     try:
         schema.apply(graph)
         have = graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"]
@@ -249,10 +262,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"loaded in {time.perf_counter() - started:.0f} s")
             have = graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"]
         graph.run_autocommit(MAKE_BIG, id=BIG)
-        busiest = graph.run_autocommit(
-            "MATCH (:Practitioner)-[i:INVOLVED_WITH]->(c:Child) WHERE NOT c.id STARTS WITH 'C-BENCH' "
-            "AND NOT coalesce(c.shielded, false) RETURN c.id AS id, count(i) AS n "
-            "ORDER BY n DESC, id LIMIT 1")[0]
+        busiest = busiest_child(graph)
         print(f"children: {have}; busiest child {busiest['id']} ({busiest['n']} involvements)")
 
         config = Config(neo4j=settings, secret_key="bench-secret-key",  # noqa: S106 - bench only

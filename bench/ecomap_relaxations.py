@@ -26,14 +26,13 @@ from pathlib import Path
 
 from explorer import create_app
 from explorer.accounts import sessions
-from explorer.config import Config, Neo4jSettings
-from explorer.graph import Graph
-from explorer.localdb import REPO_ROOT, LocalNeo4j
+from explorer.config import Config
+from explorer.localdb import REPO_ROOT
 from explorer.web import networks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import machine
-from ecomap import BIG, WARM_UP, bare, pct, sign_in
+from ecomap import BIG, WARM_UP, bare, busiest_child, instance, pct, sign_in
 
 PASSWORD = "bench horse staple battery"  # noqa: S105 - the local bench account bench/ecomap.py makes
 
@@ -51,16 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     print(machine())
-    local = LocalNeo4j(args.home, bolt_port=args.bolt_port, heap=args.memory, pagecache=args.memory)
-    local.start(quiet=True)
-    settings = Neo4jSettings(uri=local.uri, username="neo4j", password=None, database="neo4j",
-                             local=local)
-    graph = Graph(settings)
+    local, settings, graph = instance(args)
     try:
-        busiest = graph.run_autocommit(
-            "MATCH (:Practitioner)-[i:INVOLVED_WITH]->(c:Child) WHERE NOT c.id STARTS WITH 'C-BENCH' "
-            "AND NOT coalesce(c.shielded, false) RETURN c.id AS id, count(i) AS n "
-            "ORDER BY n DESC, id LIMIT 1")[0]["id"]
+        busiest = busiest_child(graph)["id"]
         config = Config(neo4j=settings, secret_key="bench-secret-key",  # noqa: S106 - bench only
                         var_dir=REPO_ROOT / "var", pseudonym_key="bench-pseudonym-key")
         app = create_app({"TESTING": True, "EXPLORER_CONFIG": config})
