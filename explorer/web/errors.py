@@ -7,7 +7,7 @@ import logging
 import uuid
 
 from flask import Flask, current_app, render_template, request
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import Forbidden, HTTPException, NotFound
 
 from explorer.graph import DatabaseUnavailable
 
@@ -32,6 +32,8 @@ def init_app(app: Flask) -> None:
         if isinstance(exc, NotFound) and message == NotFound.description:
             # The same words whether the thing is absent or outside what this viewer may see.
             message = "There is nothing at this address that you may see."
+        elif isinstance(exc, Forbidden) and message == Forbidden.description:
+            message = "The roles on your account do not open this page."
         return _page(exc.code or 500, exc.name, message)
 
     @app.errorhandler(DatabaseUnavailable)
