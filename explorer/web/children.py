@@ -18,8 +18,14 @@ bp = Blueprint("children", __name__)
 
 @bp.app_template_filter("status_name")
 def status_name(status: str | None) -> str:
-    """A status code as people say it: cp_plan is "Child protection plan"."""
-    return STATUS_NAMES.get(status or "", (status or "").replace("_", " "))
+    """A status code as people say it: cp_plan is "Child protection plan"; none is nothing.
+
+    >>> [status_name(s) for s in ("cp_plan", "none", None, "new_kind")]
+    ['Child protection plan', '', '', 'new kind']
+    """
+    if not status or status == "none":
+        return ""
+    return STATUS_NAMES.get(status, status.replace("_", " "))
 
 IDENTIFIED_ROLES = ("practitioner", "chair", "management")
 MAX_REASON = 500
