@@ -108,6 +108,16 @@ def test_chair_uses_the_ecomap_in_chromium(served, app, graph: Graph, tmp_path):
         assert "investigating officer" in edges and "safeguarding lead GP" not in edges
         assert page.is_hidden("#plan-badge")
 
+        # The view's settings are in the page's address: a reload opens the same view.
+        page.select_option("#depth", "2")
+        expect(page.locator("#status")).to_contain_text("as of 2026-03-01")
+        assert "as_of=2026-03-01" in page.url and "depth=2" in page.url and "ceased=0" in page.url
+        page.reload()
+        page.wait_for_selector("#ecomap[data-ready='1']")
+        expect(page.locator("#as-of-text")).to_contain_text("As of 2026-03-01, ceased hidden")
+        assert page.input_value("#depth") == "2" and not page.is_checked("#ceased")
+        assert "investigating officer" in page.inner_text("#edges-table")
+
         # Export a PNG: recorded first, then drawn with its footer and downloaded.
         with page.expect_download() as download:
             page.click("#export-png")

@@ -32,8 +32,22 @@
 
   function status(message) { el("status").textContent = message; }
 
+  // The view's settings live in the page's address too (dates, numbers and child ids, never a
+  // name), so a reload, a bookmark or a link opens the same view. Anything malformed is ignored.
+  function restore() {
+    var asked = new URLSearchParams(window.location.search);
+    var day = asked.get("as_of") || "";
+    if (/^\d{4}-\d{2}-\d{2}$/.test(day)) { el("as-of").value = day; }
+    if (["1", "2"].indexOf(asked.get("depth")) >= 0) { el("depth").value = asked.get("depth"); }
+    if (["0", "1"].indexOf(asked.get("ceased")) >= 0) { el("ceased").checked = asked.get("ceased") === "1"; }
+    state.expand = (asked.get("expand") || "").split(",").filter(function (id) {
+      return /^[A-Za-z0-9_-]{1,64}$/.test(id);
+    }).slice(0, 10);
+  }
+
   function load() {
     status("Loading…");
+    window.history.replaceState(null, "", window.location.pathname + "?" + params().toString());
     return fetch(root.dataset.networkUrl + "?" + params().toString(), {
       credentials: "same-origin", headers: { "Accept": "application/json" }
     }).then(function (reply) {
@@ -341,5 +355,6 @@
     if (state.network) { state.network.setSize("100%", "100%"); fitView(); }
   });
 
+  restore();
   load();
 }());
