@@ -26,10 +26,10 @@ PAGES = {
     "chair": [("/", None), ("/children/C-ZOE", None), ("/children/C-ZOE/ecomap", "details"),
               ("/households/H-OBRIEN", None), ("/search", "search"), ("/lookup", None)],
     "management": [("/practitioners/P-SW1/caseload", None), ("/audit", None),
-                   ("/children/C-ZOE/ecomap", None)],
-    "analyst": [("/analyst", None), ("/analyst/caseloads", None), ("/analyst/analytics", None),
-                ("/analyst/network", None)],
-    "admin": [("/admin/users", None), ("/admin/seed", None)],
+                   ("/audit/anomalies", None), ("/children/C-ZOE/ecomap", None)],
+    "analyst": [("/analyst", None), ("/analyst/gaps/no-gp", None), ("/analyst/caseloads", None),
+                ("/analyst/analytics", None), ("/analyst/network", None)],
+    "admin": [("/", None), ("/admin/users", None), ("/admin/seed", None)],
 }
 
 
@@ -61,7 +61,7 @@ def test_every_page_of_every_role_passes_axe_and_fits_a_laptop_screen(served, ap
                      if role == "chair" else (lambda step: None))
             sign_in(page, base, app, role, *made[role], at_each_step=check)
             for path, then in pages:
-                page.goto(base + path)
+                assert page.goto(base + path).status == 200, path
                 if "ecomap" in path:
                     page.wait_for_selector("#ecomap[data-ready='1']")
                 if then == "details":  # the side panel open on a node, by keyboard
