@@ -457,7 +457,10 @@ class Gathered:
 
     @property
     def child_ids(self) -> list[str]:
-        return sorted({n["child_id"] for n in self.drawn.nodes.values() if n.get("child_id")})
+        """Every child the answer may name: those drawn, and the root's siblings, whom the
+        warnings and the sibling hint name even when the node cap left them undrawn."""
+        drawn = {n["child_id"] for n in self.drawn.nodes.values() if n.get("child_id")}
+        return sorted(drawn | {s["sibling"]["id"] for s in self.root_view["siblings"]})
 
 
 def gather(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, depth: int = 1,

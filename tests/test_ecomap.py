@@ -240,6 +240,19 @@ def test_node_cap_is_reported(signed_in, demo: Graph):
     assert client.get("/api/children/C-ZOE/network").get_json()["capped"] is False
 
 
+def test_the_audit_records_every_child_the_answer_names_even_past_the_node_cap(demo: Graph):
+    """The warnings and the sibling hint name siblings; past the cap a sibling is not drawn
+    but may still be named, so it is still among the ids the audit event records."""
+    manager, today = _Viewer("m", {"management"}), date.today()
+    # On this day Zoë's siblings had a different social worker (seed/demo/README.md).
+    found = ecomap.gather(demo, manager, "C-ZOE", today=today, on=date(2026, 4, 1), cap=1)
+    net = ecomap.finish(demo, manager, found, today=today)
+    assert [n["id"] for n in net["nodes"]] == ["child:C-ZOE"]  # the siblings are past the cap
+    named = " ".join(w["message"] for w in net["warnings"]) + " ".join(net["siblings_not_compared"])
+    assert "O'Brien" in named  # a sibling named though not drawn
+    assert {"C-ZOE", "C-LIAM", "C-AVA"} <= set(found.child_ids) == set(net["child_ids"])
+
+
 class _Viewer:
     def __init__(self, username: str, roles: set[str], practitioner_id: str | None = None):
         self.username, self.roles, self.practitioner_id = username, frozenset(roles), practitioner_id
