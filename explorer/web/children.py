@@ -15,6 +15,9 @@ from explorer.ecomap import STATUS_NAMES
 
 bp = Blueprint("children", __name__)
 
+IDENTIFIED_ROLES = ("practitioner", "chair", "management")
+MAX_REASON = 500
+
 
 @bp.app_template_filter("status_name")
 def status_name(status: str | None) -> str:
@@ -26,9 +29,6 @@ def status_name(status: str | None) -> str:
     if not status or status == "none":
         return ""
     return STATUS_NAMES.get(status, status.replace("_", " "))
-
-IDENTIFIED_ROLES = ("practitioner", "chair", "management")
-MAX_REASON = 500
 
 
 def _date(field: str) -> date | None:

@@ -47,8 +47,9 @@
 
   function load() {
     status("Loading…");
-    window.history.replaceState(null, "", window.location.pathname + "?" + params().toString());
-    return fetch(root.dataset.networkUrl + "?" + params().toString(), {
+    var query = "?" + params().toString();
+    window.history.replaceState(null, "", window.location.pathname + query);
+    return fetch(root.dataset.networkUrl + query, {
       credentials: "same-origin", headers: { "Accept": "application/json" }
     }).then(function (reply) {
       if (!reply.ok) { throw new Error("The network could not be loaded (" + reply.status + ")."); }
