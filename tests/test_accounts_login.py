@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pyotp
+import pytest
 
 from explorer.accounts import passwords
+from tests.conftest import csrf_token_in, totp_code_for
 
 
 def test_passwords_are_stored_as_argon2id_and_verify(graph, make_user):
@@ -110,3 +112,33 @@ def test_login_is_audited_without_secrets(graph, client, make_user, login_as):
     assert [e["action"] for e in events] == ["auth.login"]
     assert events[0]["username"] == "alice"
     assert password not in str(events)
+
+
+def _login_with_next(app, client, made_users, username: str, target: str):
+    password, secret = made_users[username]
+    page = client.get("/login", query_string={"next": target})
+    form = {"username": username, "password": password,
+            "csrf_token": csrf_token_in(page.get_data(as_text=True))}
+    first = client.post("/login", query_string={"next": target}, data=form)
+    assert first.location.endswith("/login/code")
+    page = client.get("/login/code")
+    form = {"code": totp_code_for(app, secret, set()),
+            "csrf_token": csrf_token_in(page.get_data(as_text=True))}
+    return client.post("/login/code", data=form)
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example/", "/\n/evil.example", "/\\evil.example",
+                                    "//evil.example", "https://evil.example/", "/ /evil.example",
+                                    "/\x00/evil.example"])
+def test_signing_in_never_leaves_the_site_whatever_next_says(app, client, make_user, made_users,
+                                                             target):
+    make_user("alice", ["analyst"])
+    reply = _login_with_next(app, client, made_users, "alice", target)
+    assert reply.status_code == 302
+    assert reply.location == "/", reply.location
+
+
+def test_signing_in_returns_to_the_page_that_asked_for_it(app, client, make_user, made_users):
+    make_user("alice", ["analyst"])
+    reply = _login_with_next(app, client, made_users, "alice", "/analyst?la=Northmere")
+    assert reply.location == "/analyst?la=Northmere"

@@ -6,6 +6,8 @@ seen before login (a fixated one) is worthless after it.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -46,9 +48,17 @@ class SignOutForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Only a path on this site: never an open redirect.
+
+    Browsers and Werkzeug drop tabs and newlines from a URL and read a backslash as a
+    slash, so "/%09/evil.example" (a tab) would become "//evil.example": any such character, and
+    anything that parses with a scheme or a host, sends the user to the first page instead.
+    """
+    if (target and target.startswith("/") and not target.startswith("//")
+            and not any(c == "\\" or c.isspace() or not c.isprintable() for c in target)):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("pages.index")
 
 
