@@ -139,7 +139,8 @@ def look_up(graph: Graph, viewer: ViewerLike, *, child_id: str | None, family_na
 def household_view(graph: Graph, viewer: ViewerLike, household_id: str, *,
                    today: date) -> dict[str, Any] | None:
     """A household: every child in it whose own view shows it, each as child_view cuts it, and
-    who lives there as those views show it (``members``: adults and children, with dates).
+    who lives there as those views show it (``members``: adults and children, with dates),
+    and ``child_ids``, every child the page names (for the audit trail).
 
     The household's address comes from those views, never from a read of its own, so a
     household is shown only through a child the viewer may see there. None when no child is.
@@ -168,7 +169,9 @@ def household_view(graph: Graph, viewer: ViewerLike, household_id: str, *,
                     members.setdefault(m["id"], m)
     ordered = sorted(members.values(), key=lambda m: (m.get("until") is not None,
                                                       m["label"] == "Child", m["id"]))
-    return {"household": household, "children": views, "members": ordered}
+    named = [v["child"]["id"] for v in views] + [m["id"] for m in ordered if m["label"] == "Child"]
+    return {"household": household, "children": views, "members": ordered,
+            "child_ids": list(dict.fromkeys(named))}
 
 
 def caseload(graph: Graph, viewer: ViewerLike, practitioner_id: str, *,

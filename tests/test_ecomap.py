@@ -346,6 +346,15 @@ def test_household_shows_only_children_seen_there(signed_in):
     assert "Zoë" in page and "Liam" in page and "Amara" in page
 
 
+def test_the_household_audit_records_every_child_the_page_names(signed_in, demo: Graph):
+    chair = signed_in("chair", ["chair"])
+    assert "Liam" in chair.get("/households/H-OBRIEN").get_data(as_text=True)
+    event = next(e for e in audit.search(demo, username="chair")
+                 if e["action"] == "child.household")
+    # Liam is named under "Who lives here" though the chair may not open his record.
+    assert set(event["returned_ids"]) == {"C-ZOE", "C-LIAM"}
+
+
 def test_caseload_for_the_practitioner_and_management_only(signed_in):
     sw1 = signed_in("sw1", ["practitioner"], practitioner_id="P-SW1")
     page = sw1.get("/practitioners/P-SW1/caseload").get_data(as_text=True)

@@ -120,7 +120,7 @@ def export(child_id: str):
 def household(household_id: str):
     found = household_view(graph_of(current_app), current_viewer(), household_id,
                            today=date.today())
-    returned = [v["child"]["id"] for v in found["children"]] if found else []
+    returned = found["child_ids"] if found else []
     event = _record("child.household", {"household_id": household_id}, returned)
     if found is None:
         abort(404)
