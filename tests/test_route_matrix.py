@@ -7,10 +7,12 @@ without someone deciding who may use it.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
+from explorer import audit
 from explorer.localdb import REPO_ROOT
 from explorer.seed import read_seed
 from explorer.seed.loader import load
@@ -110,8 +112,9 @@ REFUSALS = {403: "The roles on your account do not open this page.",
             404: "There is nothing at this address that you may see."}
 
 
-def test_each_role_gets_the_expected_answer_from_every_route(clients):
+def test_each_role_gets_the_expected_answer_from_every_route(clients, graph):
     wrong = []
+    refused = []
     for endpoint, method, path, form, expected in MATRIX:
         if endpoint == "auth.logout":
             continue  # signs the client out: checked last
@@ -122,6 +125,8 @@ def test_each_role_gets_the_expected_answer_from_every_route(clients):
                 wrong.append(f"{role} {method} {path}: {reply.status_code}, expected {status}")
             if role == "anonymous" and status == 302:
                 assert "/login" in reply.location
+            if reply.status_code == 403 and role != "anonymous":
+                refused.append((role, method, path.split("?")[0]))
             text = reply.get_data(as_text=True)
             assert "Traceback" not in text
             # Refusals in plain words, the same whatever was asked for: a 404 never says
@@ -129,6 +134,10 @@ def test_each_role_gets_the_expected_answer_from_every_route(clients):
             if reply.status_code in REFUSALS and REFUSALS[reply.status_code] not in text:
                 wrong.append(f"{role} {method} {path}: {reply.status_code} without its words")
     assert not wrong, "\n".join(wrong)
+    # Every refusal is an authorization decision, and each one is in the audit trail.
+    recorded = [(e["username"], *(json.loads(e["params"])[k] for k in ("method", "path")))
+                for e in audit.search(graph, action="refused", limit=10_000)]
+    assert sorted(recorded) == sorted(refused)
     for role in ROLES:
         assert clients[role].post("/logout").status_code == 302
         assert clients[role].get("/").status_code == 302

@@ -7,8 +7,11 @@ import logging
 import uuid
 
 from flask import Flask, current_app, render_template, request
+from flask_login import current_user
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound
 
+from explorer import audit, graph_of
+from explorer.accounts import client_address, current_viewer
 from explorer.graph import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
@@ -25,6 +28,16 @@ def _page(status: int, title: str, message: str, **extra: str):
 
 
 
+def _record_refusal() -> None:
+    """Every refusal of a signed-in user goes in the audit trail, whichever check made it
+    (ASVS: every authorization decision is logged). What was asked is the method and path:
+    ids at most, never a query string."""
+    if current_user.is_authenticated:
+        audit.record(graph_of(current_app), viewer=current_viewer(), action="refused",
+                     params={"method": request.method, "path": request.path}, returned_ids=[],
+                     reason=None, client=client_address())
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -34,6 +47,8 @@ def init_app(app: Flask) -> None:
             message = "There is nothing at this address that you may see."
         elif isinstance(exc, Forbidden) and message == Forbidden.description:
             message = "The roles on your account do not open this page."
+        if isinstance(exc, Forbidden):
+            _record_refusal()
         return _page(exc.code or 500, exc.name, message)
 
     @app.errorhandler(DatabaseUnavailable)
