@@ -1,4 +1,6 @@
-// Every involvement open on $date, with the child's household (open on $date; the first by
+// Every involvement open on $date through a non-sensitive service (analysts' data leaves
+// out every involvement with a sensitive service, consented or not: see policy.py), with the
+// child's household (open on $date; the first by
 // id if several): the family-practitioner-service graph of explorer.analytics. Services'
 // names, types and areas come from analytics_services, once each.
 // Returns: child_id, household_id (null if none open), household_la, practitioner_id,
@@ -7,6 +9,7 @@
 // scan: the analytics read every open involvement once
 MATCH (p:Practitioner)-[i:INVOLVED_WITH]->(c:Child)
 WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+  AND EXISTS { MATCH (sv:Service {id: i.service_id}) WHERE sv.sensitive = false }
 CALL (c) {
   OPTIONAL MATCH (c)-[l:LIVES_IN]->(h:Household)
   WHERE (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)

@@ -16,7 +16,7 @@ WITH DISTINCT c
 MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner)
 WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
 MATCH (s:Service {id: i.service_id})
-WHERE NOT coalesce(s.sensitive, false)
+WHERE s.sensitive = false
 RETURN DISTINCT {id: c.id, date_of_birth: c.date_of_birth, status: coalesce(c.status, 'none')} AS child,
        {id: s.id, name: s.name, type: s.type} AS service
 ORDER BY child.id, service.id

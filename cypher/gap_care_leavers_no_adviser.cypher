@@ -1,5 +1,6 @@
 // Gap: care leavers aged 18 or over on $date with no open involvement (on $date) of a
-// practitioner whose profession is personal_adviser.
+// practitioner whose profession is personal_adviser (through a non-sensitive service:
+// analysts' data leaves out every involvement with a sensitive service, see policy.py).
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
 //          of the current household, else the last), service_types (types of the non-sensitive
 //          services involved on $date: the service-type filter matches on these).
@@ -10,6 +11,7 @@ WHERE c.date_of_birth <= $date - duration({years: 18})
   AND NOT EXISTS {
     MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner {profession: 'personal_adviser'})
     WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+      AND EXISTS { MATCH (sv:Service {id: i.service_id}) WHERE sv.sensitive = false }
   }
 CALL (c) {
   OPTIONAL MATCH (c)-[l:LIVES_IN]->(h:Household)

@@ -1,5 +1,7 @@
 // Social worker caseloads: for every practitioner whose profession is social_worker, the
-// number of distinct children with an open involvement of theirs on $date, and the local
+// number of distinct children with an open involvement of theirs on $date through a
+// non-sensitive service (analysts' data leaves out every involvement with a sensitive service,
+// see policy.py), and the local
 // authority of the service they work for (open WORKS_FOR on $date, else any).
 // Returns: practitioner_id (pseudonymised before it leaves the data layer), local_authority,
 //          service_id, caseload.
@@ -14,6 +16,7 @@ CALL (p) {
 CALL (p) {
   OPTIONAL MATCH (p)-[i:INVOLVED_WITH]->(c:Child)
   WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+    AND EXISTS { MATCH (sv:Service {id: i.service_id}) WHERE sv.sensitive = false }
   RETURN count(DISTINCT c) AS caseload
 }
 RETURN p.id AS practitioner_id, service.local_authority AS local_authority,

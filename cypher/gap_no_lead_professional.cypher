@@ -1,5 +1,8 @@
 // Gap: children with open involvements (on $date) through $min_services or more distinct
-// services and none of those involvements flagged lead professional.
+// non-sensitive services and none of those involvements flagged lead professional. An
+// involvement with a sensitive service neither counts as a service nor as a lead: analysts'
+// data leaves out every such involvement, consented or not (policy.py), and a count that
+// included it would disagree with the service types shown and so reveal it.
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
 //          of the current household, else the last), service_types (types of the non-sensitive
 //          services involved on $date: the service-type filter matches on these).
@@ -7,6 +10,7 @@
 // scan: every child's open involvements are counted
 MATCH (c:Child)<-[i:INVOLVED_WITH]-(:Practitioner)
 WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+  AND EXISTS { MATCH (sv:Service {id: i.service_id}) WHERE sv.sensitive = false }
 WITH c, count(DISTINCT i.service_id) AS services, any(x IN collect(coalesce(i.lead, false)) WHERE x) AS led
 WHERE services >= $min_services AND NOT led
 CALL (c) {

@@ -1,5 +1,7 @@
 // Gap: children on a child protection plan or looked after (plan open on $date) with no
-// open involvement (on $date) of a practitioner whose profession is social_worker.
+// open involvement (on $date) of a practitioner whose profession is social_worker (through a
+// non-sensitive service: analysts' data leaves out every involvement with a sensitive
+// service, see policy.py).
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
 //          of the current household, else the last), service_types (types of the non-sensitive
 //          services involved on $date: the service-type filter matches on these).
@@ -12,6 +14,7 @@ WHERE c.status IN ['cp_plan', 'looked_after']
   AND NOT EXISTS {
     MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner {profession: 'social_worker'})
     WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+      AND EXISTS { MATCH (sv:Service {id: i.service_id}) WHERE sv.sensitive = false }
   }
 CALL (c) {
   OPTIONAL MATCH (c)-[l:LIVES_IN]->(h:Household)

@@ -1,6 +1,7 @@
 // Gap: children with an open social worker involvement (on $date) who have a sibling (a
 // shared parent, or a household both live in on $date) whose open social workers are all
-// different from theirs.
+// different from theirs. Social workers count through non-sensitive services only (analysts'
+// data leaves out every involvement with a sensitive service, see policy.py).
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
 //          of the current household, else the last), service_types (types of the non-sensitive
 //          services involved on $date: the service-type filter matches on these).
@@ -8,6 +9,7 @@
 // scan: every open social worker involvement is read
 MATCH (c:Child)<-[i:INVOLVED_WITH]-(p:Practitioner {profession: 'social_worker'})
 WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+  AND EXISTS { MATCH (sv:Service {id: i.service_id}) WHERE sv.sensitive = false }
 WITH c, collect(DISTINCT p.id) AS workers
 CALL (c) {
   MATCH (c)<-[:PARENT_OF]-(:Adult)-[:PARENT_OF]->(s:Child)
@@ -21,6 +23,7 @@ CALL (c) {
 }
 MATCH (s)<-[j:INVOLVED_WITH]-(q:Practitioner {profession: 'social_worker'})
 WHERE j.since <= $date AND (j.until IS NULL OR j.until >= $date)
+  AND EXISTS { MATCH (sv:Service {id: j.service_id}) WHERE sv.sensitive = false }
 WITH c, workers, s, collect(DISTINCT q.id) AS sibling_workers
 WHERE none(w IN workers WHERE w IN sibling_workers)
 WITH DISTINCT c

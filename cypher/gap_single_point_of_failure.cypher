@@ -1,10 +1,12 @@
 // Families children's services work with (a household, on $date, of a child in need, on a
 // plan, looked after or a care leaver), each with its children and every open involvement
-// (on $date) of those children; the single points of failure are found in networkx
+// (on $date) of those children through a non-sensitive service (analysts' data leaves out
+// every involvement with a sensitive service, consented or not: see policy.py); the single
+// points of failure are found in networkx
 // (explorer.analytics.networks.single_points_of_failure).
 // Returns: household_id, local_authority (of the household), children (list of maps: id,
 //          date_of_birth, status, plan_category, shielded), involvements (list of maps:
-//          child_id, practitioner_id, profession, service_id, service_type, sensitive).
+//          child_id, practitioner_id, profession, service_id, service_type).
 // Params: $date.
 // scan: status is not indexed; the report reads every child once
 MATCH (c:Child)-[l:LIVES_IN]->(h:Household)
@@ -18,10 +20,10 @@ CALL (k) {
   OPTIONAL MATCH (k)<-[i:INVOLVED_WITH]-(p:Practitioner)
   WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
   OPTIONAL MATCH (s:Service {id: i.service_id})
+  WITH k, p, i, s WHERE p IS NULL OR s.sensitive = false
   RETURN collect(CASE WHEN p IS NULL THEN NULL ELSE
            {child_id: k.id, practitioner_id: p.id, profession: p.profession,
-            service_id: i.service_id, service_type: s.type,
-            sensitive: coalesce(s.sensitive, false)} END) AS found
+            service_id: i.service_id, service_type: s.type} END) AS found
 }
 WITH h, collect({id: k.id, date_of_birth: k.date_of_birth, status: coalesce(k.status, 'none'),
                  plan_category: k.plan_category, shielded: coalesce(k.shielded, false)}) AS children,

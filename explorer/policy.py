@@ -13,6 +13,11 @@ Scopes: a viewer sees the children of every scope their roles give them.
 - management: every child, shielded fields included;
 - analyst: every child, de-identified only (pseudonym, age band, local authority);
 - admin: no child at all (unless the account also holds another role).
+
+Analysts' data (the section "analysts' data" below states each rule once):
+
+- every involvement with a sensitive service is left out of analysts' reports and
+  analytics, consented or not (``in_analysts_data``);
 """
 
 from __future__ import annotations
@@ -283,6 +288,36 @@ def lookup_view(child: dict[str, Any], contacts: list[dict[str, Any]]) -> dict[s
                           "service": _pick(c["service"], ("name", "type")),
                           "role": c.get("role"), "lead": c.get("lead")}
                          for c in contacts if not c["service"].get("sensitive")]}
+
+
+# -- analysts' data ---------------------------------------------------------------------------
+#
+# What analysts' reports and analytics are computed from. Each rule is enforced where the
+# data is fetched (the analysts' queries, cypher/gap_*.cypher and cypher/analytics_*.cypher),
+# so the analysts' code never receives what a rule leaves out; the functions here state the
+# rules and are what the tests check the queries against.
+
+
+def in_analysts_data(service: dict[str, Any]) -> bool:
+    """May an involvement through this service enter analysts' reports and analytics?
+
+    Never when the service is sensitive (sexual health, mental health/CAMHS, substance
+    misuse, or anything an admin marks sensitive), whether or not consent to share is
+    recorded: consent is given for the child's care, not for statistics, and even the
+    existence of such an involvement is special category data (domain.md). Left out means
+    left out of every count, every list and every graph, not merely unnamed: a count of
+    services that included it, beside a list of service types that did not, would reveal it.
+    A service with no sensitive flag counts as sensitive (the queries match
+    ``sensitive = false``).
+
+    >>> in_analysts_data({"type": "health_visiting", "sensitive": False})
+    True
+    >>> in_analysts_data({"type": "camhs", "sensitive": True})
+    False
+    >>> in_analysts_data({"type": "other"})
+    False
+    """
+    return service.get("sensitive") is False
 
 
 # -- disclosure control for analysts' aggregates ----------------------------------------------

@@ -132,9 +132,11 @@ class Expected:
         self.lives = defaultdict(list)
         for r in rows["lives_in"]:
             self.lives[r["person_id"]].append(r)
+        # Analysts' data leaves out every involvement with a sensitive service, consented or
+        # not (domain.md: even its existence is special category data).
         self.involvements = defaultdict(list)
         for r in rows["involved_with"]:
-            if _open(r, on):
+            if _open(r, on) and not self.services[r["service_id"]]["sensitive"]:
                 self.involvements[r["child_id"]].append(r)
         self.attends = {r["child_id"] for r in rows.get("attends", [])
                         if r.get("until") is None or r["until"] >= on}

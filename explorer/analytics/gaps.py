@@ -6,6 +6,9 @@ de-identified through ``explorer.policy``: children as pseudonyms, age bands and
 practitioners and households as keyed pseudonyms; never a name, date of birth, address,
 postcode or id. Counts leave it only through ``policy.suppress_table``.
 
+No involvement with a sensitive service reaches this module: the queries leave every one
+out, consented or not (``policy.in_analysts_data``).
+
 Filters (``Filters``): local authority, plan status, age band, service type. They are
 applied to the de-identified records, so a shielded child (whose area is "withheld")
 never turns up under a named area.
@@ -95,7 +98,8 @@ GAPS = (
     Gap("no-lead-professional", "gap_no_lead_professional", "Several services, no lead",
         "children",
         f"Children with open involvements through {MIN_SERVICES_FOR_LEAD} or more services and "
-        "no lead professional among them."),
+        "no lead professional among them (sensitive services, like every involvement with one, "
+        "are left out of analysts' reports)."),
     Gap("siblings-split", "gap_siblings_different_social_workers",
         "Siblings with different social workers", "children",
         "Children with a social worker whose sibling (shared parent, or shared household on the "
@@ -224,7 +228,7 @@ def _single_points_of_failure(graph: Graph, key: bytes, on: date,
     involvements = []
     children: dict[str, dict[str, Any]] = {}
     family_area = {}
-    services: dict[str, tuple[str | None, bool]] = {}  # id -> (type, sensitive)
+    service_type: dict[str, str | None] = {}
     for row in rows:
         hid = row["household_id"]
         shielded = any(c.get("shielded") for c in row["children"])
@@ -232,7 +236,7 @@ def _single_points_of_failure(graph: Graph, key: bytes, on: date,
         for child in row["children"]:
             children[child["id"]] = child
         for inv in row["involvements"]:
-            services[inv["service_id"]] = (inv["service_type"], bool(inv["sensitive"]))
+            service_type[inv["service_id"]] = inv["service_type"]
             involvements.append({"child_id": inv["child_id"], "household_id": hid,
                                  "household_la": row["local_authority"],
                                  "practitioner_id": inv["practitioner_id"],
@@ -251,8 +255,7 @@ def _single_points_of_failure(graph: Graph, key: bytes, on: date,
                    for c in kids]
         through = {G.edges[("child", c["id"]), practitioner]["service"]
                    for c in kids if G.has_edge(("child", c["id"]), practitioner)}
-        sensitive = any(services[s][1] for s in through)
-        types = sorted({services[s][0] for s in through if services[s][0] and not services[s][1]})
+        types = sorted({service_type[s] for s in through if service_type[s]})
         record = {
             "family": policy.family_pseudonym(key, hid),
             "local_authority": family_area[hid],
@@ -260,9 +263,9 @@ def _single_points_of_failure(graph: Graph, key: bytes, on: date,
             "statuses": sorted({r["status"] for r in records if r["status"]}),
             "age_bands": sorted({r["age_band"] for r in records}),
             "worker": policy.staff_pseudonym(key, practitioner[1]),
-            # The profession of a sensitive service's worker would say which service it is.
-            "profession": "(not shown: sensitive service)" if sensitive
-            else G.nodes[practitioner].get("profession"),
+            # No sensitive involvement reaches this report (the query leaves them out), so the
+            # profession never names a sensitive service.
+            "profession": G.nodes[practitioner].get("profession"),
             "service_types": types,
         }
         if filters.local_authority and record["local_authority"] != filters.local_authority:

@@ -1,0 +1,196 @@
+"""Analysts' data on small hand-made graphs: what each report must never give away.
+
+Each test loads a few children written here (a JSON Lines seed through the real loader into
+the real test Neo4j) built to trip one rule, then asks the analytics functions and the
+analyst's pages over HTTP. The population test in test_analytics.py checks the counts; these
+check the disclosures that a large population hides in its noise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+
+from explorer import policy
+from explorer.analytics import gaps, network_view, overview
+from explorer.seed import read_seed
+from explorer.seed.loader import load
+from tests.conftest import wipe
+
+KEY = b"test-pseudonym-key"  # conftest's config.pseudonym_key
+ON = date(2026, 5, 31)  # a month's end: analysts' reports are as of one (or of today)
+
+SERVICES = [
+    ("S-CSC", "Northmere Children's Social Care", "social_care", False),
+    ("S-HV", "Northmere Health Visiting", "health_visiting", False),
+    ("S-YJ", "Northmere Youth Justice Service", "youth_justice", False),
+    ("S-EH", "Northmere Early Help", "early_help", False),
+    ("S-CAMHS", "Northmere CAMHS", "camhs", True),
+    ("S-SM", "Northmere Substance Misuse Service", "substance_misuse", True),
+    ("S-DA", "Northmere Domestic Abuse Service", "other", True),  # marked sensitive by an admin
+]
+PROFESSION = {"S-CSC": "social_worker", "S-HV": "health_visitor", "S-YJ": "youth_justice_officer",
+              "S-EH": "family_support_worker", "S-CAMHS": "camhs_clinician",
+              "S-SM": "substance_misuse_worker", "S-DA": "other"}
+
+
+class Mini:
+    """A small synthetic graph: services in Northmere, one practitioner per (service, n)."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict] = [
+            {"type": "service", "id": sid, "name": name, "service_type": kind, "sensitive": sensitive,
+             "local_authority": "Northmere"} for sid, name, kind, sensitive in SERVICES]
+        self.practitioners: set[str] = set()
+        self.households: set[str] = set()
+        self.n = 0
+
+    def child(self, cid: str, *, born: date, household: str | None = "H-1",
+              status: str = "child_in_need", shielded: bool = False, la: str = "Northmere",
+              **more) -> str:
+        self.rows.append({"type": "child", "id": cid, "given_name": "Testchild",
+                          "family_name": cid.replace("-", ""), "date_of_birth": born.isoformat(),
+                          "gender": "not_specified", "shielded": shielded, "status": status,
+                          **{k: (v.isoformat() if isinstance(v, date) else v)
+                             for k, v in more.items()}})
+        if household:
+            if household not in self.households:
+                self.households.add(household)
+                self.rows.append({"type": "household", "id": household,
+                                  "local_authority": la, "address_status": "none"})
+            self.rows.append({"type": "lives_in", "person_id": cid, "household_id": household,
+                              "since": born.isoformat() if born <= ON else None})
+        return cid
+
+    def involve(self, cid: str, service: str, *, worker: int = 1, lead: bool = False,
+                consent: bool = False, since: date = date(2025, 1, 6)) -> None:
+        pid = f"P-{service[2:]}-{worker}"
+        if pid not in self.practitioners:
+            self.practitioners.add(pid)
+            self.rows.append({"type": "practitioner", "id": pid, "given_name": "Testworker",
+                              "family_name": pid.replace("-", ""), "profession": PROFESSION[service]})
+            self.rows.append({"type": "works_for", "practitioner_id": pid, "service_id": service,
+                              "since": "2020-01-06"})
+        self.n += 1
+        self.rows.append({"type": "involved_with", "id": f"I-{self.n}", "practitioner_id": pid,
+                          "child_id": cid, "service_id": service, "role": f"role {self.n}",
+                          "since": since.isoformat(), "lead": lead, "caf": False,
+                          "consent_to_share": consent})
+
+    def load(self, graph, tmp_path) -> None:
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        path = tmp_path / "mini.jsonl"
+        lines = []
+        for row in self.rows:
+            lines.append(json.dumps({k: v for k, v in row.items() if v is not None}))
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        load(graph, read_seed(path, today=date.today()), source="test", progress=False)
+
+
+def reports(graph, on: date = ON) -> dict:
+    """Everything the analytics functions give an analyst on ``on``, timings left out."""
+    found = {slug: gaps.gap_records(graph, slug, key=KEY, on=on) for slug in gaps.BY_SLUG}
+    found["summary"] = gaps.summary(graph, key=KEY, on=on)
+    found["caseloads"] = gaps.caseload_distribution(graph, key=KEY, on=on)
+    found["overview"] = {k: v for k, v in overview.overview(graph, on=on).items()
+                         if not k.endswith("seconds")}
+    found["network"] = network_view.network_view(graph, key=KEY, on=on, local_authority="Northmere")
+    return found
+
+
+def analyst_urls(on: date = ON, area: str = "Northmere") -> list[str]:
+    q = f"on={on.isoformat()}"
+    urls = [f"/analyst?{q}", f"/analyst/summary.csv?{q}", f"/analyst/caseloads?{q}",
+            f"/analyst/caseloads.csv?{q}", f"/analyst/analytics?{q}", f"/analyst/analytics.csv?{q}",
+            f"/analyst/network?{q}&la={area}"]
+    for slug in gaps.BY_SLUG:
+        urls += [f"/analyst/gaps/{slug}?{q}", f"/analyst/gaps/{slug}/export.csv?{q}",
+                 f"/analyst/gaps/{slug}?{q}&la={area}", f"/analyst/gaps/{slug}/export.csv?{q}&la={area}"]
+    return urls
+
+
+def _normalised(body: str) -> str:
+    body = re.sub(r'name="csrf_token"[^>]*value="[^"]*"', 'name="csrf_token"', body)
+    return re.sub(r"computed in [0-9.]+ s", "computed in - s", body)
+
+
+@pytest.fixture
+def analyst_bodies(app, make_user, login_as):
+    """analyst_bodies(username, urls) -> {url: body} as an analyst signed in over HTTP sees them."""
+
+    def fetch(username: str, urls: list[str]) -> dict[str, str]:
+        make_user(username, ["analyst"])
+        client = app.test_client()
+        login_as(client, username)
+        bodies = {}
+        for url in urls:
+            reply = client.get(url)
+            assert reply.status_code == 200, (url, reply.status_code)
+            bodies[url] = _normalised(reply.get_data(as_text=True))
+        return bodies
+
+    return fetch
+
+
+# -- 1. sensitive services -----------------------------------------------------------------------
+
+def sensitive_world(with_sensitive: bool) -> Mini:
+    """Children whose analysts' data must be the same with or without their sensitive
+    involvements (CAMHS, substance misuse, and a service an admin marked sensitive)."""
+    m = Mini()
+    for n in range(5):  # two ordinary services, no lead, and CAMHS (consent on some)
+        c = m.child(f"C-TWO{n}", born=date(2012, 1, 10 + n), household=f"H-TWO{n}")
+        m.involve(c, "S-HV")
+        m.involve(c, "S-YJ")
+        if with_sensitive:
+            m.involve(c, "S-CAMHS", consent=n % 2 == 0)
+    for n in range(5):  # three ordinary services and no lead among them: the gap either way
+        c = m.child(f"C-THREE{n}", born=date(2013, 2, 10 + n), household=f"H-THREE{n}")
+        for service in ("S-HV", "S-YJ", "S-EH"):
+            m.involve(c, service)
+        if with_sensitive:  # a sensitive lead must not take the child out of the gap either
+            m.involve(c, "S-SM", lead=True, consent=n == 0)
+    for n in range(5):  # a family whose only open involvement is with a sensitive service
+        c = m.child(f"C-ONLY{n}", born=date(2014, 3, 10 + n), household=f"H-ONLY{n}")
+        if with_sensitive:
+            m.involve(c, "S-DA" if n % 2 else "S-CAMHS", consent=n == 0)
+    for n in range(5):  # one social worker, and a sensitive service beside them
+        c = m.child(f"C-PAIR{n}", born=date(2015, 4, 10 + n), household=f"H-PAIR{n}")
+        m.involve(c, "S-CSC", worker=n + 1)
+        if with_sensitive:
+            m.involve(c, "S-CAMHS", worker=n + 1, consent=n % 2 == 1)
+    return m
+
+
+def test_sensitive_involvements_leave_no_trace_in_analysts_data(graph, tmp_path, analyst_bodies):
+    assert not policy.in_analysts_data({"type": "camhs", "sensitive": True})
+    sensitive_world(with_sensitive=False).load(graph, tmp_path / "without")
+    without = reports(graph)
+    pages_without = analyst_bodies("ana", analyst_urls())
+    wipe(graph)
+    sensitive_world(with_sensitive=True).load(graph, tmp_path / "with")
+    found = reports(graph)
+
+    # The child with two ordinary services and CAMHS is not "3 or more services".
+    no_lead = {r["pseudonym"]: r for r in found["no-lead-professional"]}
+    assert set(no_lead) == {policy.pseudonym(KEY, f"C-THREE{n}") for n in range(5)}
+    assert all(len(r["service_types"]) == 3 for r in no_lead.values())
+    # No family hangs on a sensitive service's worker, and no row hints at one.
+    hanging = found["single-point-of-failure"]
+    assert {r["family"] for r in hanging} == {policy.family_pseudonym(KEY, f"H-PAIR{n}")
+                                             for n in range(5)}
+    assert all(r["profession"] == "social_worker" for r in hanging)
+    assert "sensitive" not in repr(hanging)
+    names = {r["service"] for r in found["overview"]["services"]}
+    assert names and not names & {name for _, name, _, sensitive in SERVICES if sensitive}
+    # Every report, table and graph is what it would be had the involvements never existed.
+    for name in without:
+        assert found[name] == without[name], name
+    pages = analyst_bodies("ana", analyst_urls())
+    for url, body in pages_without.items():
+        assert pages[url] == body, url
+    for body in pages.values():
+        assert "CAMHS" not in body and "camhs" not in body and "Substance" not in body
