@@ -1,16 +1,20 @@
-// A child's siblings: children sharing a parent or a household (derived, never stored), with
-// each one's current household and whether they share the child's.
+// A child's siblings: children sharing a parent, or who lived in the same household at the same
+// time (derived, never stored), with each one's current household. A carer alone does not make
+// siblings (a foster carer's children over the years are not each other's), nor does a household
+// lived in at different times (a refuge, a foster home). A missing since or until is an open end.
 // Returns: sibling (map of id, given_name, family_name, date_of_birth, shielded),
 //          via (list of 'parent' | 'household'), household_id (the sibling's current household).
 // Params: $id.
 MATCH (c:Child {id: $id})
 CALL (c) {
-  MATCH (c)<-[:PARENT_OF|CARER_OF]-(:Adult)-[:PARENT_OF|CARER_OF]->(s:Child)
+  MATCH (c)<-[:PARENT_OF]-(:Adult)-[:PARENT_OF]->(s:Child)
   WHERE s <> c
   RETURN s, 'parent' AS via
   UNION
-  MATCH (c)-[:LIVES_IN]->(:Household)<-[:LIVES_IN]-(s:Child)
+  MATCH (c)-[l:LIVES_IN]->(:Household)<-[m:LIVES_IN]-(s:Child)
   WHERE s <> c
+    AND (l.since IS NULL OR m.until IS NULL OR m.until >= l.since)
+    AND (m.since IS NULL OR l.until IS NULL OR m.since <= l.until)
   RETURN s, 'household' AS via
 }
 WITH s, collect(DISTINCT via) AS via

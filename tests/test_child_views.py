@@ -185,3 +185,37 @@ def test_analyst_first_page_is_de_identified(signed_in, demo):
     for row in names:
         assert row["id"] not in page
     assert "O&#39;Brien" not in page and "Okafor" not in page
+
+
+def test_a_chair_sees_only_who_lived_with_the_child_and_siblings_of_the_same_time(signed_in, demo):
+    # A foster home Zoë stayed at in 2019: one child overlapped her there, one came years later,
+    # as did an adult; a foster carer of hers also cared for another child, never with her.
+    demo.run_autocommit("""
+        MATCH (z:Child {id: 'C-ZOE'})
+        CREATE (h:Household {id: 'H-TESTROW', address: '1 Test Row', postcode: 'ZZ1 1ZZ',
+                             local_authority: 'Northmere', address_status: 'confirmed'})
+        CREATE (z)-[:LIVES_IN {since: date('2019-01-01'), until: date('2019-06-30')}]->(h)
+        CREATE (same:Child {id: 'C-SAMETIME', given_name: 'Nadia', family_name: 'Overlap',
+                            gender: 'female', date_of_birth: date('2016-02-02')})
+        CREATE (same)-[:LIVES_IN {since: date('2019-06-01'), until: date('2019-12-31')}]->(h)
+        CREATE (later:Child {id: 'C-LATER', given_name: 'Tamsin', family_name: 'Afterward',
+                             gender: 'female', date_of_birth: date('2015-03-03')})
+        CREATE (later)-[:LIVES_IN {since: date('2022-01-01')}]->(h)
+        CREATE (adult:Adult {id: 'A-LATER', given_name: 'Rufus', family_name: 'Newtenant'})
+        CREATE (adult)-[:LIVES_IN {since: date('2023-05-01')}]->(h)
+        CREATE (carer:Adult {id: 'A-FOSTERER', given_name: 'Gwen', family_name: 'Fosterer'})
+        CREATE (carer)-[:CARER_OF]->(z)
+        CREATE (other:Child {id: 'C-CAREDFOR', given_name: 'Owen', family_name: 'Elsewhere',
+                             gender: 'male', date_of_birth: date('2012-04-04')})
+        CREATE (carer)-[:CARER_OF]->(other)
+    """)
+    client = signed_in("chair", ["chair"])
+    page = _text(client.get("/children/C-ZOE"))
+    assert "1 Test Row" in page and "Gwen" in page  # the foster home and carer are hers
+    assert "Nadia" in page and "C-SAMETIME" in page  # lived there with her: a sibling too
+    for stranger in ("Tamsin", "C-LATER", "Rufus", "Owen", "C-CAREDFOR"):
+        assert stranger not in page, stranger
+    network = client.get("/api/children/C-ZOE/network?as_of=2019-03-01&depth=2").get_json()
+    drawn = " ".join(str(n) for n in network["nodes"])
+    assert "C-SAMETIME" in drawn
+    assert not [s for s in ("C-LATER", "A-LATER", "C-CAREDFOR") if s in drawn]
