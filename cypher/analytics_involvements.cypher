@@ -3,7 +3,9 @@
 // child's household (open on $date; the first by
 // id if several): the family-practitioner-service graph of explorer.analytics. Services'
 // names, types and areas come from analytics_services, once each.
-// Returns: child_id, household_id (null if none open), household_la, practitioner_id,
+// A shielded child's household is never given (null): shielded children take no part in
+// families (policy.in_family_groupings); their involvements still count in caseloads.
+// Returns: child_id, household_id (null if none open, or shielded), household_la, practitioner_id,
 //          profession, service_id.
 // Params: $date.
 // scan: the analytics read every open involvement once
@@ -13,6 +15,7 @@ WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
 CALL (c) {
   OPTIONAL MATCH (c)-[l:LIVES_IN]->(h:Household)
   WHERE (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)
+    AND NOT coalesce(c.shielded, false)
   WITH h ORDER BY h.id
   RETURN head(collect(h)) AS h
 }

@@ -1,11 +1,13 @@
 // The schools attended and GP practices registered with on $date, per family: for each
 // household, the services where a child living there (on $date) attends or is registered.
-// The universal services of explorer.analytics' family-service graph.
+// The universal services of explorer.analytics' family-service graph. Shielded children are
+// left out: they take no part in families (policy.in_family_groupings).
 // Returns: household_id, service_ids (list).
 // Params: $date.
 // scan: the analytics read every open school and GP registration once
 MATCH (c:Child)-[r:ATTENDS|REGISTERED_WITH]->(s:Service)
 WHERE (r.since IS NULL OR r.since <= $date) AND (r.until IS NULL OR r.until >= $date)
+  AND NOT coalesce(c.shielded, false)
 MATCH (c)-[l:LIVES_IN]->(h:Household)
 WHERE (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)
 WITH h, s ORDER BY s.id

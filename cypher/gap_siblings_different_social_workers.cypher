@@ -1,7 +1,9 @@
 // Gap: children with an open social worker involvement (on $date) who have a sibling (a
 // shared parent, or a household both live in on $date) whose open social workers are all
 // different from theirs. Social workers count through non-sensitive services only (analysts'
-// data leaves out every involvement with a sensitive service, see policy.py).
+// data leaves out every involvement with a sensitive service, see policy.py). Shielded
+// children take no part in sibling groups (policy.in_family_groupings): neither listed here
+// nor counted as anyone's sibling.
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
 //          of the current household, else the last), service_types (types of the non-sensitive
 //          services involved on $date: the service-type filter matches on these).
@@ -9,15 +11,16 @@
 // scan: every open social worker involvement is read
 MATCH (c:Child)<-[i:INVOLVED_WITH]-(p:Practitioner {profession: 'social_worker'})
 WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+  AND NOT coalesce(c.shielded, false)
   AND EXISTS { MATCH (sv:Service {id: i.service_id}) WHERE sv.sensitive = false }
 WITH c, collect(DISTINCT p.id) AS workers
 CALL (c) {
   MATCH (c)<-[:PARENT_OF]-(:Adult)-[:PARENT_OF]->(s:Child)
-  WHERE s <> c
+  WHERE s <> c AND NOT coalesce(s.shielded, false)
   RETURN s
   UNION
   MATCH (c)-[l:LIVES_IN]->(:Household)<-[m:LIVES_IN]-(s:Child)
-  WHERE s <> c AND (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)
+  WHERE s <> c AND NOT coalesce(s.shielded, false) AND (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)
     AND (m.since IS NULL OR m.since <= $date) AND (m.until IS NULL OR m.until >= $date)
   RETURN s
 }

@@ -3,7 +3,9 @@
 // (on $date) of those children through a non-sensitive service (analysts' data leaves out
 // every involvement with a sensitive service, consented or not: see policy.py); the single
 // points of failure are found in networkx
-// (explorer.analytics.networks.single_points_of_failure).
+// (explorer.analytics.networks.single_points_of_failure). Shielded children take no part in
+// families (policy.in_family_groupings): not as members, and not as the child that makes
+// the family one children's services work with.
 // Returns: household_id, local_authority (of the household), children (list of maps: id,
 //          date_of_birth, status, plan_category, shielded), involvements (list of maps:
 //          child_id, practitioner_id, profession, service_id, service_type).
@@ -12,10 +14,12 @@
 MATCH (c:Child)-[l:LIVES_IN]->(h:Household)
 WHERE (c.status IN ['child_in_need', 'cp_plan', 'looked_after', 'unborn_plan']
        OR coalesce(c.care_leaver, false))
+  AND NOT coalesce(c.shielded, false)
   AND (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)
 WITH DISTINCT h
 MATCH (h)<-[m:LIVES_IN]-(k:Child)
 WHERE (m.since IS NULL OR m.since <= $date) AND (m.until IS NULL OR m.until >= $date)
+  AND NOT coalesce(k.shielded, false)
 CALL (k) {
   OPTIONAL MATCH (k)<-[i:INVOLVED_WITH]-(p:Practitioner)
   WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)

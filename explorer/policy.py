@@ -18,6 +18,7 @@ Analysts' data (the section "analysts' data" below states each rule once):
 
 - every involvement with a sensitive service is left out of analysts' reports and
   analytics, consented or not (``in_analysts_data``);
+- a shielded child takes no part in families or sibling groups (``in_family_groupings``);
 """
 
 from __future__ import annotations
@@ -318,6 +319,23 @@ def in_analysts_data(service: dict[str, Any]) -> bool:
     False
     """
     return service.get("sensitive") is False
+
+
+def in_family_groupings(child: dict[str, Any]) -> bool:
+    """May this child appear in a family-level analysts' row (a family, a household, a sibling
+    group), or make one?
+
+    Not a shielded child. Its shield hides its household and everyone it lives with; a family
+    row that named it beside a sibling whose area is shown elsewhere (or a sibling listed
+    because of it) would place it. Shielded children still appear in child-level lists, one
+    row each, with their area "withheld".
+
+    >>> in_family_groupings({"id": "C1", "shielded": False}), in_family_groupings({"id": "C2"})
+    (True, True)
+    >>> in_family_groupings({"id": "C3", "shielded": True})
+    False
+    """
+    return not child.get("shielded")
 
 
 # -- disclosure control for analysts' aggregates ----------------------------------------------

@@ -194,3 +194,54 @@ def test_sensitive_involvements_leave_no_trace_in_analysts_data(graph, tmp_path,
         assert pages[url] == body, url
     for body in pages.values():
         assert "CAMHS" not in body and "camhs" not in body and "Substance" not in body
+
+
+# -- 2. shielded children in families -----------------------------------------------------------
+
+def shielded_world() -> Mini:
+    m = Mini()
+    for n in range(5):  # a shielded child and a sibling, both with one social worker
+        shielded = m.child(f"C-SHA{n}", born=date(2014, 5, 10 + n), household=f"H-ONE{n}",
+                           shielded=True)
+        sibling = m.child(f"C-SIBA{n}", born=date(2016, 5, 10 + n), household=f"H-ONE{n}")
+        m.involve(shielded, "S-CSC", worker=n + 1)
+        m.involve(sibling, "S-CSC", worker=n + 1)
+    for n in range(5):  # a shielded child and a sibling with different social workers
+        shielded = m.child(f"C-SHB{n}", born=date(2013, 6, 10 + n), household=f"H-TWO{n}",
+                           shielded=True)
+        sibling = m.child(f"C-SIBB{n}", born=date(2015, 6, 10 + n), household=f"H-TWO{n}")
+        m.involve(shielded, "S-CSC", worker=10 + n)
+        m.involve(sibling, "S-CSC", worker=20 + n)
+        m.involve(sibling, "S-HV")
+    return m
+
+
+def test_a_shielded_child_is_in_no_family_row(graph, tmp_path, analyst_bodies):
+    shielded_world().load(graph, tmp_path)
+    shielded = {policy.pseudonym(KEY, f"C-SH{x}{n}") for x in "AB" for n in range(5)}
+    siblings = {policy.pseudonym(KEY, f"C-SIB{x}{n}") for x in "AB" for n in range(5)}
+
+    hanging = gaps.gap_records(graph, "single-point-of-failure", key=KEY, on=ON)
+    # The families of the first five, with the sibling alone (the shielded child left out).
+    assert {r["family"] for r in hanging} == {policy.family_pseudonym(KEY, f"H-ONE{n}")
+                                             for n in range(5)}
+    for r in hanging:
+        assert r["local_authority"] == "Northmere"
+        assert not [p for p in shielded if p in r["children"]], r
+        assert len([p for p in siblings if p in r["children"]]) == 1, r
+    # A shielded child is nobody's sibling, and is listed as having none.
+    split = gaps.gap_records(graph, "siblings-split", key=KEY, on=ON)
+    assert not {r["pseudonym"] for r in split} & (shielded | siblings)
+    # The analytics' families hold no shielded child.
+    G, _services = overview.read_graph(graph, ON)
+    for node in G:
+        if node[0] == "family":
+            assert not [c for c in G[node] if c[0] == "child" and c[1].startswith("C-SH")], node
+    # Over HTTP: no page or export names a shielded child beside anyone, or places one.
+    bodies = analyst_bodies("ana", analyst_urls())
+    for url, body in bodies.items():
+        if "single-point-of-failure" in url or "siblings-split" in url:
+            assert not [p for p in shielded if p in body], url
+            assert "<td>withheld</td>" not in body and ",withheld," not in body, url
+    listed = bodies[f"/analyst/gaps/single-point-of-failure/export.csv?on={ON.isoformat()}"]
+    assert len(listed.strip().splitlines()) == 6 and not [p for p in shielded if p in listed]

@@ -202,8 +202,9 @@ class Expected:
                 hit = (c.get("care_leaver") and _age(dob, on) >= 18
                        and not self.workers(cid, "personal_adviser"))
             elif slug == "siblings-split":
+                # Shielded children are in no sibling group, on either side.
                 mine = self.workers(cid, "social_worker")
-                hit = bool(mine) and any(
+                hit = not c.get("shielded") and bool(mine) and any(
                     (theirs := self.workers(s, "social_worker")) and not (mine & theirs)
                     for s in self.siblings(cid))
             else:
@@ -219,15 +220,18 @@ class Expected:
         found = set()
         homes = self.current_households(cid)
         for other in self.children:
-            if other == cid:
+            if other == cid or self.children[other].get("shielded"):
                 continue
             if self.parents[cid] & self.parents[other] or homes & self.current_households(other):
                 found.add(other)
         return found
 
     def single_points_of_failure(self) -> dict[str, str]:
+        # A shielded child is in no family: its household is what its shield hides.
         members = defaultdict(set)
         for cid in self.children:
+            if self.children[cid].get("shielded"):
+                continue
             for hid in self.current_households(cid):
                 members[hid].add(cid)
         found = {}
@@ -238,8 +242,7 @@ class Expected:
                 continue
             workers = {i["practitioner_id"] for k in kids for i in self.involvements.get(k, [])}
             if len(workers) == 1:
-                shielded = any(self.children[k].get("shielded") for k in kids)
-                found[hid] = gaps.WITHHELD if shielded else self.household_la[hid]
+                found[hid] = self.household_la[hid]
         return found
 
     def caseloads(self) -> dict[str, tuple[str, int]]:

@@ -103,7 +103,7 @@ GAPS = (
     Gap("siblings-split", "gap_siblings_different_social_workers",
         "Siblings with different social workers", "children",
         "Children with a social worker whose sibling (shared parent, or shared household on the "
-        "date) has only other social workers."),
+        "date) has only other social workers. Shielded children are in no sibling group."),
     Gap("caseloads", "gap_caseloads", "Social workers over caseload", "social workers",
         f"Social workers with more than {CASELOAD_THRESHOLD} children open to them (national "
         f"average {CASELOAD_NATIONAL_AVERAGE})."),
@@ -120,7 +120,8 @@ GAPS = (
         "Families hanging on one practitioner", "families",
         "Families children's services work with (a child in need, on a plan, looked after or a "
         "care leaver) whose children's open involvements are all with one practitioner: if "
-        "that practitioner left, the family would have no service."),
+        "that practitioner left, the family would have no service. Shielded children are in no "
+        "family here."),
 )
 BY_SLUG = {g.slug: g for g in GAPS}
 
@@ -224,15 +225,22 @@ def _caseload_gap(graph: Graph, key: bytes, on: date, filters: Filters) -> list[
 
 def _single_points_of_failure(graph: Graph, key: bytes, on: date,
                               filters: Filters) -> list[dict[str, Any]]:
-    rows = graph.read("gap_single_point_of_failure", date=on)
+    # The query already leaves shielded children out of families; filtering again here keeps
+    # it so should the query ever change.
+    rows = []
+    for row in graph.read("gap_single_point_of_failure", date=on):
+        members = {c["id"] for c in row["children"] if policy.in_family_groupings(c)}
+        if members:
+                rows.append(dict(row, children=[c for c in row["children"] if c["id"] in members],
+                             involvements=[i for i in row["involvements"]
+                                           if i["child_id"] in members]))
     involvements = []
     children: dict[str, dict[str, Any]] = {}
     family_area = {}
     service_type: dict[str, str | None] = {}
     for row in rows:
         hid = row["household_id"]
-        shielded = any(c.get("shielded") for c in row["children"])
-        family_area[hid] = WITHHELD if shielded else (row["local_authority"] or "unknown")
+        family_area[hid] = row["local_authority"] or "unknown"
         for child in row["children"]:
             children[child["id"]] = child
         for inv in row["involvements"]:
