@@ -126,3 +126,25 @@ def test_json_answers_are_stable_bytes_with_iso_dates_and_unescaped_text(app):
         assert body == ('{"ids":["a","b"],"name":"Zoë O\'Brien <b>","nested":{"a":2,"z":1},'
                         '"on":"2026-11-24"}')
         assert app.json.loads(body)["name"] == "Zoë O'Brien <b>"
+
+
+def test_an_unexpected_error_is_a_500_page_and_its_log_holds_no_child_details(
+    app, make_user, login_as, caplog
+):
+    refused = "Zoë O'Brien"
+
+    def boom():
+        raise ValueError(f"property given_name = {refused!r} refused")
+
+    app.add_url_rule("/boom", "boom", boom)
+    make_user("mgr", ["management"])
+    client = app.test_client()
+    login_as(client, "mgr")
+    reply = client.get("/boom")
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 500 and "Something went wrong" in page
+    error_id = page.split("reference ")[1][:12]
+    logged = caplog.text
+    assert error_id in logged and "ValueError" in logged and "boom" in logged  # where it was
+    assert "Zoë" not in logged and "Brien" not in logged
+    assert "Traceback" not in page and "Zoë" not in page

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 import uuid
 
 from flask import Flask, current_app, render_template, request
@@ -68,7 +69,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         error_id = uuid.uuid4().hex[:12]
-        # The id ties the page to the log line; the log holds the type, not request data.
-        log.exception("unexpected error %s on %s %s", error_id, request.method, request.path)
+        # The id ties the page to the log line. The log holds the type and where it was raised,
+        # never the message: a database error can quote the values it refused (a name).
+        where = "".join(traceback.format_tb(exc.__traceback__)).rstrip()
+        log.error("unexpected error %s on %s %s: %s.%s\n%s", error_id, request.method,
+                  request.path, type(exc).__module__, type(exc).__qualname__, where)
         return _page(500, "Something went wrong",
                      f"The error has been logged with reference {error_id}.", error_id=error_id)
