@@ -5,6 +5,7 @@
 // authority of the service they work for (open WORKS_FOR on $date, else any).
 // Returns: practitioner_id (pseudonymised before it leaves the data layer), local_authority,
 //          service_id, caseload.
+// Unordered: the report orders workers by their pseudonym, never by id.
 // Params: $date.
 // scan: profession is not indexed; the report reads every practitioner once
 MATCH (p:Practitioner {profession: 'social_worker'})
@@ -21,4 +22,3 @@ CALL (p) {
 }
 RETURN p.id AS practitioner_id, service.local_authority AS local_authority,
        service.id AS service_id, caseload
-ORDER BY p.id

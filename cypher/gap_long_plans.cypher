@@ -4,6 +4,8 @@
 //          of the current household, else the last), service_types (types of the non-sensitive
 //          services involved on $date: the service-type filter matches on these),
 //          plan_start (turned into a length band before it leaves the data layer).
+// Unordered: analysts see the list in pseudonym order (explorer.analytics.gaps), never in
+// id order, which would map a row's position back to an id.
 // Params: $date.
 // scan: status is not indexed; the report reads every child once
 MATCH (c:Child)
@@ -25,4 +27,3 @@ RETURN {id: c.id, date_of_birth: c.date_of_birth, status: coalesce(c.status, 'no
         plan_category: c.plan_category, shielded: coalesce(c.shielded, false),
         local_authority: local_authority} AS child,
        service_types, c.plan_start AS plan_start
-ORDER BY c.id

@@ -3,6 +3,8 @@
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
 //          of the current household, else the last), service_types (types of the non-sensitive
 //          services involved on $date: the service-type filter matches on these).
+// Unordered: analysts see the list in pseudonym order (explorer.analytics.gaps), never in
+// id order, which would map a row's position back to an id.
 // Params: $date.
 MATCH (c:Child)
 WHERE c.date_of_birth <= $date - duration({years: 5})
@@ -25,4 +27,3 @@ RETURN {id: c.id, date_of_birth: c.date_of_birth, status: coalesce(c.status, 'no
         plan_category: c.plan_category, shielded: coalesce(c.shielded, false),
         local_authority: local_authority} AS child,
        service_types
-ORDER BY c.id

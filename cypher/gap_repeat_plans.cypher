@@ -6,6 +6,8 @@
 //          previous_plans (how many earlier plans), previous_plan_end (the latest end of one)
 //          and current_plan_start (the time between the two is turned into a band, and both
 //          dates dropped, before they leave the data layer).
+// Unordered: analysts see the list in pseudonym order (explorer.analytics.gaps), never in
+// id order, which would map a row's position back to an id.
 // Params: $date.
 // scan: status is not indexed; the report reads every child once
 MATCH (c:Child)
@@ -34,4 +36,3 @@ RETURN {id: c.id, date_of_birth: c.date_of_birth, status: coalesce(c.status, 'no
         plan_category: c.plan_category, shielded: coalesce(c.shielded, false),
         local_authority: local_authority} AS child,
        service_types, previous_plans, previous_plan_end, c.plan_start AS current_plan_start
-ORDER BY c.id

@@ -9,6 +9,7 @@
 // Returns: household_id, local_authority (of the household), children (list of maps: id,
 //          date_of_birth, status, plan_category, shielded), involvements (list of maps:
 //          child_id, practitioner_id, profession, service_id, service_type).
+// Unordered: the report orders families by their pseudonym, never by id.
 // Params: $date.
 // scan: status is not indexed; the report reads every child once
 MATCH (c:Child)-[l:LIVES_IN]->(h:Household)
@@ -34,4 +35,3 @@ WITH h, collect({id: k.id, date_of_birth: k.date_of_birth, status: coalesce(k.st
      collect(found) AS per_child
 RETURN h.id AS household_id, h.local_authority AS local_authority, children,
        reduce(all = [], f IN per_child | all + f) AS involvements
-ORDER BY h.id

@@ -245,3 +245,50 @@ def test_a_shielded_child_is_in_no_family_row(graph, tmp_path, analyst_bodies):
             assert "<td>withheld</td>" not in body and ",withheld," not in body, url
     listed = bodies[f"/analyst/gaps/single-point-of-failure/export.csv?on={ON.isoformat()}"]
     assert len(listed.strip().splitlines()) == 6 and not [p for p in shielded if p in listed]
+
+
+# -- 3. order ------------------------------------------------------------------------------------
+
+def _in_page_order(body: str, prefix: str) -> list[str]:
+    seen: list[str] = []
+    for found in re.findall(rf"{prefix}-[0-9A-F]{{10,12}}", body):
+        if found not in seen:
+            seen.append(found)
+    return seen
+
+
+def test_every_list_an_analyst_receives_is_in_pseudonym_order(graph, tmp_path, analyst_bodies):
+    m = Mini()
+    ids = [f"C-{letter}" for letter in "ABCDEFGHIJ"]
+    for n, cid in enumerate(ids):  # no GP: all ten in one list; two families of five
+        m.child(cid, born=date(2012, 1, 10 + n), household=f"H-{n % 2}" if n < 4 else f"H-{cid}")
+        m.involve(cid, "S-CSC", worker=n if n >= 4 else 1 + n % 2)
+    m.load(graph, tmp_path)
+    by_id = [policy.pseudonym(KEY, c) for c in ids]
+    assert by_id != sorted(by_id)  # else the test could not tell the two orders apart
+
+    records = gaps.gap_records(graph, "no-gp", key=KEY, on=ON)
+    assert [r["pseudonym"] for r in records] == sorted(by_id)
+    families = gaps.gap_records(graph, "single-point-of-failure", key=KEY, on=ON)
+    names = [r["family"] for r in families]
+    assert len(names) == 8 and names == sorted(names)
+    assert names != [policy.family_pseudonym(KEY, h) for h in sorted(
+        [f"H-{n}" for n in range(2)] + [f"H-{c}" for c in ids[4:]])]
+    for r in families:
+        inside = re.findall(r"X-[0-9A-F]{12}", r["children"])
+        assert inside == sorted(inside)
+    workers = [r["worker"] for r in gaps.caseload_rows(graph, KEY, ON)]
+    assert workers == sorted(workers)
+    view = network_view.network_view(graph, key=KEY, on=ON, local_authority="Northmere")
+    drawn = [n["id"] for n in view.nodes if n["kind"] == "child"]
+    assert drawn == sorted(drawn)
+
+    q = f"on={ON.isoformat()}"
+    urls = [f"/analyst/gaps/no-gp?{q}", f"/analyst/gaps/no-gp/export.csv?{q}",
+            f"/analyst/gaps/single-point-of-failure?{q}",
+            f"/analyst/gaps/single-point-of-failure/export.csv?{q}"]
+    bodies = analyst_bodies("ana", urls)
+    for url in urls[:2]:
+        assert _in_page_order(bodies[url], "X") == sorted(by_id), url
+    for url in urls[2:]:
+        assert _in_page_order(bodies[url], "F") == names, url

@@ -206,14 +206,16 @@ def _child_gap(graph: Graph, gap: Gap, key: bytes, on: date, filters: Filters,
                                                                  row["current_plan_start"])
         if _matches(record, filters):
             found.append(record)
-    return found
+    # Pseudonym order: the order of the ids (which the query could give) would let a row's
+    # position map a pseudonym back to an id.
+    return sorted(found, key=lambda r: r["pseudonym"])
 
 
 def caseload_rows(graph: Graph, key: bytes, on: date) -> list[dict[str, Any]]:
-    """Every social worker's open caseload on ``on``, pseudonymised."""
-    return [{"worker": policy.staff_pseudonym(key, r["practitioner_id"]),
-             "local_authority": r["local_authority"] or "unknown", "caseload": r["caseload"]}
-            for r in graph.read("gap_caseloads", date=on)]
+    """Every social worker's open caseload on ``on``, pseudonymised, in pseudonym order."""
+    return sorted(({"worker": policy.staff_pseudonym(key, r["practitioner_id"]),
+                    "local_authority": r["local_authority"] or "unknown", "caseload": r["caseload"]}
+                   for r in graph.read("gap_caseloads", date=on)), key=lambda r: r["worker"])
 
 
 def _caseload_gap(graph: Graph, key: bytes, on: date, filters: Filters) -> list[dict[str, Any]]:
@@ -256,11 +258,14 @@ def _single_points_of_failure(graph: Graph, key: bytes, on: date,
             G.add_edge(("family", row["household_id"]), ("child", child["id"]))
     hanging = networks.single_points_of_failure(G, [("family", h) for h in family_area])
     found = []
-    for family, practitioner in sorted(hanging.items()):
+    # Families by pseudonym, and children by pseudonym within them: never in id order.
+    for family, practitioner in sorted(hanging.items(),
+                                       key=lambda kv: policy.family_pseudonym(key, kv[0][1])):
         hid = family[1]
-        kids = sorted((children[c[1]] for c in G[family] if c[0] == "child"), key=lambda c: c["id"])
-        records = [policy.deidentified_record(key, dict(c, local_authority=family_area[hid]), on)
-                   for c in kids]
+        kids = [children[c[1]] for c in G[family] if c[0] == "child"]
+        records = sorted((policy.deidentified_record(key, dict(c, local_authority=family_area[hid]),
+                                                     on) for c in kids),
+                         key=lambda r: r["pseudonym"])
         through = {G.edges[("child", c["id"]), practitioner]["service"]
                    for c in kids if G.has_edge(("child", c["id"]), practitioner)}
         types = sorted({service_type[s] for s in through if service_type[s]})
