@@ -292,3 +292,20 @@ def test_every_list_an_analyst_receives_is_in_pseudonym_order(graph, tmp_path, a
         assert _in_page_order(bodies[url], "X") == sorted(by_id), url
     for url in urls[2:]:
         assert _in_page_order(bodies[url], "F") == names, url
+
+
+# -- 4. the first page ---------------------------------------------------------------------------
+
+def test_an_analysts_first_page_points_to_the_reports_and_lists_no_child(signed_in, demo):
+    analyst = signed_in("ana", ["analyst"])
+    reply = analyst.get("/")
+    assert reply.status_code == 200
+    body = reply.get_data(as_text=True)
+    assert 'href="/analyst"' in body and 'href="/analyst/network"' in body
+    assert not re.findall(r"X-[0-9A-F]{12}", body)  # no pseudonym, so no row to count
+    assert "<table" not in body and "C-ZOE" not in body
+    # Other roles keep their list of the children they may see.
+    manager = signed_in("mo", ["management"]).get("/").get_data(as_text=True)
+    assert "Children you may see" in manager and "C-ZOE" in manager
+    both = signed_in("mixed", ["analyst", "management"]).get("/").get_data(as_text=True)
+    assert "C-ZOE" in both

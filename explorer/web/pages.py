@@ -1,4 +1,5 @@
-"""The first page (the children the viewer may see) and the health endpoint."""
+"""The first page (the children the viewer may see; for an analyst, their reports) and the
+health endpoint."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date
 
 from flask import Blueprint, current_app, render_template
 
-from explorer import audit, graph_of
+from explorer import audit, graph_of, policy
 from explorer.accounts import client_address, current_viewer
 from explorer.children import list_children
 from explorer.graph import DatabaseUnavailable
@@ -17,6 +18,8 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index():
     viewer = current_viewer()
+    if policy.sees_children_deidentified_only(viewer):
+        return render_template("index.html", kind="analyst", children=[])
     graph = graph_of(current_app)
     config = current_app.config["EXPLORER_CONFIG"]
     kind, children = list_children(graph, viewer, pseudonym_key=config.pseudonym_key.encode(),
