@@ -423,6 +423,36 @@ def suppress_table(counts: list[list[int]]) -> list[list[int | str]]:
              for c, n in enumerate(row)] for r, row in enumerate(counts)]
 
 
+def pool_small_groups(sizes: dict[Any, int], *, pooled: int = 0) -> tuple[list[Any], list[Any]]:
+    """Which groups a picture may draw as themselves (each child, or one node with its size)
+    and which it must pool into one "other" node: a group of 1 to 4 drawn child by child (or
+    with its size) would show a count that tables suppress. Small groups are pooled; while
+    the pool holds 1 to 4 children (``pooled`` are there already), the smallest shown group
+    joins it too, since the pool's size is the headline total minus the groups shown. So the
+    pool holds none, or 5 or more, or every child (when there are fewer than 5 in all).
+
+    Returns (shown, pooled): shown largest first, pooled in key order.
+
+    >>> pool_small_groups({"a": 9, "b": 6, "c": 2})
+    (['a'], ['b', 'c'])
+    >>> pool_small_groups({"a": 9, "b": 6, "c": 3, "d": 2})
+    (['a', 'b'], ['c', 'd'])
+    >>> pool_small_groups({"a": 3, "b": 1})
+    ([], ['a', 'b'])
+    >>> pool_small_groups({"a": 7}, pooled=2)
+    ([], ['a'])
+    """
+    shown = sorted((k for k, n in sizes.items() if n >= SUPPRESSION_THRESHOLD),
+                   key=lambda k: (-sizes[k], k))
+    pool = [k for k, n in sizes.items() if n < SUPPRESSION_THRESHOLD]
+    size = pooled + sum(sizes[k] for k in pool)
+    while 0 < size < SUPPRESSION_THRESHOLD and shown:
+        smallest = shown.pop()
+        pool.append(smallest)
+        size += sizes[smallest]
+    return shown, sorted(pool)
+
+
 def staff_pseudonym(key: bytes, practitioner_id: str) -> str:
     """Analysts see practitioners (caseloads, single points of failure) under a keyed pseudonym
     too: a caseload report is about workload, not about who.

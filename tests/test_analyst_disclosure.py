@@ -309,3 +309,60 @@ def test_an_analysts_first_page_points_to_the_reports_and_lists_no_child(signed_
     assert "Children you may see" in manager and "C-ZOE" in manager
     both = signed_in("mixed", ["analyst", "management"]).get("/").get_data(as_text=True)
     assert "C-ZOE" in both
+
+
+# -- 5. the network view -------------------------------------------------------------------------
+
+def _drawing_agrees_with_suppression(view) -> None:
+    circles = [n for n in view.nodes if n["kind"] == "child"]
+    groups = [n for n in view.nodes if n["kind"] == "group"]
+    sizes = [re.match(r"(<5|\d+) children", g["label"]).group(1) for g in groups]
+    if view.children == policy.SUPPRESSED:
+        assert not circles and sizes == [policy.SUPPRESSED], (view.children, len(circles), sizes)
+        return
+    assert all(s.isdigit() and int(s) >= 5 for s in sizes), sizes
+    assert len(circles) + sum(int(s) for s in sizes) == view.children
+    # Nor does any service have 1 to 4 children drawn one by one around it.
+    for service in (n["id"] for n in view.nodes if n["kind"] == "service"):
+        drawn = [a for a, b in view.edges if b == service and a.startswith("X-")]
+        assert not 0 < len(drawn) < 5, (service, len(drawn))
+
+
+def test_the_network_view_draws_no_count_it_suppresses(graph, tmp_path, analyst_bodies):
+    m = Mini()
+    n = 0
+
+    def children(area: str, count: int, services: tuple[str, ...]) -> None:
+        nonlocal n
+        for _ in range(count):
+            n += 1
+            cid = m.child(f"C-{n:03d}", born=date(2014, 1, 1 + n), household=f"H-{n}", la=area)
+            for service in services:
+                m.involve(cid, service)
+
+    children("Northmere", 3, ("S-HV",))  # 3 in all: "<5", and no child drawn
+    children("Southwick", 5, ("S-HV",))  # 7 in all, 2 of them with youth justice
+    children("Southwick", 2, ("S-HV", "S-YJ"))
+    children("Eastholm", 6, ("S-HV",))  # 12 in all: the 6 drawn, and one other group of 6
+    children("Eastholm", 5, ("S-CSC",))
+    children("Eastholm", 1, ("S-EH",))
+    m.load(graph, tmp_path)
+
+    views = {area: network_view.network_view(graph, key=KEY, on=ON, local_authority=area)
+             for area in ("Northmere", "Southwick", "Eastholm")}
+    assert views["Northmere"].children == "<5"
+    assert views["Southwick"].children == 7 and views["Eastholm"].children == 12
+    assert len([x for x in views["Eastholm"].nodes if x["kind"] == "child"]) == 6
+    for view in views.values():
+        _drawing_agrees_with_suppression(view)
+    for max_nodes in (3, 5, 8):
+        _drawing_agrees_with_suppression(network_view.network_view(
+            graph, key=KEY, on=ON, local_authority="Eastholm", max_nodes=max_nodes))
+
+    bodies = analyst_bodies("ana", [f"/analyst/network?on={ON.isoformat()}&la={area}"
+                                    for area in views])
+    for url, body in bodies.items():
+        area = url.rsplit("=", 1)[1]
+        assert body.count('class="node-child"') == len(
+            [x for x in views[area].nodes if x["kind"] == "child"]), url
+    assert 'class="node-child"' not in bodies[f"/analyst/network?on={ON.isoformat()}&la=Northmere"]

@@ -2,9 +2,12 @@
 
 Read by ``cypher/analytics_network.cypher`` (shielded children and sensitive services are
 left out: the first would place a hidden child in an area, the second is special category
-data). Up to ``MAX_NODES`` nodes each child is its own node, named by pseudonym and age
-band; above that, children with the same set of services are drawn as one group whose size
-is suppressed like every other count. Positions are computed here
+data). Children with the same set of services form a group. A group of 5 or more is drawn
+child by child (each named by pseudonym and age band) up to ``MAX_NODES`` nodes, and above
+that as one node labelled with its size; smaller groups are pooled into one "other" node
+(``policy.pool_small_groups``), so no drawing shows a count the headline or a table
+suppresses: a picture of three circles would say "3" beside a headline of "<5". Positions
+are computed here
 (``networks.hub_layout``, fixed seed), so the browser draws an SVG with no physics and the
 same data always gives the same picture.
 """
@@ -63,33 +66,38 @@ def network_view(graph: Graph, *, key: bytes, on: date, local_authority: str,
         ordered = sorted(linked)
         hubs.add_edges_from((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:])
 
+    by_set: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for cid, linked in of_child.items():
+        by_set[tuple(sorted(linked))].append(cid)
     grouped = len(child_rows) + len(services) > max_nodes
+    # Largest groups first; whatever would pass the limit goes to the "other" group.
+    ranked = sorted(by_set, key=lambda s: (-len(by_set[s]), s))
+    room = max(1, max_nodes - len(services) - 1) if grouped else len(ranked)
+    beyond = ranked[room:]
+    shown, pooled = policy.pool_small_groups({s: len(by_set[s]) for s in ranked[:room]},
+                                             pooled=sum(len(by_set[s]) for s in beyond))
+    pooled += beyond
     members: dict[str, list[str]] = {}
     labels: dict[str, str] = {}
     sizes: dict[str, int] = {}
-    if grouped:
-        by_set: dict[tuple[str, ...], int] = defaultdict(int)
-        for linked in of_child.values():
-            by_set[tuple(sorted(linked))] += 1
-        # Largest groups first; whatever would pass the limit joins one "other" group.
-        ranked = sorted(by_set.items(), key=lambda kv: (-kv[1], kv[0]))
-        room = max(1, max_nodes - len(services) - 1)
-        for linked, n in ranked[:room]:
+    kinds: dict[str, str] = {}
+    for linked in shown:
+        if grouped:
             gid = _group_id(linked)
-            members[gid] = list(linked)
-            sizes[gid] = n
-        rest = ranked[room:]
-        if rest:
-            members["G-OTHER"] = sorted({s for linked, _ in rest for s in linked})
-            sizes["G-OTHER"] = sum(n for _, n in rest)
-        for gid, n in sizes.items():
-            labels[gid] = f"{policy.suppress(n)} children"
-    else:
-        for cid, linked in of_child.items():
+            members[gid], sizes[gid], kinds[gid] = list(linked), len(by_set[linked]), "group"
+            labels[gid] = f"{policy.suppress(sizes[gid])} children"
+            continue
+        for cid in by_set[linked]:
             pid = policy.pseudonym(key, cid)
-            members[pid] = sorted(linked)
+            members[pid], kinds[pid] = list(linked), "child"
             labels[pid] = (f"{pid} ({policy.age_band(child_rows[cid].get('date_of_birth'), on)}, "
                            f"{child_rows[cid]['status']})")
+    if pooled:
+        members["G-OTHER"] = sorted({s for linked in pooled for s in linked})
+        sizes["G-OTHER"] = sum(len(by_set[s]) for s in pooled)
+        kinds["G-OTHER"] = "group"
+        labels["G-OTHER"] = (f"{policy.suppress(sizes['G-OTHER'])} children"
+                             + (" with other sets of services" if shown else ""))
 
     positions = networks.hub_layout(hubs, members, seed=7)
     span = SIZE - 2 * MARGIN
@@ -106,13 +114,13 @@ def network_view(graph: Graph, *, key: bytes, on: date, local_authority: str,
     edges = []
     for member in sorted(members):
         x, y = xy(member)
-        if grouped:
+        if kinds[member] == "group":
             # The radius follows the shown size: every group of 1 to 4 looks the same.
-            shown = max(sizes[member], policy.SUPPRESSION_THRESHOLD)
-            r = round(min(30.0, 3 + math.sqrt(shown)), 1)
+            size = max(sizes[member], policy.SUPPRESSION_THRESHOLD)
+            r = round(min(30.0, 3 + math.sqrt(size)), 1)
         else:
             r = 3
-        nodes.append({"id": member, "kind": "group" if grouped else "child", "x": x, "y": y,
+        nodes.append({"id": member, "kind": kinds[member], "x": x, "y": y,
                       "r": r, "label": labels[member]})
         edges.extend((member, s) for s in sorted(members[member]))
     return NetworkView(local_authority, grouped, nodes, edges, policy.suppress(len(child_rows)),
