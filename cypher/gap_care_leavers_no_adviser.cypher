@@ -1,4 +1,5 @@
-// Gap: care leavers aged 18 or over on $date with no open involvement (on $date) of a
+// Gap: care leavers aged 18 or over on $age_date (the 31 March on or before $date that
+// analysts' ages are taken at) with no open involvement (on $date) of a
 // practitioner whose profession is personal_adviser (through a non-sensitive service:
 // analysts' data leaves out every involvement with a sensitive service, see policy.py).
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
@@ -6,9 +7,9 @@
 //          services involved on $date: the service-type filter matches on these).
 // Unordered: analysts see the list in pseudonym order (explorer.analytics.gaps), never in
 // id order, which would map a row's position back to an id.
-// Params: $date.
+// Params: $date, $age_date.
 MATCH (c:Child)
-WHERE c.date_of_birth <= $date - duration({years: 18})
+WHERE c.date_of_birth <= $age_date - duration({years: 18})
   AND coalesce(c.care_leaver, false)
   AND NOT EXISTS {
     MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner {profession: 'personal_adviser'})

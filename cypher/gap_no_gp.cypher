@@ -1,13 +1,14 @@
-// Gap: children born on or before $date with no GP practice on record, i.e. no
+// Gap: children born on or before $age_date (the 31 March on or before $date that analysts'
+// ages are taken at) with no GP practice on record, i.e. no
 // REGISTERED_WITH that is open on $date (no `until`, or `until` on or after $date).
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
 //          of the current household, else the last), service_types (types of the non-sensitive
 //          services involved on $date: the service-type filter matches on these).
 // Unordered: analysts see the list in pseudonym order (explorer.analytics.gaps), never in
 // id order, which would map a row's position back to an id.
-// Params: $date.
+// Params: $date, $age_date.
 MATCH (c:Child)
-WHERE c.date_of_birth <= $date
+WHERE c.date_of_birth <= $age_date
   AND NOT EXISTS {
     MATCH (c)-[r:REGISTERED_WITH]->(:Service) WHERE r.until IS NULL OR r.until >= $date
   }

@@ -19,13 +19,15 @@ Analysts' data (the section "analysts' data" below states each rule once):
 - every involvement with a sensitive service is left out of analysts' reports and
   analytics, consented or not (``in_analysts_data``);
 - a shielded child takes no part in families or sibling groups (``in_family_groupings``);
+- reports are as of today or the last day of an earlier month (``analyst_report_date``),
+  and ages are taken at 31 March on or before that date (``analyst_age_date``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 from typing import Any, Protocol
 
@@ -146,6 +148,8 @@ def age_band(date_of_birth: date | None, today: date) -> str:
 
 def deidentified_record(key: bytes, child: dict[str, Any], today: date) -> dict[str, Any]:
     """What an analyst sees of a child: pseudonym, age band, local authority, status.
+
+    ``today`` is the date the age is taken at: for analysts' reports, ``analyst_age_date``.
 
     Built from an allow-list, so a field added to children later stays hidden. A
     shielded child's local authority is withheld too: it narrows where they are.
@@ -349,6 +353,50 @@ def in_family_groupings(child: dict[str, Any]) -> bool:
     False
     """
     return not child.get("shielded")
+
+
+REPORT_DATE_AFTER_TODAY = "The report date cannot be after today."
+
+
+def analyst_report_date(requested: date | None, today: date) -> date:
+    """The date an analyst's report is as of: today, or the last day of an earlier month.
+
+    Any date an analyst asks for moves back to the last day of the month before it, unless it
+    is today or already a month's last day. With any day allowed, asking for consecutive days
+    (about 11 requests by halving) finds the day a child's age band flips or a plan turns two
+    years old, which is the child's date of birth or the plan's start; month ends give the
+    month at most, as a monthly return would. A date after today is refused (ValueError).
+
+    >>> today = date(2026, 11, 25)
+    >>> [str(analyst_report_date(d, today)) for d in (None, date(2026, 11, 25),
+    ...     date(2026, 11, 10), date(2026, 3, 31), date(2026, 3, 15), date(2024, 2, 29))]
+    ['2026-11-25', '2026-11-25', '2026-10-31', '2026-03-31', '2026-02-28', '2024-02-29']
+    >>> analyst_report_date(date(2026, 11, 26), today)
+    Traceback (most recent call last):
+    ...
+    ValueError: The report date cannot be after today.
+    """
+    if requested is None or requested == today:
+        return today
+    if requested > today:
+        raise ValueError(REPORT_DATE_AFTER_TODAY)
+    if (requested + timedelta(days=1)).day == 1:
+        return requested
+    return requested.replace(day=1) - timedelta(days=1)
+
+
+def analyst_age_date(on: date) -> date:
+    """The date analysts' ages are taken at for a report as of ``on``: 31 March on or before
+    it, as the children in need census counts them. Every age band and every age condition
+    in analysts' data uses it, so a band flips once a year for everyone, never on a child's
+    birthday; "unborn" means not born by this date.
+
+    >>> [str(analyst_age_date(d)) for d in (date(2026, 11, 25), date(2026, 3, 31),
+    ...                                     date(2026, 3, 30), date(2026, 1, 31))]
+    ['2026-03-31', '2026-03-31', '2025-03-31', '2025-03-31']
+    """
+    this_year = date(on.year, 3, 31)
+    return this_year if this_year <= on else date(on.year - 1, 3, 31)
 
 
 # -- disclosure control for analysts' aggregates ----------------------------------------------

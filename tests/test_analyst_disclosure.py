@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -366,3 +366,78 @@ def test_the_network_view_draws_no_count_it_suppresses(graph, tmp_path, analyst_
         assert body.count('class="node-child"') == len(
             [x for x in views[area].nodes if x["kind"] == "child"]), url
     assert 'class="node-child"' not in bodies[f"/analyst/network?on={ON.isoformat()}&la=Northmere"]
+
+
+# -- 6. the report date ----------------------------------------------------------------------------
+
+def birthday_world() -> Mini:
+    m = Mini()
+    for n in range(5):  # no GP, no school; tenth birthdays on 12 to 16 June 2026
+        m.child(f"C-TEN{n}", born=date(2016, 6, 12 + n), household=f"H-TEN{n}")
+    for n in range(5):  # fifth birthdays on 12 to 16 June 2026: school age from then
+        m.child(f"C-FIVE{n}", born=date(2021, 6, 12 + n), household=f"H-FIVE{n}")
+    for n in range(5):  # plans two years old on 12 to 16 June 2026
+        cid = m.child(f"C-PLAN{n}", born=date(2015, 2, 1 + n), household=f"H-PLAN{n}",
+                      status="cp_plan", plan_category="neglect", plan_start=date(2024, 6, 12 + n))
+        m.involve(cid, "S-CSC")
+    cid = m.child("C-LEAVER", born=date(2008, 6, 14), household="H-LEAVER", status="none",
+                  care_leaver=True)  # eighteen on 14 June 2026
+    return m
+
+
+def test_days_around_a_birthday_or_a_plans_second_year_give_the_same_reports(
+        app, graph, tmp_path, analyst_bodies):
+    birthday_world().load(graph, tmp_path)
+    days = [date(2026, 6, 10) + timedelta(days=n) for n in range(20)]  # 10 to 29 June
+    urls = {}
+    for day in days:
+        q = f"on={day.isoformat()}"
+        urls[day] = [f"/analyst?{q}", f"/analyst/summary.csv?{q}", f"/analyst/network?{q}&la=Northmere",
+                     *(f"/analyst/gaps/{slug}{end}?{q}" for slug in ("no-gp", "no-school", "long-plans",
+                                                                     "care-leavers")
+                       for end in ("", "/export.csv"))]
+    bodies = analyst_bodies("ana", [u for day in days for u in urls[day]])
+    first = [bodies[u] for u in urls[days[0]]]
+    for day in days[1:]:
+        assert [bodies[u] for u in urls[day]] == first, day
+    # All of them are the report as of 31 May, with ages at 31 March, and say so.
+    page = first[urls[days[0]].index(f"/analyst/gaps/no-gp?on={days[0].isoformat()}")]
+    assert "this report is as of 2026-05-31" in page and "Age band at 31 March 2026" in page
+    for n in range(5):  # nine on 31 March: 5-9 whatever the day (four: 0-4)
+        assert f"{policy.pseudonym(KEY, f'C-TEN{n}')}</td><td>5-9<" in page
+        assert f"{policy.pseudonym(KEY, f'C-FIVE{n}')}</td><td>0-4<" in page
+    listed = first[urls[days[0]].index(f"/analyst/gaps/no-gp/export.csv?on={days[0].isoformat()}")]
+    assert listed.splitlines()[0].startswith("pseudonym,age band at 31 March 2026,")
+    # The pure functions take ages at 31 March as well, for any report date.
+    for day in (date(2026, 6, 11), date(2026, 6, 20)):
+        bands = {r["pseudonym"]: r["age_band"]
+                 for r in gaps.gap_records(graph, "no-gp", key=KEY, on=day)}
+        for n in range(5):
+            assert bands[policy.pseudonym(KEY, f"C-TEN{n}")] == "5-9", day
+            assert bands[policy.pseudonym(KEY, f"C-FIVE{n}")] == "0-4", day
+        school_age = {r["pseudonym"] for r in gaps.gap_records(graph, "no-school", key=KEY, on=day)}
+        assert not school_age & {policy.pseudonym(KEY, f"C-FIVE{n}") for n in range(5)}, day
+        assert policy.pseudonym(KEY, "C-TEN0") in school_age
+        assert gaps.gap_records(graph, "care-leavers", key=KEY, on=day) == []
+
+
+def test_future_report_dates_are_refused(app, graph, make_user, login_as):
+    from explorer.accounts.clock import now
+
+    make_user("ana", ["analyst"])
+    client = app.test_client()
+    login_as(client, "ana")
+    with app.app_context():
+        today = now().date()
+    for path in ("/analyst", "/analyst/summary.csv", "/analyst/gaps/no-gp",
+                 "/analyst/gaps/no-gp/export.csv", "/analyst/caseloads", "/analyst/analytics.csv",
+                 "/analyst/network"):
+        for day in (today + timedelta(days=1), today + timedelta(days=400)):
+            reply = client.get(f"{path}?on={day.isoformat()}")
+            assert reply.status_code == 400, (path, day)
+            assert "The report date cannot be after today." in reply.get_data(as_text=True)
+        kept = client.get(f"{path}?on={today.isoformat()}")
+        assert kept.status_code == 200, path
+        assert "was moved" not in kept.get_data(as_text=True), path
+    moved = client.get(f"/analyst?on={(today.replace(day=1) - timedelta(days=3)).isoformat()}")
+    assert "Reports are as of today or the last day of a month" in moved.get_data(as_text=True)

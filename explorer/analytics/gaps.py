@@ -87,11 +87,12 @@ class Gap:
 
 GAPS = (
     Gap("no-school", "gap_no_school", "No school on record", "children",
-        "Children aged 5 to 15 on the report date with no school attended (no ATTENDS without "
-        "an end, or ending on or after the date)."),
+        "Children aged 5 to 15 at 31 March on or before the report date (as the children in "
+        "need census counts ages) with no school attended on the report date (no ATTENDS "
+        "without an end, or ending on or after the date)."),
     Gap("no-gp", "gap_no_gp", "No GP on record", "children",
-        "Children born on or before the report date with no GP practice registration open on "
-        "that date."),
+        "Children born by 31 March on or before the report date (the date analysts' ages are "
+        "taken at) with no GP practice registration open on the report date."),
     Gap("no-social-worker", "gap_no_social_worker", "Plan with no social worker", "children",
         "Children on a child protection plan or looked after with no open involvement of a "
         "social worker."),
@@ -115,7 +116,8 @@ GAPS = (
         "plan, ended before this one started (a second or subsequent plan)."),
     Gap("care-leavers", "gap_care_leavers_no_adviser", "Care leavers with no personal adviser",
         "children",
-        "Care leavers aged 18 or over with no open involvement of a personal adviser."),
+        "Care leavers aged 18 or over at 31 March on or before the report date with no open "
+        "involvement of a personal adviser."),
     Gap("single-point-of-failure", "gap_single_point_of_failure",
         "Families hanging on one practitioner", "families",
         "Families children's services work with (a child in need, on a plan, looked after or a "
@@ -175,9 +177,9 @@ def _previous_plans(count: int) -> int | str:
     return count if count < 3 else "3 or more"
 
 
-def _child_record(key: bytes, row: dict[str, Any], on: date) -> dict[str, Any]:
+def _child_record(key: bytes, row: dict[str, Any], age_on: date) -> dict[str, Any]:
     child = dict(row["child"], local_authority=_area(row["child"]))
-    record = policy.deidentified_record(key, child, on)
+    record = policy.deidentified_record(key, child, age_on)
     record["service_types"] = sorted(row.get("service_types") or ())
     return record
 
@@ -194,10 +196,13 @@ def _matches(record: dict[str, Any], filters: Filters) -> bool:
 
 def _child_gap(graph: Graph, gap: Gap, key: bytes, on: date, filters: Filters,
                **params: Any) -> list[dict[str, Any]]:
-    rows = graph.read(gap.query, date=on, **params)
+    # Ages (the age band, and the age conditions of the queries) are taken at 31 March on or
+    # before the report date, so that no run of report dates finds a child's birthday.
+    age_on = policy.analyst_age_date(on)
+    rows = graph.read(gap.query, date=on, age_date=age_on, **params)
     found = []
     for row in rows:
-        record = _child_record(key, row, on)
+        record = _child_record(key, row, age_on)
         if "plan_start" in row:
             record["plan_length"] = _plan_length(row["plan_start"], on)
         if "previous_plans" in row:
@@ -264,7 +269,7 @@ def _single_points_of_failure(graph: Graph, key: bytes, on: date,
         hid = family[1]
         kids = [children[c[1]] for c in G[family] if c[0] == "child"]
         records = sorted((policy.deidentified_record(key, dict(c, local_authority=family_area[hid]),
-                                                     on) for c in kids),
+                                                     policy.analyst_age_date(on)) for c in kids),
                          key=lambda r: r["pseudonym"])
         through = {G.edges[("child", c["id"]), practitioner]["service"]
                    for c in kids if G.has_edge(("child", c["id"]), practitioner)}

@@ -49,6 +49,7 @@ def _group_id(services: tuple[str, ...]) -> str:
 def network_view(graph: Graph, *, key: bytes, on: date, local_authority: str,
                  plan_status: str | None = None, max_nodes: int = MAX_NODES) -> NetworkView:
     rows = graph.read("analytics_network", date=on, la=local_authority)
+    age_on = policy.analyst_age_date(on)  # age bands at 31 March, as in every analysts' report
     services: dict[str, dict[str, Any]] = {}
     of_child: dict[str, set[str]] = defaultdict(set)
     child_rows: dict[str, dict[str, Any]] = {}
@@ -90,7 +91,7 @@ def network_view(graph: Graph, *, key: bytes, on: date, local_authority: str,
         for cid in by_set[linked]:
             pid = policy.pseudonym(key, cid)
             members[pid], kinds[pid] = list(linked), "child"
-            labels[pid] = (f"{pid} ({policy.age_band(child_rows[cid].get('date_of_birth'), on)}, "
+            labels[pid] = (f"{pid} ({policy.age_band(child_rows[cid].get('date_of_birth'), age_on)}, "
                            f"{child_rows[cid]['status']})")
     if pooled:
         members["G-OTHER"] = sorted({s for linked in pooled for s in linked})

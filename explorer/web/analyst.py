@@ -13,7 +13,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from explorer import audit, graph_of
+from explorer import audit, graph_of, policy
 from explorer.accounts import client_address, current_viewer, require_roles
 from explorer.accounts.clock import now
 from explorer.analytics import gaps, network_view, overview
@@ -38,14 +38,29 @@ def _key() -> bytes:
     return current_app.config["EXPLORER_CONFIG"].pseudonym_key.encode("utf-8")
 
 
-def _on() -> date:
+def _requested() -> date | None:
     raw = (request.args.get("on") or "").strip()
     if not raw:
-        return now().date()
+        return None
     try:
         return date.fromisoformat(raw)
     except ValueError:
         abort(400, "The report date must be a date like 2026-01-01.")
+
+
+def _on() -> date:
+    """The report date: today, or the last day of an earlier month (policy.analyst_report_date)."""
+    try:
+        return policy.analyst_report_date(_requested(), now().date())
+    except ValueError:
+        abort(400, policy.REPORT_DATE_AFTER_TODAY)
+
+
+def _dates(on: date) -> dict:
+    """What the pages say about their dates: the date ages are taken at, and whether the
+    date asked for was moved to today or a month's end."""
+    requested = _requested()
+    return {"age_on": policy.analyst_age_date(on), "moved": requested is not None and requested != on}
 
 
 def _record(action: str, params: dict, returned: list[str]) -> None:
@@ -67,6 +82,13 @@ def _csv(name: str, header: tuple[str, ...] | list[str], rows: list[list[object]
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"',
                              "Cache-Control": "no-store"})
+
+
+def _header(column: str, on: date) -> str:
+    """A list's column name, saying when ages are taken for the columns that show one."""
+    at = f"31 March {policy.analyst_age_date(on).year}"
+    return {"age_band": f"age band at {at}",
+            "children": f"children (pseudonym and age band at {at})"}.get(column, column)
 
 
 def _cell(value: object) -> str:
@@ -94,7 +116,7 @@ def dashboard():
     found = gaps.summary(graph_of(current_app), key=_key(), on=on, filters=filters)
     _record("analyst.dashboard", _params(filters, on), [])
     return render_template("analyst/dashboard.html", summary=found, filters=filters, on=on,
-                           args=_params(filters, on), **_choices())
+                           args=_params(filters, on), **_choices(), **_dates(on))
 
 
 @bp.get("/summary.csv")
@@ -140,7 +162,7 @@ def gap_list(slug: str):
     shown = column.cells.get(filters.local_authority) if filters.local_authority else column.total
     return render_template("analyst/gap.html", gap=gap, filters=filters, on=on, records=records,
                            shown=shown, columns=LIST_COLUMNS.get(slug, CHILD_COLUMNS),
-                           args=_params(filters, on), **_choices())
+                           args=_params(filters, on), **_choices(), **_dates(on))
 
 
 @bp.get("/gaps/<slug>/export.csv")
@@ -153,7 +175,8 @@ def gap_export(slug: str):
     if records is None:
         return _csv(f"gap-{slug}", ["withheld"],
                     [["fewer than 5 (or a count that would reveal one): list withheld"]])
-    return _csv(f"gap-{slug}", columns, [[r.get(c) for c in columns] for r in records])
+    return _csv(f"gap-{slug}", [_header(c, on) for c in columns],
+                [[r.get(c) for c in columns] for r in records])
 
 
 @bp.get("/caseloads")
@@ -162,7 +185,7 @@ def caseloads():
     on = _on()
     found = gaps.caseload_distribution(graph_of(current_app), key=_key(), on=on)
     _record("analyst.caseloads.view", {"on": on.isoformat()}, [])
-    return render_template("analyst/caseloads.html", found=found, on=on)
+    return render_template("analyst/caseloads.html", found=found, on=on, **_dates(on))
 
 
 @bp.get("/caseloads.csv")
@@ -185,7 +208,7 @@ def analytics():
     on = _on()
     found = overview.overview(graph_of(current_app), on=on)
     _record("analyst.analytics.view", {"on": on.isoformat()}, [])
-    return render_template("analyst/analytics.html", found=found, on=on)
+    return render_template("analyst/analytics.html", found=found, on=on, **_dates(on))
 
 
 @bp.get("/analytics.csv")
@@ -225,5 +248,6 @@ def network():
     _record("analyst.network.view", {"on": on.isoformat(), "la": area, "plan_status": status},
             [n["id"] for n in view.nodes if n["kind"] == "child"] if view else [])
     return render_template("analyst/network.html", view=view, areas=known, area=area, on=on,
-                           statuses=gaps.STATUSES, status=status, size=network_view.SIZE)
+                           statuses=gaps.STATUSES, status=status, size=network_view.SIZE,
+                           **_dates(on))
 
