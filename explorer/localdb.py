@@ -137,6 +137,12 @@ def fetch(*, quiet: bool = False) -> Path:
     return lib
 
 
+def initial_password() -> str:
+    """A new database password: 192 random bits in hex. Never URL-safe base64, whose "-" as a
+    first character (1 time in 64) neo4j-admin reads as an option and refuses (exit 64)."""
+    return secrets.token_hex(24)
+
+
 class LocalNeo4j:
     """One local Neo4j instance: a home directory and a loopback Bolt port."""
 
@@ -224,7 +230,7 @@ class LocalNeo4j:
             return
         self.password_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(self.password_file.parent, 0o700)
-        password = secrets.token_urlsafe(24)
+        password = initial_password()
         # The initial password is only honoured before the first start, so it is
         # set on a home with no data yet; an existing database keeps its own.
         if (self.home / "data" / "dbms").exists():

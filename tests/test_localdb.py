@@ -6,7 +6,7 @@ import re
 import stat
 
 from explorer import localdb
-from explorer.localdb import LocalNeo4j
+from explorer.localdb import LocalNeo4j, initial_password
 
 
 def test_pom_and_code_pin_the_same_neo4j_version():
@@ -61,3 +61,10 @@ def test_stop_keeps_the_data_and_start_finds_it(graph, local_neo4j: LocalNeo4j):
     rows = graph.read("child_by_id", id="C-keep")
     assert [r["family_name"] for r in rows] == ["Safe"]
     assert (local_neo4j.home / "logs" / "neo4j.log").stat().st_size > 0
+
+
+def test_a_generated_password_never_looks_like_an_option_to_neo4j_admin():
+    # token_urlsafe started one in 64 passwords with "-": set-initial-password exited 64.
+    drawn = [initial_password() for _ in range(2000)]
+    assert not [p for p in drawn if p.startswith("-")]
+    assert all(len(p) >= 32 for p in drawn) and len(set(drawn)) == len(drawn)
