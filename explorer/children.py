@@ -16,15 +16,17 @@ from explorer.policy import Scope, ViewerLike
 LIST_LIMIT = 500
 
 
-def list_children(graph: Graph, viewer: ViewerLike, *, pseudonym_key: bytes, today: date,
+def list_children(graph: Graph, viewer: ViewerLike, *, today: date,
                   limit: int = LIST_LIMIT) -> tuple[str, list[dict[str, Any]]]:
-    """The children this viewer may list, as ('identified' | 'deidentified' | 'none', records)."""
+    """The children this viewer may list, as ('identified' | 'analyst' | 'none', records).
+
+    An analyst (the de-identified scope) lists none: a list of every child, even
+    de-identified, is a table with no suppression, and counting its rows gives small counts.
+    Analysts work from their reports (``explorer.analytics``)."""
     records: dict[str, dict[str, Any]] = {}
     for scope in policy.scopes(viewer):
         if scope is Scope.DEIDENTIFIED:
-            rows = graph.read("children_deidentified", limit=limit)
-            return "deidentified", [policy.deidentified_record(pseudonym_key, r["child"], today)
-                                    for r in rows]
+            return "analyst", []
         if scope is Scope.ALL:
             rows = graph.read("children_all", limit=limit)
         elif scope is Scope.INVOLVED:

@@ -76,19 +76,6 @@ def scopes(viewer: ViewerLike) -> list[Scope]:
     return found
 
 
-def sees_children_deidentified_only(viewer: ViewerLike) -> bool:
-    """An analyst holding no identified role: their first page lists no child and points to
-    their reports instead. A list of every child, even de-identified, is a table with no
-    suppression: counting its rows gives small counts (two children on a plan in one area).
-
-    >>> class A: roles = frozenset({"analyst"}); username = "a"; practitioner_id = None
-    >>> class M: roles = frozenset({"analyst", "management"}); username = "m"; practitioner_id = None
-    >>> sees_children_deidentified_only(A()), sees_children_deidentified_only(M())
-    (True, False)
-    """
-    return scopes(viewer) == [Scope.DEIDENTIFIED]
-
-
 def sees_shielded_fields(viewer: ViewerLike) -> bool:
     return "management" in viewer.roles
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import Blueprint, current_app, render_template
 
-from explorer import audit, graph_of, policy
+from explorer import audit, graph_of
 from explorer.accounts import client_address, current_viewer
 from explorer.children import list_children
 from explorer.graph import DatabaseUnavailable
@@ -18,15 +18,11 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index():
     viewer = current_viewer()
-    if policy.sees_children_deidentified_only(viewer):
-        return render_template("index.html", kind="analyst", children=[])
     graph = graph_of(current_app)
-    config = current_app.config["EXPLORER_CONFIG"]
-    kind, children = list_children(graph, viewer, pseudonym_key=config.pseudonym_key.encode(),
-                                   today=date.today())
-    if kind != "none":
+    kind, children = list_children(graph, viewer, today=date.today())
+    if kind == "identified":
         audit.record(graph, viewer=viewer, action="list_children", params={"kind": kind},
-                     returned_ids=[c.get("id") or c["pseudonym"] for c in children],
+                     returned_ids=[c["id"] for c in children],
                      reason=None, client=client_address())
     return render_template("index.html", kind=kind, children=children)
 
