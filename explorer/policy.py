@@ -29,6 +29,7 @@ import hashlib
 import hmac
 from datetime import date, timedelta
 from enum import Enum
+from fractions import Fraction
 from typing import Any, Protocol
 
 
@@ -413,7 +414,8 @@ def _lines(rows: int, cols: int) -> list[list[tuple[int, int]]]:
             + [[(r, c) for r in range(rows)] for c in range(cols)])
 
 
-def suppression_mask(counts: list[list[int]]) -> list[list[bool]]:
+def suppression_mask(counts: list[list[int]],
+                     published: dict[tuple[int, int], bool] | None = None) -> list[list[bool]]:
     """Which cells of a table with its totals must be hidden (True), primary and secondary.
 
     ``counts`` is the whole table as shown, totals included (last row and last column).
@@ -422,27 +424,102 @@ def suppression_mask(counts: list[list[int]]) -> list[list[bool]]:
     [[True, True, False], [True, True, False], [False, False, False]]
     >>> suppression_mask([[0, 6, 6], [5, 7, 12], [5, 13, 18]])
     [[False, False, False], [False, False, False], [False, False, False]]
+
+    ``published`` fixes cells another table already shows (False) or hides (True): a
+    breakdown's totals are the unbroken table's cells, so they stay as that table has them
+    and a secondary suppression is never placed on them, where hiding would not hide.
+
+    >>> published = {(0, 2): False, (1, 2): False, (2, 2): False}  # 7, 12 and 19 are shown
+    >>> for row in suppression_mask([[7, 0, 7], [3, 9, 12], [10, 9, 19]], published):
+    ...     print(row)
+    [True, True, False]
+    [True, True, False]
+    [True, True, False]
+
+    (Area A's 7 children are all in the first column, shown beside a 0: hiding A's 7 alone
+    would hide nothing, since its total 7 is published, so the 0 beside it is hidden too.)
     """
-    hidden = [[0 < n < SUPPRESSION_THRESHOLD for n in row] for row in counts]
+    published = published or {}
+    hidden = [[published.get((r, c), 0 < n < SUPPRESSION_THRESHOLD) for c, n in enumerate(row)]
+              for r, row in enumerate(counts)]
     rows, cols = len(counts), len(counts[0]) if counts else 0
-    changed = True
-    while changed:
-        changed = False
-        for line in _lines(rows, cols):
-            secret = [cell for cell in line if hidden[cell[0]][cell[1]]]
-            if len(secret) != 1:
-                continue
-            shown = [cell for cell in line if not hidden[cell[0]][cell[1]]
-                     and counts[cell[0]][cell[1]] > 0]
-            if not shown:
-                continue
-            r, c = min(shown, key=lambda cell: (counts[cell[0]][cell[1]], cell))
-            hidden[r][c] = True
-            changed = True
-    return hidden
+
+    def free(cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        # The smallest other figure; a zero only when nothing else can be hidden, since the
+        # one hidden cell would otherwise be its total less the zeros shown beside it.
+        open_ = [cell for cell in cells if not hidden[cell[0]][cell[1]] and cell not in published]
+        return [cell for cell in open_ if counts[cell[0]][cell[1]] > 0] or open_
+
+    def smallest(cells: list[tuple[int, int]]) -> tuple[int, int]:
+        return min(cells, key=lambda cell: (counts[cell[0]][cell[1]], cell))
+
+    while True:
+        changed = True
+        while changed:  # no line with a single hidden cell
+            changed = False
+            for line in _lines(rows, cols):
+                if sum(hidden[r][c] for r, c in line) == 1 and free(line):
+                    r, c = smallest(free(line))
+                    hidden[r][c] = changed = True
+        # Two hidden cells per line is not always enough (a hidden cell can be the one link
+        # between two groups of hidden cells, and the table's sums then give it): hide more
+        # beside any cell the sums still determine.
+        recovered = recoverable(counts, hidden)
+        if not recovered:
+            return hidden
+        r0, c0 = recovered[0]
+        near = free([(r0, c) for c in range(cols)] + [(r, c0) for r in range(rows)])
+        anywhere = free([(r, c) for r in range(rows) for c in range(cols)])
+        if not (near or anywhere):
+            return hidden  # every cell is hidden or fixed by another table: nothing left to do
+        r, c = smallest(near or anywhere)
+        hidden[r][c] = True
 
 
-def suppress_table(counts: list[list[int]]) -> list[list[int | str]]:
+def recoverable(counts: list[list[int]], hidden: list[list[bool]]) -> list[tuple[int, int]]:
+    """The hidden cells whose values the shown cells and the table's sums determine exactly.
+
+    Each line (a row or a column of a table with totals in its last row and column) says its
+    cells add up to its last one; a hidden cell is recovered when some combination of those
+    equations leaves it alone. Found by reducing the equations over the hidden cells to row
+    echelon form: a cell is recovered when its pivot row has no other unknown.
+
+    >>> recoverable([[3, 10, 13], [7, 9, 16], [10, 19, 29]],
+    ...             [[True, False, False], [False, False, False], [False, False, False]])
+    [(0, 0)]
+    >>> recoverable([[3, 10, 13], [7, 9, 16], [10, 19, 29]],
+    ...             [[True, True, False], [True, True, False], [False, False, False]])
+    []
+    """
+    rows, cols = len(counts), len(counts[0]) if counts else 0
+    unknown = [(r, c) for r in range(rows) for c in range(cols) if hidden[r][c]]
+    index = {cell: i for i, cell in enumerate(unknown)}
+    matrix: list[list[Fraction]] = []
+    for line in _lines(rows, cols):
+        if len(line) < 2:
+            continue  # a line of one cell (a table with no total column) says nothing
+        equation = [Fraction(0)] * len(unknown)
+        for k, cell in enumerate(line):
+            if cell in index:
+                equation[index[cell]] += -1 if k == len(line) - 1 else 1
+        if any(equation):
+            matrix.append(equation)
+    pivot_rows: list[tuple[int, list[Fraction]]] = []
+    for col in range(len(unknown)):
+        found = next((i for i, eq in enumerate(matrix) if eq[col] != 0), None)
+        if found is None:
+            continue
+        pivot = matrix.pop(found)
+        pivot = [v / pivot[col] for v in pivot]
+        matrix = [[a - eq[col] * b for a, b in zip(eq, pivot, strict=True)] for eq in matrix]
+        pivot_rows = [(pc, [a - eq[col] * b for a, b in zip(eq, pivot, strict=True)])
+                      for pc, eq in pivot_rows]
+        pivot_rows.append((col, pivot))
+    return sorted(unknown[pc] for pc, eq in pivot_rows if sum(1 for v in eq if v != 0) == 1)
+
+
+def suppress_table(counts: list[list[int]], published: dict[tuple[int, int], bool] | None = None
+                   ) -> list[list[int | str]]:
     """A table of counts (totals in its last row and column) as analysts see it.
 
     A single "<5" in a line would be recovered from the line's total, so the next smallest
@@ -453,7 +530,7 @@ def suppress_table(counts: list[list[int]]) -> list[list[int | str]]:
 
     Secondary suppressions show as "*" (they are not small; 1 to 4 is always "<5").
     """
-    mask = suppression_mask(counts)
+    mask = suppression_mask(counts, published)
     return [[(suppress(n) if 0 < n < SUPPRESSION_THRESHOLD else "*") if mask[r][c] else n
              for c, n in enumerate(row)] for r, row in enumerate(counts)]
 

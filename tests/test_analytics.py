@@ -16,6 +16,7 @@ import io
 import re
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from fractions import Fraction
 
 import pytest
 
@@ -405,14 +406,51 @@ def test_suppressed_tables_hide_small_counts_and_cannot_be_undone_by_subtraction
             for c, v in enumerate(row):
                 assert v not in (1, 2, 3, 4)
                 assert (v in ("<5", "*")) == mask[r][c]
-        lines = [[(r, c) for c in range(cols + 1)] for r in range(rows + 1)] + \
-                [[(r, c) for r in range(rows + 1)] for c in range(cols + 1)]
-        for line in lines:
-            hidden = [cell for cell in line if mask[cell[0]][cell[1]]]
-            others = [cell for cell in line if not mask[cell[0]][cell[1]]
-                      and table[cell[0]][cell[1]] > 0]
-            # One hidden cell in a line would be its total minus the rest.
-            assert len(hidden) != 1 or not others, (table, shown)
+        assert not _solvable_cells(table, mask), (table, shown)
+        # A breakdown of an unbroken table: its totals column is that table, already published
+        # with its own suppression, and must come out as that table has it.
+        unbroken = policy.suppression_mask([[row[-1]] for row in table])
+        published = {(r, cols): unbroken[r][0] for r in range(rows + 1)}
+        mask = policy.suppression_mask(table, published)
+        assert all(mask[r][cols] == hidden for (r, _), hidden in published.items())
+        assert not _solvable_cells(table, mask), (table, published)
+        assert all(mask[r][c] for r in range(rows + 1) for c in range(cols + 1)
+                   if 0 < table[r][c] < 5)
+
+
+def _rank(matrix: list[list[Fraction]]) -> int:
+    rows, rank = [row[:] for row in matrix], 0
+    for col in range(len(rows[0]) if rows else 0):
+        pivot = next((i for i in range(rank, len(rows)) if rows[i][col] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for i in range(len(rows)):
+            if i != rank and rows[i][col] != 0:
+                factor = rows[i][col] / rows[rank][col]
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def _solvable_cells(table: list[list[int]], mask: list[list[bool]]) -> list[tuple[int, int]]:
+    """Hidden cells an analyst could work out exactly from the shown cells and the sums (an
+    independent check: a cell is determined when adding "this cell alone" to the equations
+    the table's rows and columns give does not raise their rank)."""
+    cells = [(r, c) for r, row in enumerate(mask) for c, h in enumerate(row) if h]
+    if not cells:
+        return []
+    n_rows, n_cols = len(table), len(table[0])
+    lines = [[(r, c) for c in range(n_cols)] for r in range(n_rows)] + \
+            [[(r, c) for r in range(n_rows)] for c in range(n_cols)]
+    equations = []
+    for line in lines:
+        if len(line) > 1:
+            coeff = {cell: (-1 if k == len(line) - 1 else 1) for k, cell in enumerate(line)}
+            equations.append([Fraction(coeff.get(cell, 0)) for cell in cells])
+    base = _rank(equations)
+    return [cell for i, cell in enumerate(cells)
+            if _rank([*equations, [Fraction(int(j == i)) for j in range(len(cells))]]) == base]
 
 
 def test_suppress_and_secondary_suppression_examples():
