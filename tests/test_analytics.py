@@ -478,7 +478,8 @@ def _urls(areas: list[str]) -> list[str]:
     for a in areas:
         urls += [f"/analyst?{on}&la={a}", f"/analyst/network?{on}&la={a}",
                  f"/analyst/network?{on}&la={a}&plan_status=cp_plan",
-                 f"/analyst?{on}&la={a}&age_band=10-15&plan_status=child_in_need"]
+                 f"/analyst?{on}&la={a}&age_band=10-15",
+                 f"/analyst/gaps/no-gp?{on}&la={a}&focus=plan_status:child_in_need"]
     urls += [f"/analyst?{on}&service_type=health_visiting", f"/analyst/summary.csv?{on}&age_band=0-4"]
     return urls
 
@@ -533,6 +534,71 @@ def test_an_analyst_session_never_receives_names_dates_of_birth_addresses_or_ids
                                              "analyst.gap.export", "analyst.summary.export",
                                              "analyst.network.view", "analyst.caseloads.export",
                                              "analyst.analytics.export"}
+
+
+def test_reports_narrowed_one_way_and_another_give_away_no_count_they_hide(graph, loaded):
+    """Every table an analyst can ask for of one gap (per area; by each status; by each age
+    band; with and without each service type; one area's row) taken together: no cell any of
+    them hides can be worked out from what the others show."""
+    rows = gaps.report_areas(graph)
+    unfocused = gaps.summary(graph, key=KEY, on=REPORT)
+    for area in gaps.areas(graph):  # an area's row is that row of the whole table
+        alone = gaps.summary(graph, key=KEY, on=REPORT, filters=gaps.Filters(area))
+        assert [c.cells[area] for c in alone.columns] == [c.cells[area] for c in unfocused.columns]
+    checked_hidden = 0
+    for i, gap in enumerate(gaps.GAPS):
+        base = unfocused.columns[i]
+        for dim, values in (("plan_status", gaps.STATUSES), ("age_band", gaps.AGE_BANDS),
+                            ("service_type", gaps.FILTER_SERVICE_TYPES)):
+            parts = {v: gaps.summary(graph, key=KEY, on=REPORT,
+                                     filters=gaps.Filters(**{dim: v})).columns[i] for v in values}
+            # The cells, every column's total row, and the unfocused column as the totals.
+            names = [(a, v) for a in rows for v in values] + [("total", v) for v in values] + \
+                    [(a, "all") for a in rows] + [("total", "all")]
+            value = {**{(a, v): parts[v].cells[a] for a in rows for v in values},
+                     **{("total", v): parts[v].total for v in values},
+                     **{(a, "all"): base.cells[a] for a in rows}, ("total", "all"): base.total}
+            equations = [[(a, v) for a in rows] + [("total", v)] for v in values]
+            equations.append([(a, "all") for a in rows] + [("total", "all")])
+            if gap.unit == "children" and dim != "service_type":
+                # A partition (a child has one status, one age band): an area's parts add up
+                # to its figure. A family has several children, a child several services.
+                equations += [[(a, v) for v in values] + [(a, "all")] for a in rows]
+            hidden = [n for n in names if not isinstance(value[n], int)]
+            checked_hidden += len(hidden)
+            assert not _determined(hidden, value, equations), (gap.slug, dim)
+    assert checked_hidden > 0  # the generated graph has small counts to protect
+
+
+def _determined(hidden: list, value: dict, equations: list[list]) -> list:
+    """Hidden cells that the equations (each line's cells add up to its last) and the shown
+    cells pin down exactly."""
+    matrix = []
+    for line in equations:
+        coeff = {cell: (-1 if k == len(line) - 1 else 1) for k, cell in enumerate(line)}
+        row = [Fraction(coeff.get(h, 0)) for h in hidden]
+        if any(row):
+            matrix.append(row)
+    if not matrix:
+        return []
+    base = _rank(matrix)
+    return [h for j, h in enumerate(hidden)
+            if _rank([*matrix, [Fraction(int(k == j)) for k in range(len(hidden))]]) == base]
+
+
+def test_two_focuses_at_once_are_refused(app, graph, make_user, login_as):
+    make_user("ana", ["analyst"])
+    client = app.test_client()
+    login_as(client, "ana")
+    for url in ("/analyst?age_band=10-15&plan_status=child_in_need",
+                "/analyst/gaps/no-gp?focus=age_band:5-9&service_type=school",
+                "/analyst/summary.csv?plan_status=cp_plan&focus=age_band:0-4"):
+        reply = client.get(url)
+        assert reply.status_code == 400, url
+        assert "one of plan status, age band or service type at a time" in reply.get_data(
+            as_text=True)
+    assert client.get("/analyst?focus=age_band:5-9").status_code == 200
+    assert client.get("/analyst?la=Nowhere-Shire").status_code == 404
 
 
 @pytest.mark.parametrize("role", ["practitioner", "chair", "management", "admin"])

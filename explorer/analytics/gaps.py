@@ -40,31 +40,73 @@ FILTER_SERVICE_TYPES = tuple(t for t in SERVICE_TYPES if t not in ALWAYS_SENSITI
 FAMILY_STATUSES = ("child_in_need", "cp_plan", "looked_after", "unborn_plan")
 
 
+# The filters beside the area. One at a time: a report narrowed by two (an age band and a
+# status) and the same report narrowed by each alone would be tables whose differences give
+# away counts each of them hides.
+FOCUS_DIMENSIONS = ("plan_status", "age_band", "service_type")
+ONE_FOCUS = ("Narrow a report by one of plan status, age band or service type at a time: "
+             "reports narrowed by two together could be set against reports narrowed by each, "
+             "and give away counts they hide.")
+OTHER = "other"
+
+
+class FilterError(ValueError):
+    """Filters an analyst may not combine (the message says why, for a 400 page)."""
+
+
 @dataclass(frozen=True)
 class Filters:
-    """What an analyst narrows a report to; None means any."""
+    """What an analyst narrows a report to: an area, and one focus (a plan status, an age
+    band or a service type); None means any.
+
+    >>> Filters(age_band="5-9").focus
+    ('age_band', '5-9')
+    >>> Filters(plan_status="cp_plan", age_band="5-9")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    FilterError: Narrow a report by one of plan status, age band or service type at a time...
+    """
 
     local_authority: str | None = None
     plan_status: str | None = None
     age_band: str | None = None
     service_type: str | None = None
 
+    def __post_init__(self) -> None:
+        if sum(1 for d in FOCUS_DIMENSIONS if getattr(self, d)) > 1:
+            raise FilterError(ONE_FOCUS)
+
     @classmethod
     def parse(cls, args: dict[str, str]) -> Filters:
-        """From request arguments; an unknown value is dropped rather than trusted.
+        """From request arguments (``focus=age_band:5-9`` from the form's one choice, or
+        ``age_band=5-9`` in links); an unknown value is dropped rather than trusted, and two
+        focuses are refused with :class:`FilterError`.
 
         >>> Filters.parse({"plan_status": "cp_plan", "age_band": "99", "service_type": "camhs"})
         Filters(local_authority=None, plan_status='cp_plan', age_band=None, service_type=None)
+        >>> Filters.parse({"focus": "service_type:school", "la": "Northmere"}).args()
+        {'la': 'Northmere', 'service_type': 'school'}
         """
-        def pick(name: str, allowed: Iterable[str] | None = None) -> str | None:
+        allowed = {"plan_status": STATUSES, "age_band": AGE_BANDS,
+                   "service_type": FILTER_SERVICE_TYPES}
+
+        def pick(name: str, allowed_values: Iterable[str] | None = None) -> str | None:
             value = (args.get(name) or "").strip()[:100] or None
-            if value is not None and allowed is not None and value not in allowed:
+            if value is not None and allowed_values is not None and value not in allowed_values:
                 return None
             return value
 
-        return cls(local_authority=pick("la"), plan_status=pick("plan_status", STATUSES),
-                   age_band=pick("age_band", AGE_BANDS),
-                   service_type=pick("service_type", FILTER_SERVICE_TYPES))
+        chosen = {d: pick(d, allowed[d]) for d in FOCUS_DIMENSIONS}
+        dim, _, value = (args.get("focus") or "").partition(":")
+        if dim in allowed and value in allowed[dim]:
+            if chosen[dim] not in (None, value):
+                raise FilterError(ONE_FOCUS)
+            chosen[dim] = value
+        return cls(local_authority=pick("la"), **chosen)
+
+    @property
+    def focus(self) -> tuple[str, str] | None:
+        """The one focus as (dimension, value), or None."""
+        return next(((d, getattr(self, d)) for d in FOCUS_DIMENSIONS if getattr(self, d)), None)
 
     def args(self) -> dict[str, str]:
         """The filters as request arguments (for links and the audit trail)."""
@@ -368,6 +410,97 @@ def areas(graph: Graph) -> list[str]:
     return [r["local_authority"] for r in graph.read("analytics_local_authorities")]
 
 
+def report_areas(graph: Graph) -> list[str]:
+    """Every row a report's table may have: the known areas, then "withheld" (shielded
+    children) and "unknown". Every page builds its tables over the same rows, so that each
+    suppresses the same cells."""
+    known = areas(graph)
+    return known + [a for a in (WITHHELD, "unknown") if a not in known]
+
+
+# -- one focus: a breakdown of the unfocused table ---------------------------------------------
+
+_FOCUS_FIELDS = {"plan_status": ("status", "statuses"), "age_band": ("age_band", "age_bands"),
+                 "service_type": (None, "service_types")}
+
+
+def _category(record: dict[str, Any], dim: str, value: str) -> str | None:
+    """The column a record counts in when a report is broken down by ``dim``: its own value
+    where it has one (a child has one status and one age band), else ``value`` or OTHER (a
+    child has several service types, a family several children); None where ``dim`` does not
+    apply (a social worker's caseload).
+
+    >>> _category({"status": "cp_plan", "age_band": "5-9", "service_types": ["school"]},
+    ...           "age_band", "10-15")
+    '5-9'
+    >>> _category({"statuses": ["cp_plan"], "service_types": []}, "plan_status", "cp_plan")
+    'cp_plan'
+    >>> _category({"worker": "W-1", "caseload": 30}, "age_band", "5-9") is None
+    True
+    """
+    single, plural = _FOCUS_FIELDS[dim]
+    if single is not None and single in record:
+        return str(record[single])
+    if plural in record:
+        return value if value in record[plural] else OTHER
+    return None
+
+
+def in_focus(record: dict[str, Any], focus: tuple[str, str] | None) -> bool:
+    if focus is None:
+        return True
+    category = _category(record, *focus)
+    return category is None or category == focus[1]
+
+
+def column(gap: Gap, records: list[dict[str, Any]], rows: list[str],
+           focus: tuple[str, str] | None) -> Column:
+    """One gap's counts per area under a focus, suppressed.
+
+    ``records`` are the gap's records in every area with no focus. With no focus this is
+    the table per area. With one, it is one column of the breakdown of that table by the
+    focus's dimension (every status, every age band; for a service type, with it and
+    without it), suppressed as a whole, with the unfocused table's cells as its totals, held
+    as that table shows them: so no two reports, nor one report and the same report
+    narrowed, differ by a count that either hides.
+
+    >>> kids = [{"local_authority": a, "age_band": b} for a, b, n in
+    ...         (("A", "5-9", 7), ("B", "5-9", 3), ("B", "10-15", 9)) for _ in range(n)]
+    >>> column(GAPS[0], kids, ["A", "B"], None).cells
+    {'A': 7, 'B': 12}
+    >>> col = column(GAPS[0], kids, ["A", "B"], ("age_band", "5-9"))
+    >>> col.cells, col.total
+    ({'A': '*', 'B': '<5'}, '*')
+    """
+    unfocused = suppressed_column(gap, count_by_area(records), rows)
+    if focus is None:
+        return unfocused
+    dim, value = focus
+    categories = [_category(r, dim, value) for r in records]
+    if not records or any(c is None for c in categories):
+        return unfocused  # the focus does not narrow this report
+    columns = sorted({*categories, value})
+    grid = Counter(zip((r["local_authority"] for r in records), categories, strict=True))
+    table = [[grid[(a, c)] for c in columns] for a in rows]
+    table = [[*line, sum(line)] for line in table]
+    table.append([sum(line[j] for line in table) for j in range(len(columns) + 1)])
+    totals = len(columns)
+    published = {(i, totals): not isinstance(unfocused.cells[a], int) for i, a in enumerate(rows)}
+    published[(len(rows), totals)] = not isinstance(unfocused.total, int)
+    shown = policy.suppress_table(table, published)
+    j = columns.index(value)
+    return Column(gap, {a: shown[i][j] for i, a in enumerate(rows)}, shown[-1][j])
+
+
+def gap_column(graph: Graph, slug: str, *, key: bytes, on: date, filters: Filters
+               ) -> tuple[Column, list[dict[str, Any]]]:
+    """One gap under the filters' focus: its column as the dashboard shows it, and the records
+    in focus in every area (the list behind the column's cells)."""
+    everything = gap_records(graph, slug, key=key, on=on)
+    found = column(BY_SLUG[slug], everything, report_areas(graph), filters.focus)
+    return found, [r for r in everything if in_focus(r, filters.focus)]
+
+
 @dataclass(frozen=True)
 class Summary:
     areas: list[str]
@@ -376,18 +509,21 @@ class Summary:
 
 def summary(graph: Graph, *, key: bytes, on: date, filters: Filters = Filters()
             ) -> Summary:
-    """Every gap counted per local authority (rows) with the filters applied, suppressed."""
-    known = areas(graph)
-    if filters.local_authority:
-        known = [filters.local_authority]
+    """Every gap counted per local authority (rows) under the filters' focus, suppressed; an
+    area filter shows that area's row of the same table."""
+    rows = report_areas(graph)
     # The reports are independent reads: run them side by side (the driver is thread-safe).
     with ThreadPoolExecutor(max_workers=SUMMARY_WORKERS) as pool:
-        futures = {g.slug: pool.submit(gap_records, graph, g.slug, key=key, on=on, filters=filters)
-                   for g in GAPS}
-        per_gap = {slug: count_by_area(f.result()) for slug, f in futures.items()}
-    extra = sorted({a for counts in per_gap.values() for a in counts} - set(known))
-    shown = known + extra  # "withheld" (shielded children) and "unknown" last
-    return Summary(shown, [suppressed_column(g, per_gap[g.slug], shown) for g in GAPS])
+        futures = {g.slug: pool.submit(gap_records, graph, g.slug, key=key, on=on) for g in GAPS}
+        everything = {slug: f.result() for slug, f in futures.items()}
+    columns = [column(g, everything[g.slug], rows, filters.focus) for g in GAPS]
+    if filters.local_authority:
+        shown = [filters.local_authority]
+    else:  # "withheld" and "unknown" only when some report has a child there
+        known = areas(graph)
+        shown = [a for a in rows if a in known
+                 or any(r["local_authority"] == a for found in everything.values() for r in found)]
+    return Summary(shown, columns)
 
 
 # -- caseload distribution ----------------------------------------------------------------------

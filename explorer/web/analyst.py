@@ -17,7 +17,7 @@ from explorer import audit, graph_of, policy
 from explorer.accounts import client_address, current_viewer, require_roles
 from explorer.accounts.clock import now
 from explorer.analytics import gaps, network_view, overview
-from explorer.analytics.gaps import BY_SLUG, Filters
+from explorer.analytics.gaps import BY_SLUG, FilterError, Filters
 
 bp = Blueprint("analyst", __name__, url_prefix="/analyst")
 
@@ -61,6 +61,18 @@ def _dates(on: date) -> dict:
     date asked for was moved to today or a month's end."""
     requested = _requested()
     return {"age_on": policy.analyst_age_date(on), "moved": requested is not None and requested != on}
+
+
+def _filters() -> Filters:
+    """The request's filters: 400 for two focuses at once, 404 for an area with no households."""
+    try:
+        filters = Filters.parse(request.args)
+    except FilterError as exc:
+        abort(400, str(exc))
+    if filters.local_authority and filters.local_authority not in gaps.report_areas(
+            graph_of(current_app)):
+        abort(404)
+    return filters
 
 
 def _record(action: str, params: dict, returned: list[str]) -> None:
@@ -112,7 +124,7 @@ def _choices() -> dict:
 @bp.get("")
 @require_roles("analyst")
 def dashboard():
-    filters, on = Filters.parse(request.args), _on()
+    filters, on = _filters(), _on()
     found = gaps.summary(graph_of(current_app), key=_key(), on=on, filters=filters)
     _record("analyst.dashboard", _params(filters, on), [])
     return render_template("analyst/dashboard.html", summary=found, filters=filters, on=on,
@@ -122,7 +134,7 @@ def dashboard():
 @bp.get("/summary.csv")
 @require_roles("analyst")
 def summary_export():
-    filters, on = Filters.parse(request.args), _on()
+    filters, on = _filters(), _on()
     found = gaps.summary(graph_of(current_app), key=_key(), on=on, filters=filters)
     _record("analyst.summary.export", _params(filters, on), [])
     header = ["local_authority", *(c.gap.slug for c in found.columns)]
@@ -133,17 +145,13 @@ def summary_export():
 
 def _gap_list(slug: str) -> tuple:
     gap = BY_SLUG.get(slug) or abort(404)
-    filters, on = Filters.parse(request.args), _on()
-    graph = graph_of(current_app)
+    filters, on = _filters(), _on()
     # The list is shown only where its length (and its area column) gives away no count that
-    # the table suppresses: the cell must be shown in the table of the same filters over all
-    # areas.
-    everywhere = gaps.gap_records(graph, slug, key=_key(), on=on, filters=filters.without_area())
-    records = [r for r in everywhere if not filters.local_authority
+    # the table suppresses: the cell must be shown in the dashboard's table of the same focus.
+    column, in_focus = gaps.gap_column(graph_of(current_app), slug, key=_key(), on=on,
+                                       filters=filters)
+    records = [r for r in in_focus if not filters.local_authority
                or r["local_authority"] == filters.local_authority]
-    known = gaps.areas(graph)
-    column = gaps.suppressed_column(gap, gaps.count_by_area(everywhere),
-                                    sorted(set(known) | set(gaps.count_by_area(everywhere))))
     allowed = column.list_allowed(filters.local_authority)
     return gap, filters, on, records if allowed else None, column
 
@@ -240,7 +248,7 @@ def network():
     area = request.args.get("la") or (known[0] if known else None)
     if area is not None and area not in known:
         abort(404)
-    status = Filters.parse(request.args).plan_status
+    status = _filters().plan_status
     view = None
     if area is not None:
         view = network_view.network_view(graph_of(current_app), key=_key(), on=on,
