@@ -47,6 +47,14 @@ def test_a_wrong_code_does_not_sign_in(client, make_user):
     assert client.get("/account").status_code == 302
 
 
+def test_a_code_in_other_digits_is_a_failed_sign_in_not_an_error(client, make_user):
+    _, password, _ = make_user("alice", ["analyst"])
+    _password_step(client, "alice", password)
+    reply = client.post("/login/code", data={"code": "١٢٣٤٥٦"})  # Arabic-Indic digits
+    assert reply.status_code == 200 and "Sign-in failed" in reply.get_data(as_text=True)
+    assert client.get("/account").status_code == 302
+
+
 def test_a_code_cannot_be_used_twice(app, make_user):
     _, password, secret = make_user("alice", ["analyst"])
     code = pyotp.TOTP(secret).now()

@@ -32,9 +32,12 @@ def code_at(secret: str, when: datetime) -> str:
 
 
 def matching_step(secret: str, code: str, when: datetime) -> int | None:
-    """The time step whose code is ``code`` (within the allowed drift), else None."""
+    """The time step whose code is ``code`` (within the allowed drift), else None.
+
+    Six ASCII digits only: "١٢٣٤٥٦" is digits to ``isdigit`` but not to ``compare_digest``.
+    """
     code = (code or "").strip().replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     step = totp.timecode(when)
