@@ -21,7 +21,8 @@ def test_filters_and_csv_export_and_the_export_is_itself_audited(graph, client, 
     audit.record(graph, viewer=_viewer("pat"), action="child.view", params={"child_id": "C-1"},
                  returned_ids=["C-1"], reason="visit", client="10.0.0.5")
     audit.record(graph, viewer=_viewer("quin"), action="search", params={"family_name": "=HYPERLINK()"},
-                 returned_ids=["C-2"], reason=None, client="10.0.0.6", flagged=True)
+                 returned_ids=["C-2"], reason="\n=HYPERLINK(\"x\")", client="10.0.0.6",
+                 flagged=True)
     login_as(client, "mo")
     page = client.get("/audit?user=pat").get_data(as_text=True)
     assert "child.view" in page and "quin" not in page
@@ -33,6 +34,7 @@ def test_filters_and_csv_export_and_the_export_is_itself_audited(graph, client, 
     rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
     assert [r["username"] for r in rows] == ["quin"]
     assert rows[0]["params"].startswith("{")  # JSON, and a formula-looking cell would be quoted
+    assert rows[0]["reason"] == "'\n=HYPERLINK(\"x\")"  # a reason typed as a formula is text
     exports = audit.search(graph, action="audit.export")
     assert len(exports) == 1 and exports[0]["username"] == "mo"
     assert exports[0]["returned_ids"] == [rows[0]["id"]]

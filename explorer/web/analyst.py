@@ -7,17 +7,16 @@ record the view or export in the audit trail, then render. Analysts only.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from explorer import audit, graph_of, policy
 from explorer.accounts import client_address, current_viewer, require_roles
 from explorer.accounts.clock import now
 from explorer.analytics import gaps, network_view, overview
 from explorer.analytics.gaps import BY_SLUG, FilterError, Filters
+from explorer.web import spreadsheet
 
 bp = Blueprint("analyst", __name__, url_prefix="/analyst")
 
@@ -84,36 +83,11 @@ def _params(filters: Filters, on: date, **more: object) -> dict:
     return {"on": on.isoformat(), **filters.args(), **more}
 
 
-def _csv(name: str, header: tuple[str, ...] | list[str], rows: list[list[object]]) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    stamp = now().strftime("%Y%m%dT%H%M%SZ")
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"',
-                             "Cache-Control": "no-store"})
-
-
 def _header(column: str, on: date) -> str:
     """A list's column name, saying when ages are taken for the columns that show one."""
     at = f"31 March {policy.analyst_age_date(on).year}"
     return {"age_band": f"age band at {at}",
             "children": f"children (pseudonym and age band at {at})"}.get(column, column)
-
-
-def _cell(value: object) -> str:
-    """Plain text a spreadsheet will not run: a leading = + - @ becomes text."""
-    if isinstance(value, list | tuple):
-        text = " ".join(str(v) for v in value)
-    elif value is None:
-        text = ""
-    else:
-        text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
 
 
 def _choices() -> dict:
@@ -140,7 +114,7 @@ def summary_export():
     header = ["local_authority", *(c.gap.slug for c in found.columns)]
     rows = [[area, *(c.cells[area] for c in found.columns)] for area in found.areas]
     rows.append(["total", *(c.total for c in found.columns)])
-    return _csv("gap-summary", header, rows)
+    return spreadsheet.download("gap-summary", header, rows)
 
 
 def _gap_list(slug: str) -> tuple:
@@ -181,9 +155,9 @@ def gap_export(slug: str):
             _returned(slug, records) if records else [])
     columns = LIST_COLUMNS.get(slug, CHILD_COLUMNS)
     if records is None:
-        return _csv(f"gap-{slug}", ["withheld"],
+        return spreadsheet.download(f"gap-{slug}", ["withheld"],
                     [["fewer than 5 (or a count that would reveal one): list withheld"]])
-    return _csv(f"gap-{slug}", [_header(c, on) for c in columns],
+    return spreadsheet.download(f"gap-{slug}", [_header(c, on) for c in columns],
                 [[r.get(c) for c in columns] for r in records])
 
 
@@ -207,7 +181,7 @@ def caseloads_export():
     for stat in ("mean", "median", "p90", "max"):
         rows.append([stat, *(found["stats"][a][stat] for a in found["areas"]),
                      found["stats"]["all"][stat]])
-    return _csv("caseloads", ["open caseload", *found["areas"], "all"], rows)
+    return spreadsheet.download("caseloads", ["open caseload", *found["areas"], "all"], rows)
 
 
 @bp.get("/analytics")
@@ -237,7 +211,8 @@ def analytics_export():
     for r in found["centrality"]:
         rows.append(["service betweenness", r["service"], r["type"], r["local_authority"], "",
                      r["betweenness"]])
-    return _csv("analytics", ["table", "name", "type", "local_authority", "count", "value"], rows)
+    return spreadsheet.download("analytics", ["table", "name", "type", "local_authority", "count",
+                                              "value"], rows)
 
 
 @bp.get("/network")

@@ -5,11 +5,9 @@ Looking at the trail is itself recorded, and so is every export.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
@@ -17,6 +15,7 @@ from wtforms.validators import Length, Optional
 from explorer import audit, graph_of
 from explorer.accounts import client_address, current_viewer, require_roles
 from explorer.accounts.clock import now
+from explorer.web import spreadsheet
 
 bp = Blueprint("audit_pages", __name__, url_prefix="/audit")
 
@@ -73,15 +72,8 @@ def export():
     rows = audit.search(graph_of(current_app), limit=EXPORT_LIMIT, **filters)
     # Recorded before the file leaves: who exported which events.
     _record("audit.export", _printable(filters), [r["id"] for r in rows])
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in CSV_COLUMNS])
-    stamp = now().strftime("%Y%m%dT%H%M%SZ")
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
-                             "Cache-Control": "no-store"})
+    return spreadsheet.download("audit", CSV_COLUMNS, ([row.get(c) for c in CSV_COLUMNS]
+                                                       for row in rows))
 
 
 @bp.get("/anomalies")
@@ -102,18 +94,3 @@ def anomalies():
 
 def _printable(filters: dict) -> dict:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in filters.items() if v is not None}
-
-
-def _cell(value: object) -> str:
-    """Plain text a spreadsheet will not run: a leading = + - @ becomes text."""
-    if isinstance(value, list):
-        text = " ".join(str(v) for v in value)
-    elif value is None:
-        text = ""
-    elif hasattr(value, "isoformat"):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text

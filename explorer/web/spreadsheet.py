@@ -1,0 +1,47 @@
+"""CSV downloads that a spreadsheet opens as text: one writer for every export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from flask import Response
+
+from explorer.accounts.clock import now
+
+# A cell starting with one of these is read as a formula by some spreadsheet (a line feed or
+# carriage return too, once the cell's quoting is stripped).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def cell(value: object) -> str:
+    """Plain text a spreadsheet will not run: a leading = + - @ tab or line break becomes text.
+
+    >>> [cell(v) for v in ("=1+1", "\\n=cmd", "-3", None, ["a", "b"], "Zoe")]
+    ["'=1+1", "'\\n=cmd", "'-3", '', 'a b', 'Zoe']
+    """
+    if isinstance(value, list | tuple):
+        text = " ".join(str(v) for v in value)
+    elif value is None:
+        text = ""
+    elif hasattr(value, "isoformat"):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
+    return text
+
+
+def download(name: str, header: Iterable[str], rows: Iterable[Iterable[object]]) -> Response:
+    """A CSV attachment named ``name-<UTC time>.csv``, never cached."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(list(header))
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
+    stamp = now().strftime("%Y%m%dT%H%M%SZ")
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}-{stamp}.csv"',
+                             "Cache-Control": "no-store"})
