@@ -3,6 +3,7 @@ health endpoint."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from flask import Blueprint, current_app, render_template
@@ -13,6 +14,7 @@ from explorer.children import list_children
 from explorer.graph import DatabaseUnavailable
 
 bp = Blueprint("pages", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.get("/")
@@ -32,5 +34,7 @@ def health():
     try:
         graph_of(current_app).ping(timeout=2.0)
     except DatabaseUnavailable as exc:
-        return {"status": "unavailable", "database": str(exc)}, 503
+        # The reason (refused credentials, no answer) is for the log: the check is public.
+        log.warning("health check: %s", exc)
+        return {"status": "unavailable", "database": "unreachable"}, 503
     return {"status": "ok", "database": "reachable"}
