@@ -111,3 +111,13 @@ def test_a_command_with_the_database_gone_says_so_in_one_line(config, neo4j_sett
     assert result.exit_code == 1
     assert "the database is not available" in result.output and "explorer db start" in result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_demo_accounts_are_refused_against_a_neo4j_on_another_machine(config, graph):
+    elsewhere = replace(config, neo4j=settings_with(config.neo4j, uri="neo4j://db.example.org:7687"))
+    app = create_app({"TESTING": True, "EXPLORER_CONFIG": elsewhere})
+    runner = app.test_cli_runner()
+    for command in (["users", "demo"], ["users", "totp", "chair"]):
+        result = runner.invoke(main, command)
+        assert result.exit_code != 0 and "only with a Neo4j on this machine" in result.output
+    assert graph.read("user_by_username", username="chair") == []  # nothing was made

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from urllib.parse import urlsplit
 
 import click
 from flask import current_app
@@ -127,12 +128,28 @@ def _table(rows: list[tuple[str, ...]]) -> None:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _refuse_unless_loopback(command: str) -> None:
+    """Demo accounts (published passwords, codes printed on request) belong to a demo on this
+    machine: refused against a Neo4j elsewhere, where real data and real users would be."""
+    host = urlsplit(current_app.config["EXPLORER_CONFIG"].neo4j.uri).hostname
+    if host not in LOOPBACK:
+        raise click.ClickException(
+            f"`explorer {command}` works only with a Neo4j on this machine (NEO4J_URI is on "
+            f"{host}): demo accounts have published passwords and must never reach a server "
+            "holding real data.")
+
+
 @users_cli.command("demo")
 def users_demo() -> None:
     """Create one demo account per role (idempotent) and say how to sign in as each.
 
-    Demo accounts have fixed, published passwords: for a demo on synthetic data only.
+    Demo accounts have fixed, published passwords: for a demo on synthetic data only, so they
+    are made only in a Neo4j on this machine.
     """
+    _refuse_unless_loopback("users demo")
     graph = graph_of(current_app)
     rows = [("username", "password", "TOTP secret", "current code")]
     for username, roles, practitioner_id, display in DEMO_USERS:
@@ -157,6 +174,7 @@ def users_demo() -> None:
 @click.argument("username")
 def users_totp(username: str) -> None:
     """Print the current code of a DEMO account (refused for any other account)."""
+    _refuse_unless_loopback("users totp")
     row = users.find_row(graph_of(current_app), username)
     if row is None or not row.get("demo"):
         raise click.ClickException("codes are printed for demo accounts only")
