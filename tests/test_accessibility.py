@@ -29,7 +29,7 @@ PAGES = {
                    ("/audit/anomalies", None), ("/children/C-ZOE/ecomap", None)],
     "analyst": [("/analyst", None), ("/analyst/gaps/no-gp", None), ("/analyst/caseloads", None),
                 ("/analyst/analytics", None), ("/analyst/network", None)],
-    "admin": [("/", None), ("/admin/users", None), ("/admin/seed", None)],
+    "admin": [("/", None), ("/admin/users", None), ("/admin/seed", None), ("/account/password", None)],
 }
 
 

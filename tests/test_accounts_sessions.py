@@ -3,9 +3,13 @@ there by logout or by disabling the account, so an old cookie replayed gets nowh
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from explorer import audit
 from explorer.accounts import users
+from tests.conftest import totp_code_for
 
 
 def _cookie(client, app) -> str | None:
@@ -152,3 +156,68 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, path):
 @pytest.mark.parametrize("path", ["/login", "/health"])
 def test_the_login_page_and_health_check_are_public(client, path):
     assert client.get(path).status_code == 200
+
+
+USED_CODES: set = set()  # codes go up per secret across a test's sign-ins
+
+
+def _sign_in(app, client, username, password, secret):
+    assert client.post("/login", data={"username": username, "password": password}).status_code == 302
+    reply = client.post("/login/code", data={"code": totp_code_for(app, secret, USED_CODES)})
+    assert reply.status_code == 302
+    return reply
+
+
+def test_an_admin_chosen_password_must_be_replaced_before_anything_opens(app, graph, client,
+                                                                        make_user, login_as):
+    make_user("ada", ["admin"])
+    login_as(client, "ada")
+    temporary = "a temporary passphrase 5150"
+    page = client.post("/admin/users", data={"username": "moe", "password": temporary,
+                                             "roles": ["management"], "family_name": "Moe"})
+    secret = re.search(r'class="secret">([A-Z2-7]{16,})<', page.get_data(as_text=True)).group(1)
+    assert "temporary" in page.get_data(as_text=True)
+    moe = app.test_client()
+    _sign_in(app, moe, "moe", temporary, secret)
+    # The admin knows this password: until moe chooses their own, nothing else opens.
+    for path in ("/", "/audit", "/children/C-ANY", "/account"):
+        reply = moe.get(path)
+        assert reply.status_code == 302 and reply.location.endswith("/account/password"), path
+    assert moe.get("/api/children/C-ANY/network").status_code == 403
+    form = moe.get("/account/password")
+    assert form.status_code == 200 and "set by an administrator" in form.get_data(as_text=True)
+    # Wrong current password, a weak one, two that differ, the same one: refused, nothing changes.
+    mine = "my own long passphrase 8842"
+    for data in ({"current": "not it at all 0000", "new": mine, "again": mine},
+                 {"current": temporary, "new": "short", "again": "short"},
+                 {"current": temporary, "new": mine, "again": mine + "x"},
+                 {"current": temporary, "new": temporary, "again": temporary}):
+        assert moe.post("/account/password", data=data).status_code == 400
+        assert moe.get("/").location.endswith("/account/password")
+    done = moe.post("/account/password", data={"current": temporary, "new": mine, "again": mine})
+    assert done.status_code == 200 and "Password changed" in done.get_data(as_text=True)
+    assert moe.get("/").status_code == 302 and "/login" in moe.get("/").location  # signed out
+    # The admin's password no longer works; moe's does, and every page opens.
+    refused = app.test_client().post("/login", data={"username": "moe", "password": temporary})
+    assert refused.status_code == 200 and "Sign-in failed" in refused.get_data(as_text=True)
+    again = app.test_client()
+    _sign_in(app, again, "moe", mine, secret)
+    assert again.get("/audit").status_code == 200
+    changed = audit.search(graph, action="auth.password_changed")
+    assert [e["username"] for e in changed] == ["moe"]
+
+
+def test_anyone_can_change_their_own_password_from_their_account(app, client, make_user, login_as,
+                                                                clock):
+    _, password, secret = make_user("cal", ["chair"])
+    login_as(client, "cal")
+    assert 'href="/account/password"' in client.get("/account").get_data(as_text=True)
+    assert client.get("/").status_code == 200  # no change is required of a user-chosen password
+    new = "a fresh passphrase of mine 61"
+    assert client.post("/account/password", data={"current": password, "new": new,
+                                                   "again": new}).status_code == 200
+    assert client.get("/account").status_code == 302  # every session ended
+    clock.advance(minutes=2)  # past the code step the first sign-in used
+    fresh = app.test_client()
+    _sign_in(app, fresh, "cal", new, secret)
+    assert fresh.get("/account").status_code == 200

@@ -29,6 +29,7 @@ MATRIX = [
     ("static", "GET", "/static/css/app.css", None, (200, 200, 200, 200, 200, 200)),
     ("auth.account", "GET", "/account", None, (302, 200, 200, 200, 200, 200)),
     ("auth.logout", "POST", "/logout", {}, (302, 302, 302, 302, 302, 302)),
+    ("auth.change_password", "GET", "/account/password", None, (302, 200, 200, 200, 200, 200)),
     ("children.child", "GET", "/children/C-ZOE", None, (302, 200, 200, 403, 200, 403)),
     ("children.child", "GET", "/children/C-MAYA", None, (302, 404, 404, 403, 200, 403)),
     ("children.child", "GET", "/children/C-NO-SUCH", None, (302, 404, 404, 403, 404, 403)),

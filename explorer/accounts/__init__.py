@@ -22,7 +22,7 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, request, session
+from flask import Flask, abort, current_app, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -37,6 +37,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Reachable without signing in: the login steps, the health check and static files.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.login_code", "pages.health", "static"})
+# What a signed-in user with a temporary password may reach: the change, and signing out.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static"})
 SESSION_TOKEN_KEY = "t"  # noqa: S105 - a key name. The only thing in the signed session cookie
 
 csrf = CSRFProtect()
@@ -63,9 +65,10 @@ class Viewer:
 class SignedIn(UserMixin):
     """Flask-Login's view of a user: the Viewer plus the display name for pages."""
 
-    def __init__(self, viewer: Viewer, display_name: str) -> None:
+    def __init__(self, viewer: Viewer, display_name: str, must_change_password: bool = False) -> None:
         self.viewer = viewer
         self.display_name = display_name
+        self.must_change_password = must_change_password
 
     def get_id(self) -> str:
         return self.viewer.username
@@ -128,7 +131,8 @@ def _load_from_session(_request: Any) -> SignedIn | None:
         return None
     viewer = Viewer(username=user["username"], roles=frozenset(user.get("roles") or ()),
                     practitioner_id=user.get("practitioner_id"), user_id=user["id"])
-    return SignedIn(viewer, user.get("display_name") or user["username"])
+    return SignedIn(viewer, user.get("display_name") or user["username"],
+                    must_change_password=bool(user.get("must_change_password")))
 
 
 def _gate() -> Any:
@@ -136,6 +140,11 @@ def _gate() -> Any:
     if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if current_user.is_authenticated:
+        if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+            # A password an admin chose is replaced before anything else is opened.
+            if request.path.startswith("/api/"):
+                abort(403)
+            return redirect(url_for("auth.change_password"))
         return None
     if request.path.startswith("/api/"):
         abort(401)

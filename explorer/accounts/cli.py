@@ -65,12 +65,14 @@ def users_add(username: str, roles: tuple[str, ...], practitioner_id: str | None
     try:
         enrolment = users.create(graph_of(current_app), username=username, password=password,
                                  roles=list(roles), practitioner_id=practitioner_id,
-                                 display_name=display_name, family_name=family_name)
+                                 display_name=display_name, family_name=family_name,
+                                 temporary_password=True)
     except users.AccountError as exc:
         raise click.ClickException(str(exc)) from None
     _audit("admin.user.add", username=enrolment.username, roles=sorted(roles),
            practitioner_id=practitioner_id)
-    click.echo(f"created {enrolment.username} ({', '.join(sorted(roles))})")
+    click.echo(f"created {enrolment.username} ({', '.join(sorted(roles))}); the password is "
+               "temporary: it must be changed at first sign-in")
     _enrolment(enrolment)
 
 

@@ -83,8 +83,13 @@ def create(
     practitioner_id: str | None = None,
     demo: bool = False,
     totp_secret: str | None = None,
+    temporary_password: bool = False,
 ) -> Enrolment:
-    """Create an account with a fresh TOTP secret; AccountError if the username is taken."""
+    """Create an account with a fresh TOTP secret; AccountError if the username is taken.
+
+    ``temporary_password``: the password was chosen by an admin, so its holder must replace it
+    at first sign-in (until then every page leads to the change): the admin who chose it
+    cannot go on signing in as them."""
     username = normalise_username(username)
     role_list = check_roles(roles)
     if "practitioner" in role_list and not practitioner_id:
@@ -100,7 +105,7 @@ def create(
         "family_name": family_name or "", "roles": role_list, "practitioner_id": practitioner_id or None,
         "password_hash": passwords.hash_password(password), "totp_secret": secret,
         "totp_last_step": -1, "disabled": False, "failed_logins": 0, "locked_until": None,
-        "created": now(), "demo": bool(demo),
+        "created": now(), "demo": bool(demo), "must_change_password": bool(temporary_password),
     }
     if not graph.write("user_create", username=username, props=props)[0]["created"]:
         raise AccountError(f"the username {username!r} is taken")
@@ -152,13 +157,21 @@ def reset_second_factor(graph: Graph, username: str) -> Enrolment:
     return Enrolment(username, secret, totp.provisioning_uri(secret, username))
 
 
-def set_password(graph: Graph, username: str, password: str) -> None:
-    username = normalise_username(username)
+def change_password(graph: Graph, username: str, current: str, new: str) -> None:
+    """The account holder replaces their password: the current one is asked for, the new one
+    must pass the strength rule and differ from it. Every session of the account ends (the
+    holder signs in again with the new one); a temporary password is one no more."""
+    row = find_row(graph, username)
+    if row is None or not passwords.verify_password(row.get("password_hash"), current):
+        raise AccountError("The current password is not right.")
+    if new == current:
+        raise AccountError("The new password must differ from the current one.")
     try:
-        passwords.check_strength(password, username=username)
+        passwords.check_strength(new, username=row["username"])
     except passwords.WeakPassword as exc:
         raise AccountError(str(exc)) from None
-    _update(graph, username, {"password_hash": passwords.hash_password(password)}, end_sessions=True)
+    _update(graph, row["username"], {"password_hash": passwords.hash_password(new),
+                                     "must_change_password": False}, end_sessions=True)
 
 
 def rehash_password(graph: Graph, username: str, password: str) -> None:

@@ -92,7 +92,8 @@ def users_add():
         enrolment = users.create(
             graph_of(current_app), username=form.username.data, password=form.password.data,
             roles=form.roles.data, display_name=form.display_name.data or "",
-            family_name=form.family_name.data or "", practitioner_id=form.practitioner_id.data or None)
+            family_name=form.family_name.data or "", practitioner_id=form.practitioner_id.data or None,
+            temporary_password=True)
     except users.AccountError as exc:
         return _users_page(form, error=str(exc), status=400)
     _audit("admin.user.add", username=enrolment.username, roles=sorted(form.roles.data),

@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from explorer import audit, graph_of
 from explorer.accounts import (
@@ -23,6 +23,7 @@ from explorer.accounts import (
     login_policy,
     sessions,
     timeouts,
+    users,
 )
 from explorer.accounts import login as login_steps
 
@@ -143,6 +144,37 @@ def _audit_failure(outcome: login_steps.Outcome, username: str) -> None:
         audit.record(graph_of(current_app), viewer=None, action="auth.locked",
                      params={"username": username}, returned_ids=[], reason=None,
                      client=client_address(), flagged=True)
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
+    new = PasswordField("New password", validators=[DataRequired(), Length(max=1024)])
+    again = PasswordField("New password again", validators=[
+        DataRequired(), EqualTo("new", message="The two new passwords differ.")])
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password():
+    """Replace one's own password (the current one is asked for); every session of the account
+    ends, so the next page is the sign-in."""
+    viewer = current_viewer()
+    form = PasswordChangeForm()
+    error = None
+    if form.validate_on_submit():
+        graph = graph_of(current_app)
+        try:
+            users.change_password(graph, viewer.username, form.current.data, form.new.data)
+        except users.AccountError as exc:
+            error = str(exc)
+        else:
+            audit.record(graph, viewer=viewer, action="auth.password_changed", params={},
+                         returned_ids=[], reason=None, client=client_address())
+            session.clear()
+            return render_template("auth/password_changed.html")
+    elif form.errors:
+        error = " ".join(m for messages in form.errors.values() for m in messages)
+    return render_template("auth/password.html", form=form, error=error,
+                           required=current_user.must_change_password), 200 if error is None else 400
 
 
 @bp.get("/account")
