@@ -36,9 +36,9 @@ def cli_viewer() -> Viewer:
     return Viewer(username=f"cli:{who}", roles=frozenset({"admin"}), practitioner_id=None, user_id="cli")
 
 
-def _audit(action: str, **params: object) -> None:
+def _audit(action: str, *, flagged: bool = False, **params: object) -> None:
     audit.record(graph_of(current_app), viewer=cli_viewer(), action=action, params=params,
-                 returned_ids=[], reason=None, client="cli")
+                 returned_ids=[], reason=None, client="cli", flagged=flagged)
 
 
 def _enrolment(enrolment: users.Enrolment) -> None:
@@ -63,6 +63,7 @@ def users_add(username: str, roles: tuple[str, ...], practitioner_id: str | None
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
+        users.check_practitioner_link(graph_of(current_app), practitioner_id)
         enrolment = users.create(graph_of(current_app), username=username, password=password,
                                  roles=list(roles), practitioner_id=practitioner_id,
                                  display_name=display_name, family_name=family_name,
@@ -70,7 +71,7 @@ def users_add(username: str, roles: tuple[str, ...], practitioner_id: str | None
     except users.AccountError as exc:
         raise click.ClickException(str(exc)) from None
     _audit("admin.user.add", username=enrolment.username, roles=sorted(roles),
-           practitioner_id=practitioner_id)
+           practitioner_id=practitioner_id, flagged=users.grants_child_data(roles))
     click.echo(f"created {enrolment.username} ({', '.join(sorted(roles))}); the password is "
                "temporary: it must be changed at first sign-in")
     _enrolment(enrolment)
@@ -159,7 +160,8 @@ def users_demo() -> None:
         if row is None:
             users.create(graph, username=username, password=demo_password(username), roles=roles,
                          practitioner_id=practitioner_id, display_name=display, demo=True)
-            _audit("admin.user.add", username=username, roles=roles, demo=True)
+            _audit("admin.user.add", username=username, roles=roles, demo=True,
+                   flagged=users.grants_child_data(roles))
             row = users.find_row(graph, username)
         elif not row.get("demo"):
             click.echo(f"{username}: a real account has this name; left alone", err=True)

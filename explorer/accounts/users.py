@@ -112,6 +112,34 @@ def create(
     return Enrolment(username, secret, totp.provisioning_uri(secret, username))
 
 
+# Roles that open child data (identified or de-identified): granting one is reviewed.
+CHILD_DATA_ROLES = frozenset({"practitioner", "chair", "analyst", "management"})
+
+
+def grants_child_data(roles: list[str] | tuple[str, ...] | frozenset[str]) -> bool:
+    """Does an account with these roles see children? Its creation is flagged in the audit
+    trail for the management team, so an admin cannot quietly give an account (their own
+    second one, say) the management team's view.
+
+    >>> grants_child_data(["admin"]), grants_child_data(["admin", "management"])
+    (False, True)
+    """
+    return bool(CHILD_DATA_ROLES & set(roles))
+
+
+def check_practitioner_link(graph: Graph, practitioner_id: str | None) -> None:
+    """Before an admin links an account to a practitioner: the practitioner must exist and have
+    no other enabled account, or a second account would see that practitioner's caseload."""
+    if not practitioner_id:
+        return
+    found = graph.read("practitioner_accounts", practitioner_id=practitioner_id)[0]
+    if not found["exists"]:
+        raise AccountError(f"there is no practitioner {practitioner_id!r} in the graph")
+    if found["accounts"]:
+        raise AccountError(f"practitioner {practitioner_id!r} already has an account "
+                           f"({', '.join(sorted(found['accounts']))}); disable it first")
+
+
 def find_row(graph: Graph, username: str) -> dict[str, Any] | None:
     """The stored properties, secrets included: for the login code only."""
     try:

@@ -60,9 +60,9 @@ class SeedLoadForm(FlaskForm):
         SelectChoice("snapshot", "snapshot: also end what this source no longer holds")])
 
 
-def _audit(action: str, **params: object) -> None:
+def _audit(action: str, *, flagged: bool = False, **params: object) -> None:
     audit.record(graph_of(current_app), viewer=current_viewer(), action=action, params=params,
-                 returned_ids=[], reason=None, client=client_address())
+                 returned_ids=[], reason=None, client=client_address(), flagged=flagged)
 
 
 # -- users ---------------------------------------------------------------------------
@@ -89,6 +89,7 @@ def users_add():
     if not form.validate_on_submit():
         return _users_page(form, error="Fill in username, at least one role and a password.", status=400)
     try:
+        users.check_practitioner_link(graph_of(current_app), form.practitioner_id.data or None)
         enrolment = users.create(
             graph_of(current_app), username=form.username.data, password=form.password.data,
             roles=form.roles.data, display_name=form.display_name.data or "",
@@ -97,7 +98,8 @@ def users_add():
     except users.AccountError as exc:
         return _users_page(form, error=str(exc), status=400)
     _audit("admin.user.add", username=enrolment.username, roles=sorted(form.roles.data),
-           practitioner_id=form.practitioner_id.data or None)
+           practitioner_id=form.practitioner_id.data or None,
+           flagged=users.grants_child_data(form.roles.data))
     return _users_page(AddUserForm(formdata=None), enrolment=enrolment)
 
 
