@@ -173,3 +173,33 @@ def test_an_account_is_linked_only_to_a_practitioner_who_exists_and_has_none(gra
     assert add("pat3", "P-NEW").status_code == 200
     assert [u["user"]["username"] for u in graph.read("users_list")
             if u["user"]["username"].startswith("pat")] == ["pat3"]
+
+
+def test_an_upload_never_loaded_is_deleted_after_a_day_and_a_load_names_its_file(
+        client, make_user, login_as, graph, config):
+    import hashlib
+    import os
+    import time
+
+    from explorer.localdb import REPO_ROOT
+
+    make_user("ada", ["admin"])
+    login_as(client, "ada")
+    demo = REPO_ROOT / "seed" / "demo"
+    archive = _zip({f"demo/{p.name}": p.read_text() for p in demo.glob("*.csv")})
+    sha = hashlib.sha256(archive.getvalue()).hexdigest()
+    first = client.post("/admin/seed", data={"archive": (archive, "demo.zip")},
+                        content_type="multipart/form-data").get_data(as_text=True)
+    upload_id = first.split("/admin/seed/")[1].split("/load")[0]
+    folder = config.var_dir / "uploads" / upload_id
+    assert (folder / "upload.zip").exists()
+    # Left for a day and an hour: the next visit to the seed page deletes it, and it cannot load.
+    old = time.time() - 25 * 3600
+    os.utime(folder, (old, old))
+    assert client.get("/admin/seed").status_code == 200
+    assert not folder.exists()
+    gone = client.post(f"/admin/seed/{upload_id}/load", data={"source": "demo", "mode": "incremental"})
+    assert gone.status_code == 404
+    assert graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"] == 0
+    upload = audit.search(graph, action="admin.seed.upload")[0]
+    assert sha in upload["params"]  # which file it was

@@ -6,11 +6,12 @@ that answers the POST that made it, and never again.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import shutil
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
 
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
@@ -144,10 +145,29 @@ def user_reset_2fa(username: str):
 
 # -- seeds ---------------------------------------------------------------------------
 
+# An upload waiting to be loaded is child data outside the database (outside the audit trail
+# and the archive rules): it is deleted once loaded, and after this long if never loaded.
+UPLOAD_KEEP = timedelta(hours=24)
+
+
 def _uploads_dir() -> Path:
+    """The uploads folder, with every upload older than UPLOAD_KEEP deleted first."""
     path = current_app.config["EXPLORER_CONFIG"].var_dir / "uploads"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    oldest = (now() - UPLOAD_KEEP).timestamp()
+    for folder in path.iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < oldest:
+            shutil.rmtree(folder, ignore_errors=True)
     return path
+
+
+def _fingerprint(archive: Path) -> str:
+    """The upload's sha256, in its audit events: which file was loaded, and by whom."""
+    digest = hashlib.sha256()
+    with archive.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class UnsafeArchive(ValueError):
@@ -191,6 +211,7 @@ def _validate(path: Path):
 @bp.get("/seed")
 @require_roles("admin")
 def seed_page():
+    _uploads_dir()  # deletes uploads left unloaded too long
     return render_template("admin/seed.html", form=SeedUploadForm(), load_form=None, problems=None)
 
 
@@ -215,7 +236,8 @@ def seed_upload():
         return render_template("admin/seed.html", form=SeedUploadForm(formdata=None), load_form=None,
                                problems=[f"{form.archive.data.filename}: {message}"]), 400
     seed, problems = _validate(target)
-    _audit("admin.seed.upload", valid=seed is not None, problems=len(problems), upload=upload_id)
+    _audit("admin.seed.upload", valid=seed is not None, problems=len(problems), upload=upload_id,
+           sha256=_fingerprint(archive))
     if seed is None:
         shutil.rmtree(folder, ignore_errors=True)
         return render_template("admin/seed.html", form=SeedUploadForm(formdata=None), load_form=None,
@@ -244,7 +266,8 @@ def seed_load(upload_id: str):
     report = load(graph_of(current_app), seed, source=form.source.data, mode=form.mode.data,
                   progress=False)
     _audit("admin.seed.load", upload=upload_id, source=form.source.data, mode=form.mode.data,
-           rows=report.rows, created=report.total("created"), updated=report.total("updated"))
+           sha256=_fingerprint(folder / "upload.zip"), rows=report.rows,
+           created=report.total("created"), updated=report.total("updated"))
     shutil.rmtree(folder, ignore_errors=True)
     return render_template("admin/seed.html", form=SeedUploadForm(formdata=None), load_form=None,
                            problems=None, report=report.table())
