@@ -384,11 +384,22 @@ def anomalies(graph: Graph, *, date_from: date, date_to: date, threshold: int = 
     window = {"from": _day_start(date_from), "to": _day_start(date_to, 1)}
     many = graph.read("audit_children_outside_involvement", prefixes=list(CHILD_VIEW_PREFIXES),
                       threshold=int(threshold), **window)
-    own = []
-    for row in graph.read("audit_searches_with_family_names", prefixes=list(SEARCH_PREFIXES), **window):
-        family = row["family_name"].casefold()
-        family_words = [w for w in re.split(r"[^\w'-]+", family) if w]
-        terms = _terms(row["params"])
-        if family in terms or (family_words and all(w in terms for w in family_words)):
-            own.append(row)
+    own = [row for row in graph.read("audit_searches_with_family_names",
+                                     prefixes=list(SEARCH_PREFIXES), **window)
+           if searched_own_family_name(row["family_name"], _terms(row["params"]))]
     return Anomalies(many_children=many, own_family_name=own)
+
+
+def searched_own_family_name(family_name: str, terms: list[str]) -> bool:
+    """Did a search ask for (part of) the searcher's own family name? Search matches names by
+    containment, so a term of 3 letters or more inside the family name finds the family
+    ("mith" finds Smith), and either half of a double-barrelled name counts.
+
+    >>> [searched_own_family_name("Smith-Jones", [t]) for t in ("smith-jones", "jones", "mith")]
+    [True, True, True]
+    >>> [searched_own_family_name("Smith", [t]) for t in ("smyth", "2015-01-01", "sm", "lee")]
+    [False, False, False, False]
+    """
+    family = family_name.casefold()
+    pieces = {p for term in terms for p in re.split(r"[^\w']+", term.casefold())}
+    return any(len(p) >= 3 and p in family for p in pieces)

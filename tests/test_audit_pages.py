@@ -78,6 +78,7 @@ def test_admin_adds_a_user_who_can_then_sign_in(graph, client, make_user, login_
     make_user("ada", ["admin"])
     login_as(client, "ada")
     reply = client.post("/admin/users", data={"username": "newbie", "roles": ["chair", "analyst"],
+                                              "family_name": "Newell",
                                               "password": "a fine long passphrase", "display_name": "N"})
     assert reply.status_code == 200
     text = reply.get_data(as_text=True)
@@ -145,6 +146,7 @@ def test_an_account_that_sees_children_is_flagged_for_review_when_made(graph, cl
     login_as(client, "ada")
     for username, roles in (("moe2", ["management"]), ("adm2", ["admin"])):
         reply = client.post("/admin/users", data={"username": username, "roles": roles,
+                                                  "family_name": "Moss",
                                                   "password": "a temporary passphrase 7070"})
         assert reply.status_code == 200, reply.get_data(as_text=True)[:300]
     made = {e["params"]: e["flagged"] for e in audit.search(graph, action="admin.user.add")}
@@ -164,7 +166,7 @@ def test_an_account_is_linked_only_to_a_practitioner_who_exists_and_has_none(gra
     def add(username: str, practitioner_id: str):
         return client.post("/admin/users", data={
             "username": username, "roles": ["practitioner"], "practitioner_id": practitioner_id,
-            "password": "a temporary passphrase 7070"})
+            "family_name": "Pike", "password": "a temporary passphrase 7070"})
 
     missing = add("pat1", "P-NOBODY")
     assert missing.status_code == 400 and "no practitioner" in missing.get_data(as_text=True)
@@ -203,3 +205,15 @@ def test_an_upload_never_loaded_is_deleted_after_a_day_and_a_load_names_its_file
     assert graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"] == 0
     upload = audit.search(graph, action="admin.seed.upload")[0]
     assert sha in upload["params"]  # which file it was
+
+
+def test_an_account_that_sees_children_needs_its_holders_family_name(graph, client, make_user,
+                                                                     login_as):
+    make_user("ada", ["admin"])
+    login_as(client, "ada")
+    reply = client.post("/admin/users", data={"username": "nameless", "roles": ["chair"],
+                                              "password": "a temporary passphrase 7070"})
+    assert reply.status_code == 400 and "family name" in reply.get_data(as_text=True)
+    assert graph.read("user_by_username", username="nameless") == []
+    # Searching even part of it is then reported.
+    assert audit.searched_own_family_name("Nameless-Pike", ["pik"])

@@ -63,6 +63,7 @@ def users_add(username: str, roles: tuple[str, ...], practitioner_id: str | None
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
+        users.check_family_name(roles, family_name)
         users.check_practitioner_link(graph_of(current_app), practitioner_id)
         enrolment = users.create(graph_of(current_app), username=username, password=password,
                                  roles=list(roles), practitioner_id=practitioner_id,

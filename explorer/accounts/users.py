@@ -127,6 +127,14 @@ def grants_child_data(roles: list[str] | tuple[str, ...] | frozenset[str]) -> bo
     return bool(CHILD_DATA_ROLES & set(roles))
 
 
+def check_family_name(roles: list[str] | tuple[str, ...] | frozenset[str], family_name: str) -> None:
+    """An account that sees children needs its holder's family name: a search for one's own
+    family name is reported to the management team, and without one it never could be."""
+    if grants_child_data(roles) and not (family_name or "").strip():
+        raise AccountError("an account that sees children needs the holder's family name "
+                           "(searches for one's own family name are reported)")
+
+
 def check_practitioner_link(graph: Graph, practitioner_id: str | None) -> None:
     """Before an admin links an account to a practitioner: the practitioner must exist and have
     no other enabled account, or a second account would see that practitioner's caseload."""

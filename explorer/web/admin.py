@@ -90,6 +90,7 @@ def users_add():
     if not form.validate_on_submit():
         return _users_page(form, error="Fill in username, at least one role and a password.", status=400)
     try:
+        users.check_family_name(form.roles.data, form.family_name.data or "")
         users.check_practitioner_link(graph_of(current_app), form.practitioner_id.data or None)
         enrolment = users.create(
             graph_of(current_app), username=form.username.data, password=form.password.data,
