@@ -138,6 +138,26 @@ def test_a_valid_seed_is_validated_then_loaded_and_both_are_audited(client, make
     assert graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"] > 0
     assert [e["action"] for e in audit.search(graph, action="admin.seed.")] == [
         "admin.seed.load", "admin.seed.upload"]
+    load_event = audit.search(graph, action="admin.seed.load")[0]
+    assert '"chairs": ["chair", "chair2"]' in load_event["params"] and not load_event["flagged"]
+
+
+def test_an_admin_who_names_themselves_a_conference_chair_is_flagged(client, make_user, login_as,
+                                                                     graph):
+    from explorer.localdb import REPO_ROOT
+
+    make_user("ada", ["admin", "chair"], family_name="Ames")
+    login_as(client, "ada")
+    files = {f"demo/{p.name}": p.read_text() for p in (REPO_ROOT / "seed" / "demo").glob("*.csv")}
+    header, rows = files["demo/conferences.csv"].split("\n", 1)
+    files["demo/conferences.csv"] = header + "\n" + rows.replace(",chair\n", ",ada\n")
+    assert ",ada\n" in files["demo/conferences.csv"]
+    text = client.post("/admin/seed", data={"archive": (_zip(files), "demo.zip")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    upload_id = text.split("/admin/seed/")[1].split("/load")[0]
+    client.post(f"/admin/seed/{upload_id}/load", data={"source": "demo", "mode": "incremental"})
+    load_event = audit.search(graph, action="admin.seed.load")[0]
+    assert '"ada"' in load_event["params"] and load_event["flagged"]
 
 
 def test_an_account_that_sees_children_is_flagged_for_review_when_made(graph, client, make_user,

@@ -88,6 +88,11 @@ class Seed:
     lines: dict[str, list[int]] = field(default_factory=dict)
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    def chairs(self) -> list[str]:
+        """The usernames the seed's conferences name as chair: loading a conference gives its
+        chair the child's whole network, so each load's audit event lists them."""
+        return sorted({r["chair"] for r in self.rows.get("conference", []) if r.get("chair")})
+
     def summary(self) -> dict[str, int]:
         """Number of rows per seed type, in load order, zero for absent types."""
         return {t.name: len(self.rows.get(t.name, ())) for t in SEED_TYPES}

@@ -266,9 +266,12 @@ def seed_load(upload_id: str):
                                problems=problems), 400
     report = load(graph_of(current_app), seed, source=form.source.data, mode=form.mode.data,
                   progress=False)
+    chairs = seed.chairs()
+    # An admin naming themselves a conference's chair gives themselves its child's network.
     _audit("admin.seed.load", upload=upload_id, source=form.source.data, mode=form.mode.data,
            sha256=_fingerprint(folder / "upload.zip"), rows=report.rows,
-           created=report.total("created"), updated=report.total("updated"))
+           created=report.total("created"), updated=report.total("updated"), chairs=chairs[:50],
+           flagged=current_viewer().username in chairs)
     shutil.rmtree(folder, ignore_errors=True)
     return render_template("admin/seed.html", form=SeedUploadForm(formdata=None), load_form=None,
                            problems=None, report=report.table())
