@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from explorer.config import Config
 from explorer.graph import Graph
@@ -58,7 +60,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_pages.bp)
     app.register_blueprint(analyst.bp)
     app.register_blueprint(networks.bp)
+    _behind_proxies(app, int(app.config.get("EXPLORER_PROXY_HOPS",
+                                            os.environ.get("EXPLORER_PROXY_HOPS", "0"))))
     return app
+
+
+def _behind_proxies(app: Flask, hops: int) -> None:
+    """Behind ``hops`` reverse proxies, the client's address (the login throttle's key, the
+    audit trail's ``client``) and scheme are the ones the nearest proxies forwarded. Only that
+    many are trusted: an X-Forwarded-For a client wrote itself is never believed, and with no
+    proxies configured it is ignored altogether."""
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
 
 
 def graph_of(app: Flask) -> Graph:

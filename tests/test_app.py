@@ -149,3 +149,23 @@ def test_an_unexpected_error_is_a_500_page_and_its_log_holds_no_child_details(
     assert error_id in logged and "ValueError" in logged and "boom" in logged  # where it was
     assert "Zoë" not in logged and "Brien" not in logged
     assert "Traceback" not in page and "Zoë" not in page
+
+
+@pytest.mark.parametrize("hops, recorded", [(0, "127.0.0.1"), (1, "203.0.113.9")])
+def test_the_client_address_comes_from_the_proxy_only_when_one_is_configured(
+    graph, config, make_user, made_users, hops, recorded
+):
+    from explorer import audit
+    from tests.conftest import csrf_token_in, totp_code_for
+
+    app = create_app({"TESTING": True, "EXPLORER_CONFIG": config, "EXPLORER_PROXY_HOPS": hops})
+    make_user("mgr", ["management"])
+    password, secret = made_users["mgr"]
+    client = app.test_client()
+    forwarded = {"X-Forwarded-For": "203.0.113.9"}  # a proxy's, or a client's own invention
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"username": "mgr", "password": password,
+                                "csrf_token": csrf_token_in(page) or ""}, headers=forwarded)
+    client.post("/login/code", data={"code": totp_code_for(app, secret, set())}, headers=forwarded)
+    login = audit.search(graph, action="auth.login")[0]
+    assert login["client"] == recorded
