@@ -29,8 +29,9 @@ import hashlib
 import hmac
 from datetime import date, timedelta
 from enum import Enum
-from fractions import Fraction
 from typing import Any, Protocol
+
+import networkx as nx
 
 
 class ViewerLike(Protocol):
@@ -480,9 +481,13 @@ def recoverable(counts: list[list[int]], hidden: list[list[bool]]) -> list[tuple
     """The hidden cells whose values the shown cells and the table's sums determine exactly.
 
     Each line (a row or a column of a table with totals in its last row and column) says its
-    cells add up to its last one; a hidden cell is recovered when some combination of those
-    equations leaves it alone. Found by reducing the equations over the hidden cells to row
-    echelon form: a cell is recovered when its pivot row has no other unknown.
+    cells add up to its last one. Those equations are the nodes of a graph whose edges are the
+    cells: row i to column j for a body cell, row i to "all columns" for its total, "all rows"
+    to column j for a column's total, and "all rows" to "all columns" for the grand total.
+    The graph is bipartite, so adding and taking away 1 round any cycle of hidden cells
+    changes no sum: a hidden cell is recovered exactly when it lies on no cycle of hidden
+    cells, i.e. when it is a bridge of the hidden cells' graph. Linear in the table's size
+    (a table of every English local authority checks in milliseconds).
 
     >>> recoverable([[3, 10, 13], [7, 9, 16], [10, 19, 29]],
     ...             [[True, False, False], [False, False, False], [False, False, False]])
@@ -493,29 +498,16 @@ def recoverable(counts: list[list[int]], hidden: list[list[bool]]) -> list[tuple
     """
     rows, cols = len(counts), len(counts[0]) if counts else 0
     unknown = [(r, c) for r in range(rows) for c in range(cols) if hidden[r][c]]
-    index = {cell: i for i, cell in enumerate(unknown)}
-    matrix: list[list[Fraction]] = []
-    for line in _lines(rows, cols):
-        if len(line) < 2:
-            continue  # a line of one cell (a table with no total column) says nothing
-        equation = [Fraction(0)] * len(unknown)
-        for k, cell in enumerate(line):
-            if cell in index:
-                equation[index[cell]] += -1 if k == len(line) - 1 else 1
-        if any(equation):
-            matrix.append(equation)
-    pivot_rows: list[tuple[int, list[Fraction]]] = []
-    for col in range(len(unknown)):
-        found = next((i for i, eq in enumerate(matrix) if eq[col] != 0), None)
-        if found is None:
-            continue
-        pivot = matrix.pop(found)
-        pivot = [v / pivot[col] for v in pivot]
-        matrix = [[a - eq[col] * b for a, b in zip(eq, pivot, strict=True)] for eq in matrix]
-        pivot_rows = [(pc, [a - eq[col] * b for a, b in zip(eq, pivot, strict=True)])
-                      for pc, eq in pivot_rows]
-        pivot_rows.append((col, pivot))
-    return sorted(unknown[pc] for pc, eq in pivot_rows if sum(1 for v in eq if v != 0) == 1)
+    if rows < 2 or cols < 2:
+        # One line at most (a column of figures and its total): one unknown in it is given.
+        return unknown if len(unknown) == 1 and max(rows, cols) > 1 else []
+    graph = nx.Graph()
+    edge_cell = {}
+    for r, c in unknown:
+        edge = (("row", r), ("col", c))
+        graph.add_edge(*edge)
+        edge_cell[frozenset(edge)] = (r, c)
+    return sorted(edge_cell[frozenset(edge)] for edge in nx.bridges(graph))
 
 
 def suppress_table(counts: list[list[int]], published: dict[tuple[int, int], bool] | None = None

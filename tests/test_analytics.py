@@ -418,6 +418,17 @@ def test_suppressed_tables_hide_small_counts_and_cannot_be_undone_by_subtraction
                    if 0 < table[r][c] < 5)
 
 
+def test_which_hidden_cells_a_table_gives_away_agrees_with_solving_its_equations():
+    import random
+
+    rng = random.Random(11)
+    for _ in range(400):
+        rows, cols = rng.randint(1, 6), rng.randint(1, 6)
+        table = [[rng.randint(0, 9) for _ in range(cols)] for _ in range(rows)]
+        hidden = [[rng.random() < 0.4 for _ in range(cols)] for _ in range(rows)]
+        assert policy.recoverable(table, hidden) == sorted(_solvable_cells(table, hidden)), hidden
+
+
 def _rank(matrix: list[list[Fraction]]) -> int:
     rows, rank = [row[:] for row in matrix], 0
     for col in range(len(rows[0]) if rows else 0):
