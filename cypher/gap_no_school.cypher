@@ -1,15 +1,15 @@
-// Gap: children of school age (5 to 15 on $age_date, the 31 March on or before $date that
-// analysts' ages are taken at) with no school on record, i.e. no ATTENDS that is open on
-// $date (no `until`, or `until` on or after $date).
+// Gap: children of compulsory school age (5 to 15 on $school_date, the 31 August on or
+// before $date that starts the school year: policy.analyst_school_year_date) with no school
+// on record, i.e. no ATTENDS that is open on $date (no `until`, or `until` on or after $date).
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
 //          of the current household, else the last), service_types (types of the non-sensitive
 //          services involved on $date: the service-type filter matches on these).
 // Unordered: analysts see the list in pseudonym order (explorer.analytics.gaps), never in
 // id order, which would map a row's position back to an id.
-// Params: $date, $age_date.
+// Params: $date, $school_date ($age_date, passed to every gap query, is not used here).
 MATCH (c:Child)
-WHERE c.date_of_birth <= $age_date - duration({years: 5})
-  AND c.date_of_birth > $age_date - duration({years: 16})
+WHERE c.date_of_birth <= $school_date - duration({years: 5})
+  AND c.date_of_birth > $school_date - duration({years: 16})
   AND NOT EXISTS {
     MATCH (c)-[a:ATTENDS]->(:Service) WHERE a.until IS NULL OR a.until >= $date
   }

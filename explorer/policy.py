@@ -388,6 +388,20 @@ def analyst_age_date(on: date) -> date:
     return this_year if this_year <= on else date(on.year - 1, 3, 31)
 
 
+def analyst_school_year_date(on: date) -> date:
+    """The date school age is taken at for a report as of ``on``: 31 August on or before it,
+    the start of the school year (a child of 5 to 15 then is of compulsory school age all
+    year; one who was 16 by then has left). Fixed once a year, like ``analyst_age_date``, so
+    it finds no birthday; at 31 March a summer's school leavers would count as missing school.
+
+    >>> [str(analyst_school_year_date(d)) for d in (date(2026, 1, 1), date(2026, 8, 31),
+    ...                                             date(2026, 11, 25))]
+    ['2025-08-31', '2026-08-31', '2026-08-31']
+    """
+    this_year = date(on.year, 8, 31)
+    return this_year if this_year <= on else date(on.year - 1, 8, 31)
+
+
 # -- disclosure control for analysts' aggregates ----------------------------------------------
 #
 # Counts of 1 to 4 are shown as "<5" in every table, chart and export (as in official

@@ -130,6 +130,8 @@ class Expected:
         self.on = on
         # Analysts' ages are taken at 31 March on or before the report date.
         self.age_on = date(on.year if on >= date(on.year, 3, 31) else on.year - 1, 3, 31)
+        # School age is taken at the start of the school year, 31 August.
+        self.school_on = date(on.year if on >= date(on.year, 8, 31) else on.year - 1, 8, 31)
         self.children = {c["id"]: c for c in rows["child"]}
         self.household_la = {h["id"]: h["local_authority"] for h in rows["household"]}
         self.profession = {p["id"]: p["profession"] for p in rows["practitioner"]}
@@ -181,7 +183,7 @@ class Expected:
             dob = c["date_of_birth"]
             status = c.get("status") or "none"
             if slug == "no-school":
-                hit = (dob <= self.age_on and 5 <= _age(dob, self.age_on) <= 15
+                hit = (dob <= self.school_on and 5 <= _age(dob, self.school_on) <= 15
                        and cid not in self.attends)
             elif slug == "no-gp":
                 hit = dob <= self.age_on and cid not in self.registered

@@ -129,8 +129,8 @@ class Gap:
 
 GAPS = (
     Gap("no-school", "gap_no_school", "No school on record", "children",
-        "Children aged 5 to 15 at 31 March on or before the report date (as the children in "
-        "need census counts ages) with no school attended on the report date (no ATTENDS "
+        "Children of compulsory school age, 5 to 15 at the start of the school year (31 August "
+        "on or before the report date), with no school attended on the report date (no ATTENDS "
         "without an end, or ending on or after the date)."),
     Gap("no-gp", "gap_no_gp", "No GP on record", "children",
         "Children born by 31 March on or before the report date (the date analysts' ages are "
@@ -241,7 +241,8 @@ def _child_gap(graph: Graph, gap: Gap, key: bytes, on: date, filters: Filters,
     # Ages (the age band, and the age conditions of the queries) are taken at 31 March on or
     # before the report date, so that no run of report dates finds a child's birthday.
     age_on = policy.analyst_age_date(on)
-    rows = graph.read(gap.query, date=on, age_date=age_on, **params)
+    rows = graph.read(gap.query, date=on, age_date=age_on,
+                      school_date=policy.analyst_school_year_date(on), **params)
     found = []
     for row in rows:
         record = _child_record(key, row, age_on)
