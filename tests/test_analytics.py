@@ -539,6 +539,8 @@ def test_an_analyst_session_never_receives_names_dates_of_birth_addresses_or_ids
         ids = set(re.findall(r"(?<![A-Za-z0-9-])C\d{7}(?![0-9])", body))
         assert not ids & child_ids, url
         assert not _small_counts_in(body, url), url
+        # A hidden figure is never a link: its list is withheld.
+        assert not re.search(r"<a [^>]*>(&lt;5|\*)</a>", body), url
     listed = client.get(f"/analyst/gaps/no-gp?on={REPORT.isoformat()}&la={gaps.areas(graph)[0]}")
     assert "X-" in listed.get_data(as_text=True)  # lists do show pseudonyms
     events = audit.search(graph, action="analyst.", limit=10_000)
