@@ -384,8 +384,7 @@ def analyst_age_date(on: date) -> date:
     ...                                     date(2026, 3, 30), date(2026, 1, 31))]
     ['2026-03-31', '2026-03-31', '2025-03-31', '2025-03-31']
     """
-    this_year = date(on.year, 3, 31)
-    return this_year if this_year <= on else date(on.year - 1, 3, 31)
+    return _last(3, 31, on)
 
 
 def analyst_school_year_date(on: date) -> date:
@@ -398,8 +397,13 @@ def analyst_school_year_date(on: date) -> date:
     ...                                             date(2026, 11, 25))]
     ['2025-08-31', '2026-08-31', '2026-08-31']
     """
-    this_year = date(on.year, 8, 31)
-    return this_year if this_year <= on else date(on.year - 1, 8, 31)
+    return _last(8, 31, on)
+
+
+def _last(month: int, day: int, on: date) -> date:
+    """The latest ``month``/``day`` on or before ``on``."""
+    this_year = date(on.year, month, day)
+    return this_year if this_year <= on else date(on.year - 1, month, day)
 
 
 # -- disclosure control for analysts' aggregates ----------------------------------------------

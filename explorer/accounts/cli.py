@@ -63,12 +63,9 @@ def users_add(username: str, roles: tuple[str, ...], practitioner_id: str | None
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        users.check_family_name(roles, family_name)
-        users.check_practitioner_link(graph_of(current_app), practitioner_id)
-        enrolment = users.create(graph_of(current_app), username=username, password=password,
-                                 roles=list(roles), practitioner_id=practitioner_id,
-                                 display_name=display_name, family_name=family_name,
-                                 temporary_password=True)
+        enrolment = users.create_for_someone_else(
+            graph_of(current_app), username=username, password=password, roles=list(roles),
+            practitioner_id=practitioner_id, display_name=display_name, family_name=family_name)
     except users.AccountError as exc:
         raise click.ClickException(str(exc)) from None
     _audit("admin.user.add", username=enrolment.username, roles=sorted(roles),

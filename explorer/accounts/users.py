@@ -148,6 +148,19 @@ def check_practitioner_link(graph: Graph, practitioner_id: str | None) -> None:
                            f"({', '.join(sorted(found['accounts']))}); disable it first")
 
 
+def create_for_someone_else(graph: Graph, *, username: str, password: str,
+                           roles: list[str] | tuple[str, ...], display_name: str = "",
+                           family_name: str = "", practitioner_id: str | None = None) -> Enrolment:
+    """An admin makes an account for its holder (the Accounts page, ``explorer users add``):
+    the holder's family name when it sees children, a practitioner who exists and has no
+    other account, and a temporary password the holder replaces at first sign-in."""
+    check_family_name(roles, family_name)
+    check_practitioner_link(graph, practitioner_id)
+    return create(graph, username=username, password=password, roles=roles,
+                  display_name=display_name, family_name=family_name,
+                  practitioner_id=practitioner_id, temporary_password=True)
+
+
 def find_row(graph: Graph, username: str) -> dict[str, Any] | None:
     """The stored properties, secrets included: for the login code only."""
     try:

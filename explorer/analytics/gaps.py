@@ -114,9 +114,6 @@ class Filters:
         return {names.get(f.name, f.name): getattr(self, f.name) for f in fields(self)
                 if getattr(self, f.name)}
 
-    def without_area(self) -> Filters:
-        return Filters(None, self.plan_status, self.age_band, self.service_type)
-
 
 @dataclass(frozen=True)
 class Gap:
@@ -227,13 +224,11 @@ def _child_record(key: bytes, row: dict[str, Any], age_on: date) -> dict[str, An
 
 
 def _matches(record: dict[str, Any], filters: Filters) -> bool:
+    """Is a de-identified record (a child's, a family's, a worker's) in the filters' area and
+    focus? The one test of a record against filters: the lists and the tables use it alike."""
     if filters.local_authority and record["local_authority"] != filters.local_authority:
         return False
-    if filters.plan_status and record.get("status") != filters.plan_status:
-        return False
-    if filters.age_band and record.get("age_band") != filters.age_band:
-        return False
-    return not (filters.service_type and filters.service_type not in record.get("service_types", ()))
+    return in_focus(record, filters.focus)
 
 
 def _child_gap(graph: Graph, gap: Gap, key: bytes, on: date, filters: Filters,
@@ -267,9 +262,8 @@ def caseload_rows(graph: Graph, key: bytes, on: date) -> list[dict[str, Any]]:
 
 
 def _caseload_gap(graph: Graph, key: bytes, on: date, filters: Filters) -> list[dict[str, Any]]:
-    rows = [r for r in caseload_rows(graph, key, on) if r["caseload"] > CASELOAD_THRESHOLD]
-    if filters.local_authority:
-        rows = [r for r in rows if r["local_authority"] == filters.local_authority]
+    rows = [r for r in caseload_rows(graph, key, on)
+            if r["caseload"] > CASELOAD_THRESHOLD and _matches(r, filters)]
     return sorted(rows, key=lambda r: (-r["caseload"], r["worker"]))
 
 
@@ -281,7 +275,7 @@ def _single_points_of_failure(graph: Graph, key: bytes, on: date,
     for row in graph.read("gap_single_point_of_failure", date=on):
         members = {c["id"] for c in row["children"] if policy.in_family_groupings(c)}
         if members:
-                rows.append(dict(row, children=[c for c in row["children"] if c["id"] in members],
+            rows.append(dict(row, children=[c for c in row["children"] if c["id"] in members],
                              involvements=[i for i in row["involvements"]
                                            if i["child_id"] in members]))
     involvements = []
@@ -305,6 +299,7 @@ def _single_points_of_failure(graph: Graph, key: bytes, on: date,
         for child in row["children"]:
             G.add_edge(("family", row["household_id"]), ("child", child["id"]))
     hanging = networks.single_points_of_failure(G, [("family", h) for h in family_area])
+    age_on = policy.analyst_age_date(on)
     found = []
     # Families by pseudonym, and children by pseudonym within them: never in id order.
     for family, practitioner in sorted(hanging.items(),
@@ -312,7 +307,7 @@ def _single_points_of_failure(graph: Graph, key: bytes, on: date,
         hid = family[1]
         kids = [children[c[1]] for c in G[family] if c[0] == "child"]
         records = sorted((policy.deidentified_record(key, dict(c, local_authority=family_area[hid]),
-                                                     policy.analyst_age_date(on)) for c in kids),
+                                                     age_on) for c in kids),
                          key=lambda r: r["pseudonym"])
         through = {G.edges[("child", c["id"]), practitioner]["service"]
                    for c in kids if G.has_edge(("child", c["id"]), practitioner)}
@@ -329,15 +324,8 @@ def _single_points_of_failure(graph: Graph, key: bytes, on: date,
             "profession": G.nodes[practitioner].get("profession"),
             "service_types": types,
         }
-        if filters.local_authority and record["local_authority"] != filters.local_authority:
-            continue
-        if filters.plan_status and filters.plan_status not in record["statuses"]:
-            continue
-        if filters.age_band and filters.age_band not in record["age_bands"]:
-            continue
-        if filters.service_type and filters.service_type not in types:
-            continue
-        found.append(record)
+        if _matches(record, filters):
+            found.append(record)
     return found
 
 
@@ -411,11 +399,11 @@ def areas(graph: Graph) -> list[str]:
     return [r["local_authority"] for r in graph.read("analytics_local_authorities")]
 
 
-def report_areas(graph: Graph) -> list[str]:
-    """Every row a report's table may have: the known areas, then "withheld" (shielded
-    children) and "unknown". Every page builds its tables over the same rows, so that each
-    suppresses the same cells."""
-    known = areas(graph)
+def report_areas(graph: Graph, known: list[str] | None = None) -> list[str]:
+    """Every row a report's table may have: the known areas (``known``, else read), then
+    "withheld" (shielded children) and "unknown". Every page builds its tables over the same
+    rows, so that each suppresses the same cells."""
+    known = areas(graph) if known is None else known
     return known + [a for a in (WITHHELD, "unknown") if a not in known]
 
 
@@ -493,12 +481,13 @@ def column(gap: Gap, records: list[dict[str, Any]], rows: list[str],
     return Column(gap, {a: shown[i][j] for i, a in enumerate(rows)}, shown[-1][j])
 
 
-def gap_column(graph: Graph, slug: str, *, key: bytes, on: date, filters: Filters
-               ) -> tuple[Column, list[dict[str, Any]]]:
+def gap_column(graph: Graph, slug: str, *, key: bytes, on: date, filters: Filters,
+               known: list[str] | None = None) -> tuple[Column, list[dict[str, Any]]]:
     """One gap under the filters' focus: its column as the dashboard shows it, and the records
-    in focus in every area (the list behind the column's cells)."""
+    in focus in every area (the list behind the column's cells). ``known``: the areas, if
+    the caller has read them already."""
     everything = gap_records(graph, slug, key=key, on=on)
-    found = column(BY_SLUG[slug], everything, report_areas(graph), filters.focus)
+    found = column(BY_SLUG[slug], everything, report_areas(graph, known), filters.focus)
     return found, [r for r in everything if in_focus(r, filters.focus)]
 
 
@@ -508,11 +497,13 @@ class Summary:
     columns: list[Column]
 
 
-def summary(graph: Graph, *, key: bytes, on: date, filters: Filters = Filters()
-            ) -> Summary:
+def summary(graph: Graph, *, key: bytes, on: date, filters: Filters = Filters(),
+            known: list[str] | None = None) -> Summary:
     """Every gap counted per local authority (rows) under the filters' focus, suppressed; an
-    area filter shows that area's row of the same table."""
-    rows = report_areas(graph)
+    area filter shows that area's row of the same table. ``known``: the areas, if the caller
+    has read them already."""
+    known = areas(graph) if known is None else known
+    rows = report_areas(graph, known)
     # The reports are independent reads: run them side by side (the driver is thread-safe).
     with ThreadPoolExecutor(max_workers=SUMMARY_WORKERS) as pool:
         futures = {g.slug: pool.submit(gap_records, graph, g.slug, key=key, on=on) for g in GAPS}
@@ -521,7 +512,6 @@ def summary(graph: Graph, *, key: bytes, on: date, filters: Filters = Filters()
     if filters.local_authority:
         shown = [filters.local_authority]
     else:  # "withheld" and "unknown" only when some report has a child there
-        known = areas(graph)
         shown = [a for a in rows if a in known
                  or any(r["local_authority"] == a for found in everything.values() for r in found)]
     return Summary(shown, columns)

@@ -90,13 +90,10 @@ def users_add():
     if not form.validate_on_submit():
         return _users_page(form, error="Fill in username, at least one role and a password.", status=400)
     try:
-        users.check_family_name(form.roles.data, form.family_name.data or "")
-        users.check_practitioner_link(graph_of(current_app), form.practitioner_id.data or None)
-        enrolment = users.create(
+        enrolment = users.create_for_someone_else(
             graph_of(current_app), username=form.username.data, password=form.password.data,
             roles=form.roles.data, display_name=form.display_name.data or "",
-            family_name=form.family_name.data or "", practitioner_id=form.practitioner_id.data or None,
-            temporary_password=True)
+            family_name=form.family_name.data or "", practitioner_id=form.practitioner_id.data or None)
     except users.AccountError as exc:
         return _users_page(form, error=str(exc), status=400)
     _audit("admin.user.add", username=enrolment.username, roles=sorted(form.roles.data),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
 
 from explorer import audit, graph_of, policy
 from explorer.accounts import client_address, current_viewer, require_roles
@@ -69,9 +69,16 @@ def _filters() -> Filters:
     except FilterError as exc:
         abort(400, str(exc))
     if filters.local_authority and filters.local_authority not in gaps.report_areas(
-            graph_of(current_app)):
+            graph_of(current_app), _known()):
         abort(404)
     return filters
+
+
+def _known() -> list[str]:
+    """The local authorities, read once per request however many pieces of the page ask."""
+    if "analyst_areas" not in g:
+        g.analyst_areas = gaps.areas(graph_of(current_app))
+    return g.analyst_areas
 
 
 def _record(action: str, params: dict, returned: list[str]) -> None:
@@ -91,7 +98,7 @@ def _header(column: str, on: date) -> str:
 
 
 def _choices() -> dict:
-    return {"areas": gaps.areas(graph_of(current_app)), "statuses": gaps.STATUSES,
+    return {"areas": _known(), "statuses": gaps.STATUSES,
             "age_bands": gaps.AGE_BANDS, "service_types": gaps.FILTER_SERVICE_TYPES}
 
 
@@ -99,7 +106,7 @@ def _choices() -> dict:
 @require_roles("analyst")
 def dashboard():
     filters, on = _filters(), _on()
-    found = gaps.summary(graph_of(current_app), key=_key(), on=on, filters=filters)
+    found = gaps.summary(graph_of(current_app), key=_key(), on=on, filters=filters, known=_known())
     _record("analyst.dashboard", _params(filters, on), [])
     return render_template("analyst/dashboard.html", summary=found, filters=filters, on=on,
                            args=_params(filters, on), **_choices(), **_dates(on))
@@ -109,7 +116,7 @@ def dashboard():
 @require_roles("analyst")
 def summary_export():
     filters, on = _filters(), _on()
-    found = gaps.summary(graph_of(current_app), key=_key(), on=on, filters=filters)
+    found = gaps.summary(graph_of(current_app), key=_key(), on=on, filters=filters, known=_known())
     _record("analyst.summary.export", _params(filters, on), [])
     header = ["local_authority", *(c.gap.slug for c in found.columns)]
     rows = [[area, *(c.cells[area] for c in found.columns)] for area in found.areas]
@@ -123,7 +130,7 @@ def _gap_list(slug: str) -> tuple:
     # The list is shown only where its length (and its area column) gives away no count that
     # the table suppresses: the cell must be shown in the dashboard's table of the same focus.
     column, in_focus = gaps.gap_column(graph_of(current_app), slug, key=_key(), on=on,
-                                       filters=filters)
+                                       filters=filters, known=_known())
     records = [r for r in in_focus if not filters.local_authority
                or r["local_authority"] == filters.local_authority]
     allowed = column.list_allowed(filters.local_authority)
@@ -219,7 +226,7 @@ def analytics_export():
 @require_roles("analyst")
 def network():
     on = _on()
-    known = gaps.areas(graph_of(current_app))
+    known = _known()
     area = request.args.get("la") or (known[0] if known else None)
     if area is not None and area not in known:
         abort(404)
