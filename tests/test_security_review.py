@@ -81,3 +81,26 @@ def test_no_csv_export_has_a_formula_in_its_header_or_cells(app, graph, make_use
                 assert not value.startswith(FORMULA_STARTS), (url, value)
                 seen_evil = seen_evil or value == "'" + EVIL_AREA
     assert seen_evil  # the area's name did reach the exports, as text
+
+
+# -- 8. HSTS only where it means something: over https ------------------------------------------
+
+def test_hsts_is_sent_over_https_only(graph, config):
+    from explorer import create_app
+
+    plain = create_app({"TESTING": True, "EXPLORER_CONFIG": config})
+    assert "Strict-Transport-Security" not in plain.test_client().get("/health").headers
+    secure = create_app({"TESTING": True, "EXPLORER_CONFIG": config})
+    secure.config["PREFERRED_URL_SCHEME"] = "https"  # the test client's scheme
+    reply = secure.test_client().get("/health")
+    assert reply.request.scheme == "https"
+    assert reply.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    # Behind a TLS-terminating proxy the app sees http; the proxy's X-Forwarded-Proto counts.
+    proxied = create_app({"TESTING": True, "EXPLORER_CONFIG": config, "EXPLORER_PROXY_HOPS": 1})
+    client = proxied.test_client()
+    assert "Strict-Transport-Security" in client.get(
+        "/health", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.1.1.1"}).headers
+    assert "Strict-Transport-Security" not in client.get(
+        "/health", headers={"X-Forwarded-Proto": "http", "X-Forwarded-For": "10.1.1.1"}).headers
+    for app in (plain, secure, proxied):
+        app.extensions["graph"].close()

@@ -28,14 +28,18 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
-    # Ignored by browsers over plain http (the local demo), binding over https.
-    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
 }
+
+# Only over https (directly, or as a trusted proxy's X-Forwarded-Proto says): RFC 6797 has
+# browsers ignore it over http, so there it only told a scanner (and a reader) something false.
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def _secure_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.endpoint != "static":
         # Pages, data and exports about children must not linger in caches or the back button.
         response.headers["Cache-Control"] = "no-store"
