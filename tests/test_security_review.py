@@ -104,3 +104,57 @@ def test_hsts_is_sent_over_https_only(graph, config):
         "/health", headers={"X-Forwarded-Proto": "http", "X-Forwarded-For": "10.1.1.1"}).headers
     for app in (plain, secure, proxied):
         app.extensions["graph"].close()
+
+
+# -- 2. common passwords (ASVS 6.2.4: at least the top 3,000) and the user's own context -------
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("password", ["password123456", "qwerty123456", "1q2w3e4r5t6y", "P@ssw0rd1234",
+                                      "Welcome123456", "Password12345!", "iloveyou123456"])
+def test_passwords_the_reviewer_found_accepted_are_refused(password):
+    from explorer.accounts import passwords
+
+    with pytest.raises(passwords.WeakPassword):
+        passwords.check_strength(password, username="alice")
+
+
+def test_every_common_password_long_enough_to_pass_the_length_rule_is_refused():
+    from explorer.accounts import passwords
+
+    common = passwords.common_passwords()
+    assert len(common) >= 3000
+    long_enough = [p for p in common if len(p) >= passwords.MIN_LENGTH]
+    assert len(long_enough) > 100
+    for password in long_enough:
+        with pytest.raises(passwords.WeakPassword):
+            passwords.check_strength(password)
+
+
+@pytest.mark.parametrize(("password", "says"), [
+    ("Zoe-Okafor-rules-2026", "name"), ("okaforOKAFORokafor9", "name"),
+    ("explorer-kestrel-lantern-9", "this service"), ("my zoeokafor logbook", "name"),
+])
+def test_a_password_holding_the_users_name_or_the_services_is_refused(password, says):
+    from explorer.accounts import passwords
+
+    with pytest.raises(passwords.WeakPassword, match=says):
+        passwords.check_strength(password, username="zoe.o", names=("Zoe Okafor", "Okafor"))
+
+
+def test_a_strong_password_still_passes_and_the_account_pages_use_the_names(app, graph, client, make_user,
+                                                                          made_users, login_as):
+    from explorer.accounts import passwords, users
+
+    passwords.check_strength("kestrel lantern 4417 orbit", username="zoe", names=("Zoe Okafor",))
+    make_user("zoe", ["analyst"], display_name="Zoe Okafor", family_name="Okafor")
+    login_as(client, "zoe")
+    current = made_users["zoe"][0]
+    reply = client.post("/account/password", data={"current": current, "new": "Okafor-kestrel-4417",
+                                                    "again": "Okafor-kestrel-4417"})
+    assert reply.status_code == 400 and "name" in reply.get_data(as_text=True)
+    with app.app_context(), pytest.raises(users.AccountError):
+        users.create(graph, username="yan", password="Zoe-Okafor-kestrel-lantern", roles=["analyst"],
+                     display_name="Zoe Okafor")
+
