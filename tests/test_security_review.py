@@ -158,3 +158,28 @@ def test_a_strong_password_still_passes_and_the_account_pages_use_the_names(app,
         users.create(graph, username="yan", password="Zoe-Okafor-kestrel-lantern", roles=["analyst"],
                      display_name="Zoe Okafor")
 
+
+# -- 4. the current-password check on /account/password counts like a failed sign-in -----------
+
+def test_wrong_current_passwords_lock_the_account_like_failed_sign_ins_and_are_audited(
+        app, graph, client, make_user, login_as):
+    from explorer import audit
+
+    _, password, _ = make_user("cal", ["chair"])
+    login_as(client, "cal")
+    new = "a fresh passphrase of mine 61"
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for n in range(limit):
+        reply = client.post("/account/password", data={"current": f"guess number {n} here", "new": new,
+                                                        "again": new})
+        assert reply.status_code in (400, 429)
+    failed = audit.search(graph, action="auth.password_change_failed")
+    assert [e["username"] for e in failed] == ["cal"] * limit
+    locked = audit.search(graph, action="auth.locked")
+    assert len(locked) == 1 and "cal" in str(locked[0]["params"]) and locked[0]["flagged"]
+    # Locked as after failed sign-ins: the right password no longer changes anything, nor signs in,
+    # and the session that guessed is over.
+    assert client.get("/account").status_code == 302
+    other = app.test_client()
+    assert other.post("/login", data={"username": "cal", "password": password}).status_code == 200
+

@@ -32,6 +32,8 @@ bp = Blueprint("auth", __name__)
 FAILED = ("Sign-in failed. Check your username, password and code. After repeated failures "
           "sign-in is paused for 15 minutes.")
 THROTTLED = "Too many failed sign-ins from this address. Wait 15 minutes and try again."
+CURRENT_THROTTLED = ("Too many wrong passwords. Password changes and sign-in are paused for "
+                     "15 minutes.")
 PENDING_USER_KEY = "u"
 
 
@@ -162,6 +164,24 @@ def change_password():
     error = None
     if form.validate_on_submit():
         graph = graph_of(current_app)
+        # The current password is checked as a sign-in's password is: the same per-account
+        # lockout and per-address throttle, or a stolen session could guess it without limit.
+        outcome = login_steps.check_password(graph, viewer.username, form.current.data,
+                                             client_address(), login_policy())
+        if not outcome.ok:
+            audit.record(graph, viewer=viewer, action="auth.password_change_failed",
+                         params={"throttled": outcome.throttled}, returned_ids=[], reason=None,
+                         client=client_address(), flagged=outcome.locked_now)
+            _audit_failure(outcome, viewer.username)
+            if outcome.locked_now:
+                # Whoever holds this session failed as often as a lockout allows: it ends.
+                sessions.end(graph, session.get(SESSION_TOKEN_KEY))
+                session.clear()
+            return render_template("auth/password.html", form=form,
+                                   error=CURRENT_THROTTLED if outcome.throttled or outcome.locked_now
+                                   else "The current password is not right.",
+                                   required=current_user.must_change_password), \
+                429 if outcome.throttled or outcome.locked_now else 400
         try:
             users.change_password(graph, viewer.username, form.current.data, form.new.data)
         except users.AccountError as exc:
