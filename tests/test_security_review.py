@@ -183,3 +183,53 @@ def test_wrong_current_passwords_lock_the_account_like_failed_sign_ins_and_are_a
     other = app.test_client()
     assert other.post("/login", data={"username": "cal", "password": password}).status_code == 200
 
+
+
+# -- 3. signing out only by POST with CSRF; the browser never drops a session the server keeps --
+
+def _sessions(graph) -> int:
+    return graph.run_autocommit("MATCH (s:Session) RETURN count(s) AS n")[0]["n"]
+
+
+def _csrf_client(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app.test_client()
+
+
+def test_a_get_anywhere_keeps_a_signed_in_session_and_its_cookie(app, graph, make_user, login_as):
+    make_user("alice", ["analyst"])
+    client = app.test_client()
+    login_as(client, "alice")
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    for path in ("/login/code", "/login", "/logout", "/account/password"):
+        reply = client.get(path)  # as a link or an <img> on another site would
+        assert not any(h.startswith(f"{cookie}=;") for h in reply.headers.getlist("Set-Cookie")), path
+        assert client.get("/account").status_code == 200, path
+    assert _sessions(graph) == 1
+
+
+def test_the_code_step_is_left_by_a_post_that_ends_it_on_the_server(app, graph, make_user):
+    from tests.conftest import csrf_token_in
+
+    _, password, _ = make_user("alice", ["analyst"])
+    client = _csrf_client(app)
+    token = csrf_token_in(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"username": "alice", "password": password, "csrf_token": token})
+    assert _sessions(graph) == 1
+    page = client.get("/login/code").get_data(as_text=True)
+    # "Start again" is a form button that posts, with a CSRF token, to the sign-out.
+    assert 'action="/logout"' in page and "Start again</button>" in page
+    assert client.post("/logout").status_code == 400  # without the token: refused, nothing ends
+    assert _sessions(graph) == 1
+    reply = client.post("/logout", data={"csrf_token": csrf_token_in(page)})
+    assert reply.status_code == 302 and reply.location.endswith("/login")
+    assert _sessions(graph) == 0
+
+
+def test_a_dead_cookie_at_the_code_step_is_ended_on_the_server_too(app, graph, make_user, clock):
+    _, password, _ = make_user("alice", ["analyst"])
+    client = app.test_client()
+    client.post("/login", data={"username": "alice", "password": password})
+    clock.advance(minutes=6)  # the code step has expired: the page ends it
+    assert client.get("/login/code").location.endswith("/login")
+    assert _sessions(graph) == 0

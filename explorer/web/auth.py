@@ -103,6 +103,13 @@ def login_code():
     token = session.get(SESSION_TOKEN_KEY)
     pending = sessions.resolve(graph, token, sessions.STAGE_TOTP, timeouts())
     if pending is None:
+        if current_user.is_authenticated:
+            # Already signed in: a GET here (a link on another site) must not drop the cookie
+            # of a session the server keeps.
+            return redirect(url_for("pages.index"))
+        # The cookie is dropped only with its session: the server never keeps one the
+        # browser has abandoned.
+        sessions.end(graph, token)
         session.clear()
         return redirect(url_for("auth.login"))
     form = CodeForm()
@@ -130,6 +137,8 @@ def login_code():
 
 @bp.post("/logout")
 def logout():
+    """Sign out (or leave the code step): only by POST with a CSRF token, and the server-side
+    session ends before the cookie is cleared."""
     graph = graph_of(current_app)
     if current_user.is_authenticated:
         audit.record(graph, viewer=current_viewer(), action="auth.logout", params={}, returned_ids=[],
