@@ -233,3 +233,40 @@ def test_a_dead_cookie_at_the_code_step_is_ended_on_the_server_too(app, graph, m
     clock.advance(minutes=6)  # the code step has expired: the page ends it
     assert client.get("/login/code").location.endswith("/login")
     assert _sessions(graph) == 0
+
+
+# -- 5. bidirectional controls: refused in seeds, neutral and isolated in pages ----------------
+
+RLO, RLI = "\u202e", "\u2067"
+
+
+@pytest.mark.parametrize("control", [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))])
+def test_a_seed_with_a_bidi_control_in_a_name_is_refused_with_file_line_and_column(tmp_path, graph, control):
+    from explorer.seed import SeedInvalid, read_seed
+
+    seed = _rewritten_demo(tmp_path / "seed", {"Zoë": f"Zo{control}ë", "Okafor": f"Oka{control}for"})
+    with pytest.raises(SeedInvalid) as refused:
+        read_seed(seed, today=date.today())
+    found = {str(p) for p in refused.value.problems}
+    code = f"U+{ord(control):04X}"
+    assert any(p.startswith("children.csv:2:given_name:") and code in p for p in found), found
+    assert any(p.startswith("practitioners.csv:") and ":family_name:" in p and code in p for p in found)
+    assert graph.run_autocommit("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
+
+
+def test_names_and_reasons_reach_pages_isolated_and_without_their_bidi_controls(signed_in, graph):
+    from explorer import audit
+    from explorer.accounts import Viewer
+
+    # As if loaded before seeds refused them, or typed into a reason.
+    graph.run_autocommit("MATCH (c:Child {id: 'C-ZOE'}) SET c.given_name = $n", n=f"Zo{RLO}ë")
+    audit.record(graph, viewer=Viewer("pat", frozenset({"practitioner"}), "P-1", "pat"),
+                 action="child.lookup", params={}, returned_ids=[], reason=f"visit {RLI}gnol", client="x")
+    chair = signed_in("chair", ["chair"])
+    page = chair.get("/children/C-ZOE").get_data(as_text=True)
+    assert RLO not in page
+    assert "<h1><bdi>Zo\ufffdë</bdi> <bdi>O&#39;Brien</bdi></h1>" in page
+    boss = signed_in("boss", ["management"])
+    page = boss.get("/audit").get_data(as_text=True)
+    assert RLI not in page and "<bdi>visit \ufffdgnol</bdi>" in page and "<bdi>pat</bdi>" in page
+

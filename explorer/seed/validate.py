@@ -58,8 +58,12 @@ _NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 # Below this many bytes of CSV, starting processes and passing rows back costs more
 # than reading in parallel saves.
 PARALLEL_FROM_BYTES = 4_000_000
-# Exactly Unicode's category Cc (C0 and C1 controls and DEL): what _no_control refuses.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Unicode's category Cc (C0 and C1 controls and DEL), and the bidirectional embeddings,
+# overrides and isolates (U+202A-U+202E, U+2066-U+2069): what _no_control refuses. The
+# latter are invisible and reorder the text around them, so a name holding one shows as
+# another (a display spoof, as in "Trojan Source").
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class Bad(ValueError):
@@ -112,6 +116,9 @@ def _no_control(col: Column, text: str, allow_breaks: bool = False) -> str:
     if _CONTROL.search(text) is None:
         return text
     for ch in text:
+        if ch in BIDI_CONTROLS:
+            raise Bad(f"contains the invisible bidirectional control U+{ord(ch):04X}, which "
+                      "changes how the text around it is shown")
         if unicodedata.category(ch) == "Cc" and not (allow_breaks and ch in _LINE_BREAKS):
             what = "a line break" if ch in "\r\n" else f"control character {ch!r}"
             raise Bad(f"contains {what}; only address may span lines")

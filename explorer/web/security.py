@@ -3,6 +3,8 @@ inline script or style) and the usual hardening headers."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -46,5 +48,21 @@ def _secure_headers(response: Response) -> Response:
     return response
 
 
+# Invisible bidirectional embeddings, overrides and isolates: seeds refuse them, but text that
+# came in another way (an older load, a typed reason, an account's name) is shown with each
+# replaced by U+FFFD, so it cannot reorder what is around it. Names are also put in <bdi>.
+_BIDI_CONTROLS = {c: "\ufffd" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def _without_bidi_controls(value: Any) -> Any:
+    """Every value a template prints (Jinja's ``finalize``): strings lose their bidi controls.
+
+    >>> _without_bidi_controls("Ann\u202eeel"), _without_bidi_controls(3)
+    ('Ann\ufffdeel', 3)
+    """
+    return value.translate(_BIDI_CONTROLS) if isinstance(value, str) else value
+
+
 def init_app(app: Flask) -> None:
     app.after_request(_secure_headers)
+    app.jinja_env.finalize = _without_bidi_controls
