@@ -270,3 +270,56 @@ def test_names_and_reasons_reach_pages_isolated_and_without_their_bidi_controls(
     page = boss.get("/audit").get_data(as_text=True)
     assert RLI not in page and "<bdi>visit \ufffdgnol</bdi>" in page and "<bdi>pat</bdi>" in page
 
+
+# -- 6. a zip bomb is refused before it is unpacked --------------------------------------------
+
+def _bomb(path: Path, megabytes: int = 64) -> Path:
+    """A seed-shaped zip whose one file deflates about a thousand times: megabytes of one row."""
+    import zipfile
+
+    row = b"C-SAME,Ann,Lee,,2019-01-01,female,,false,none,,,,false\n" * 18_000  # ~1 MB
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf, \
+            zf.open("seed/children.csv", "w") as out:
+        out.write(b"id,given_name,family_name,former_names,date_of_birth,gender\n")
+        for _ in range(megabytes):
+            out.write(row)
+    return path
+
+
+def _bytes_under(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) if folder.exists() else 0
+
+
+def test_a_zip_bomb_is_refused_before_much_is_written(tmp_path, client, make_user, login_as):
+    from explorer.web.admin import UnsafeArchive, extract_seed
+
+    bomb = _bomb(tmp_path / "bomb.zip")
+    assert bomb.stat().st_size < 1024**2  # 64 MB inside, under one on the wire
+    into = tmp_path / "unpacked"
+    with pytest.raises(UnsafeArchive, match="zip bomb"):
+        extract_seed(bomb, into)
+    assert _bytes_under(into) < 2 * 1024**2
+    make_user("ada", ["admin"])
+    login_as(client, "ada")
+    with bomb.open("rb") as fh:
+        reply = client.post("/admin/seed", data={"archive": (fh, "bomb.zip")},
+                            content_type="multipart/form-data")
+    assert reply.status_code == 400 and "zip bomb" in reply.get_data(as_text=True)
+
+
+def test_unpacking_counts_the_bytes_themselves_and_stops_at_what_the_zip_declared(tmp_path):
+    """The directory's sizes can lie: bytes past a member's declared size stop the copy (and
+    Python's zipfile also stops reading there), so the running total is what was checked."""
+    import zipfile
+
+    from explorer.web.admin import UnsafeArchive, _copy_checked
+
+    member = zipfile.ZipInfo("seed/children.csv")
+    member.file_size, member.compress_size = 3 * 1024**2, 1024**2
+    written = io.BytesIO()
+    with pytest.raises(UnsafeArchive, match="more than the zip declares"):
+        _copy_checked(member, io.BytesIO(b"x" * (8 * 1024**2)), written, 0)
+    assert len(written.getvalue()) <= 3 * 1024**2
+    with pytest.raises(UnsafeArchive, match="more than the zip declares or 2 GB"):
+        _copy_checked(member, io.BytesIO(b"x" * 1024**2), io.BytesIO(), 2 * 1024**3 - 10)
+
