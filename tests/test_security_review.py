@@ -323,3 +323,58 @@ def test_unpacking_counts_the_bytes_themselves_and_stops_at_what_the_zip_declare
     with pytest.raises(UnsafeArchive, match="more than the zip declares or 2 GB"):
         _copy_checked(member, io.BytesIO(b"x" * 1024**2), io.BytesIO(), 2 * 1024**3 - 10)
 
+
+# -- 7. `kill -9` of a seed load: its reader processes die with it --------------------------------
+
+def _children_of(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status waits to be collected
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_kill_9_of_a_load_during_validation_leaves_no_reader_running(graph, tmp_path, neo4j_settings):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from explorer.seed.generate import generate
+    from explorer.seed.validate import PARALLEL_FROM_BYTES
+    from tests.test_loader import _cli_env
+
+    population = tmp_path / "pop"
+    generate(population, children=30_000, seed=5)
+    assert sum(f.stat().st_size for f in population.glob("*.csv")) > 2 * PARALLEL_FROM_BYTES
+    proc = subprocess.Popen([sys.executable, "-m", "explorer.cli", "seed", "load", str(population)],
+                            env=_cli_env(neo4j_settings), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 120
+    while not workers and proc.poll() is None and time.monotonic() < deadline:
+        workers = _children_of(proc.pid)
+        time.sleep(0.01)
+    assert workers, "the load started no reader process (is the machine single-core?)"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)]
+    assert graph.run_autocommit("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0  # killed in validation

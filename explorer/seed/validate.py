@@ -10,13 +10,17 @@ the seed is collected; `SeedInvalid` carries them all.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import json
 import multiprocessing as mp
 import operator
 import os
 import re
+import signal
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -778,6 +782,32 @@ def check_csv_files(files: list[tuple[SeedType, Path]],
         return [check_csv_file(stype, path, today) for stype, path in files]
 
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """A worker's initializer: it ends when the process that started it does.
+
+    A `kill -9` of `explorer seed load` gives the pool no chance to stop its workers, which
+    would read on (holding a seed's child data in memory) for nothing. Linux sends them SIGKILL
+    when the parent dies (prctl PR_SET_PDEATHSIG); elsewhere a thread watches the parent's pid.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        armed = False
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(1)
+    if not armed:
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+
 def _check_files(files: list[tuple[SeedType, Path]], today: date,
                  workers: int) -> list[tuple[Table, list[Problem]]]:
     """`check_csv_file` of every file, in the files' order; shared between this process
@@ -804,7 +834,8 @@ def _check_files(files: list[tuple[SeedType, Path]], today: date,
         least = loads.index(min(loads))
         shares[least].append((stype, path))
         loads[least] += sizes[path]
-    with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context("fork")) as pool:
+    with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context("fork"),
+                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         theirs = [pool.submit(check_csv_files, share, today) for share in shares[1:]]
         results = check_csv_files(shares[0], today)
         for future in theirs:
