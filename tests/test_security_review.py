@@ -378,3 +378,13 @@ def test_kill_9_of_a_load_during_validation_leaves_no_reader_running(graph, tmp_
         time.sleep(0.1)
     assert not [w for w in workers if _alive(w)]
     assert graph.run_autocommit("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0  # killed in validation
+
+
+def test_a_code_step_left_half_done_is_ended_when_its_user_next_signs_in(app, graph, make_user, login_as,
+                                                                        clock):
+    _, password, _ = make_user("alice", ["analyst"])
+    abandoned = app.test_client()
+    abandoned.post("/login", data={"username": "alice", "password": password})  # then the tab closes
+    clock.advance(minutes=6)
+    login_as(app.test_client(), "alice")
+    assert _sessions(graph) == 1  # the new one only

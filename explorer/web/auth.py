@@ -92,6 +92,7 @@ def login():
         return render_template("auth/login.html", form=form, next=request.args.get("next", ""),
                                error=THROTTLED if outcome.throttled else FAILED), status
     user = outcome.user
+    sessions.end_expired(graph, user["username"], timeouts())
     token = sessions.start(graph, user["username"], sessions.STAGE_TOTP)
     _new_session(token, **{PENDING_USER_KEY: user["username"], "n": next_page})
     return redirect(url_for("auth.login_code"))
