@@ -32,8 +32,8 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 
-# Only over https (directly, or as a trusted proxy's X-Forwarded-Proto says): RFC 6797 has
-# browsers ignore it over http, so there it only told a scanner (and a reader) something false.
+# Only over https (directly, or as a trusted proxy's X-Forwarded-Proto says): RFC 6797 (7.2)
+# says a host must not send it over plain http, where browsers ignore it anyway.
 HSTS = "max-age=31536000; includeSubDomains"
 
 
