@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 from explorer.localdb import REPO_ROOT
 from explorer.web.spreadsheet import FORMULA_STARTS
 
@@ -107,8 +109,6 @@ def test_hsts_is_sent_over_https_only(graph, config):
 
 
 # -- 2. common passwords (ASVS 6.2.4: at least the top 3,000) and the user's own context -------
-
-import pytest  # noqa: E402
 
 
 @pytest.mark.parametrize("password", ["password123456", "qwerty123456", "1q2w3e4r5t6y", "P@ssw0rd1234",
