@@ -265,7 +265,7 @@ def test_names_and_reasons_reach_pages_isolated_and_without_their_bidi_controls(
     chair = signed_in("chair", ["chair"])
     page = chair.get("/children/C-ZOE").get_data(as_text=True)
     assert RLO not in page
-    assert "<h1><bdi>Zo\ufffdë</bdi> <bdi>O&#39;Brien</bdi></h1>" in page
+    assert "<h1><bdi>Zo\ufffdë O&#39;Brien</bdi></h1>" in page
     boss = signed_in("boss", ["management"])
     page = boss.get("/audit").get_data(as_text=True)
     assert RLI not in page and "<bdi>visit \ufffdgnol</bdi>" in page and "<bdi>pat</bdi>" in page
