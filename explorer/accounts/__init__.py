@@ -35,8 +35,9 @@ __all__ = ["ROLES", "NotSignedIn", "Viewer", "client_address", "current_viewer",
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Reachable without signing in: the login steps, the health check and static files.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.login_code", "pages.health", "static"})
+# Reachable without signing in: the login steps, the health check and static files; and the
+# sign-out, which also ends a half-signed-in session ("Start again" on the code step).
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.login_code", "auth.logout", "pages.health", "static"})
 # What a signed-in user with a temporary password may reach: the change, and signing out.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static"})
 SESSION_TOKEN_KEY = "t"  # noqa: S105 - a key name. The only thing in the signed session cookie

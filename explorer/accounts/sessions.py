@@ -52,6 +52,15 @@ def end_all(graph: Graph, username: str) -> int:
     return graph.write("sessions_delete_for_user", username=username)[0]["deleted"]
 
 
+def end_expired(graph: Graph, username: str, timeouts: Timeouts) -> int:
+    """Delete the user's timed-out sessions that nobody presented again (resolve deletes
+    only those it is shown), so an abandoned session is ended on the server too."""
+    at = now()
+    return graph.write("sessions_delete_expired_for_user", username=username,
+                       pending_before=at - timeouts.pending, idle_before=at - timeouts.idle,
+                       absolute_before=at - timeouts.absolute)[0]["deleted"]
+
+
 def _expired(session: dict[str, Any], at: datetime, timeouts: Timeouts) -> bool:
     created, last_seen = session["created"], session["last_seen"]
     if session.get("stage") != STAGE_FULL:

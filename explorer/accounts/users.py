@@ -96,7 +96,8 @@ def create(
         raise AccountError("a practitioner account needs --practitioner-id (the Practitioner it is)")
     try:
         # Demo passwords are published and name their role: only the length rule applies.
-        passwords.check_strength(password, username="" if demo else username)
+        passwords.check_strength(password, username="" if demo else username,
+                                 names=() if demo else (display_name, family_name))
     except passwords.WeakPassword as exc:
         raise AccountError(str(exc)) from None
     secret = totp_secret or totp.new_secret()
@@ -216,7 +217,8 @@ def change_password(graph: Graph, username: str, current: str, new: str) -> None
     if new == current:
         raise AccountError("The new password must differ from the current one.")
     try:
-        passwords.check_strength(new, username=row["username"])
+        passwords.check_strength(new, username=row["username"],
+                                 names=(row.get("display_name") or "", row.get("family_name") or ""))
     except passwords.WeakPassword as exc:
         raise AccountError(str(exc)) from None
     _update(graph, row["username"], {"password_hash": passwords.hash_password(new),

@@ -10,13 +10,17 @@ the seed is collected; `SeedInvalid` carries them all.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import json
 import multiprocessing as mp
 import operator
 import os
 import re
+import signal
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -58,8 +62,12 @@ _NHS_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 # Below this many bytes of CSV, starting processes and passing rows back costs more
 # than reading in parallel saves.
 PARALLEL_FROM_BYTES = 4_000_000
-# Exactly Unicode's category Cc (C0 and C1 controls and DEL): what _no_control refuses.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Unicode's category Cc (C0 and C1 controls and DEL), and the bidirectional embeddings,
+# overrides and isolates (U+202A-U+202E, U+2066-U+2069): what _no_control refuses. The
+# latter are invisible and reorder the text around them, so a name holding one shows as
+# another (a display spoof, as in "Trojan Source").
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class Bad(ValueError):
@@ -112,6 +120,9 @@ def _no_control(col: Column, text: str, allow_breaks: bool = False) -> str:
     if _CONTROL.search(text) is None:
         return text
     for ch in text:
+        if ch in BIDI_CONTROLS:
+            raise Bad(f"contains the invisible bidirectional control U+{ord(ch):04X}, which "
+                      "changes how the text around it is shown")
         if unicodedata.category(ch) == "Cc" and not (allow_breaks and ch in _LINE_BREAKS):
             what = "a line break" if ch in "\r\n" else f"control character {ch!r}"
             raise Bad(f"contains {what}; only address may span lines")
@@ -771,6 +782,32 @@ def check_csv_files(files: list[tuple[SeedType, Path]],
         return [check_csv_file(stype, path, today) for stype, path in files]
 
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """A worker's initializer: it ends when the process that started it does.
+
+    A `kill -9` of `explorer seed load` gives the pool no chance to stop its workers, which
+    would read on (holding a seed's child data in memory) for nothing. Linux sends them SIGKILL
+    when the parent dies (prctl PR_SET_PDEATHSIG); elsewhere a thread watches the parent's pid.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        armed = False
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(1)
+    if not armed:
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+
 def _check_files(files: list[tuple[SeedType, Path]], today: date,
                  workers: int) -> list[tuple[Table, list[Problem]]]:
     """`check_csv_file` of every file, in the files' order; shared between this process
@@ -797,7 +834,8 @@ def _check_files(files: list[tuple[SeedType, Path]], today: date,
         least = loads.index(min(loads))
         shares[least].append((stype, path))
         loads[least] += sizes[path]
-    with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context("fork")) as pool:
+    with ProcessPoolExecutor(workers - 1, mp_context=mp.get_context("fork"),
+                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         theirs = [pool.submit(check_csv_files, share, today) for share in shares[1:]]
         results = check_csv_files(shares[0], today)
         for future in theirs:

@@ -32,6 +32,8 @@ bp = Blueprint("auth", __name__)
 FAILED = ("Sign-in failed. Check your username, password and code. After repeated failures "
           "sign-in is paused for 15 minutes.")
 THROTTLED = "Too many failed sign-ins from this address. Wait 15 minutes and try again."
+CURRENT_THROTTLED = ("Too many wrong passwords. Password changes and sign-in are paused for "
+                     "15 minutes.")
 PENDING_USER_KEY = "u"
 
 
@@ -90,6 +92,7 @@ def login():
         return render_template("auth/login.html", form=form, next=request.args.get("next", ""),
                                error=THROTTLED if outcome.throttled else FAILED), status
     user = outcome.user
+    sessions.end_expired(graph, user["username"], timeouts())
     token = sessions.start(graph, user["username"], sessions.STAGE_TOTP)
     _new_session(token, **{PENDING_USER_KEY: user["username"], "n": next_page})
     return redirect(url_for("auth.login_code"))
@@ -101,6 +104,13 @@ def login_code():
     token = session.get(SESSION_TOKEN_KEY)
     pending = sessions.resolve(graph, token, sessions.STAGE_TOTP, timeouts())
     if pending is None:
+        if current_user.is_authenticated:
+            # Already signed in: a GET here (a link on another site) must not drop the cookie
+            # of a session the server keeps.
+            return redirect(url_for("pages.index"))
+        # The cookie is dropped only with its session: the server never keeps one the
+        # browser has abandoned.
+        sessions.end(graph, token)
         session.clear()
         return redirect(url_for("auth.login"))
     form = CodeForm()
@@ -128,6 +138,8 @@ def login_code():
 
 @bp.post("/logout")
 def logout():
+    """Sign out (or leave the code step): only by POST with a CSRF token, and the server-side
+    session ends before the cookie is cleared."""
     graph = graph_of(current_app)
     if current_user.is_authenticated:
         audit.record(graph, viewer=current_viewer(), action="auth.logout", params={}, returned_ids=[],
@@ -162,6 +174,24 @@ def change_password():
     error = None
     if form.validate_on_submit():
         graph = graph_of(current_app)
+        # The current password is checked as a sign-in's password is: the same per-account
+        # lockout and per-address throttle, or a stolen session could guess it without limit.
+        outcome = login_steps.check_password(graph, viewer.username, form.current.data,
+                                             client_address(), login_policy())
+        if not outcome.ok:
+            audit.record(graph, viewer=viewer, action="auth.password_change_failed",
+                         params={"throttled": outcome.throttled}, returned_ids=[], reason=None,
+                         client=client_address(), flagged=outcome.locked_now)
+            _audit_failure(outcome, viewer.username)
+            if outcome.locked_now:
+                # Whoever holds this session failed as often as a lockout allows: it ends.
+                sessions.end(graph, session.get(SESSION_TOKEN_KEY))
+                session.clear()
+            return render_template("auth/password.html", form=form,
+                                   error=CURRENT_THROTTLED if outcome.throttled or outcome.locked_now
+                                   else "The current password is not right.",
+                                   required=current_user.must_change_password), \
+                429 if outcome.throttled or outcome.locked_now else 400
         try:
             users.change_password(graph, viewer.username, form.current.data, form.new.data)
         except users.AccountError as exc:

@@ -35,10 +35,11 @@ def cell(value: object) -> str:
 
 
 def download(name: str, header: Iterable[str], rows: Iterable[Iterable[object]]) -> Response:
-    """A CSV attachment named ``name-<UTC time>.csv``, never cached."""
+    """A CSV attachment named ``name-<UTC time>.csv``, never cached. The header goes through
+    ``cell`` too: some headers are data (the caseloads export names each local authority)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(list(header))
+    writer.writerow([cell(h) for h in header])
     for row in rows:
         writer.writerow([cell(v) for v in row])
     stamp = now().strftime("%Y%m%dT%H%M%SZ")
