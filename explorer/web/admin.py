@@ -13,12 +13,13 @@ import shutil
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
+from typing import ClassVar
 
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from explorer import audit, graph_of
@@ -33,13 +34,28 @@ MAX_SEED_BYTES = 2 * 1024**3  # uncompressed: a zip bomb stops here
 UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
+class AtLeastOne:
+    """A multiple choice needs at least one box ticked. Unlike DataRequired it sets no
+    ``required`` flag: on a group of checkboxes, HTML's ``required`` is per box, so the
+    browser refused the form until every role was ticked."""
+
+    field_flags: ClassVar[dict] = {}
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field) -> None:
+        if not field.data:
+            raise StopValidation(self.message)
+
+
 class AddUserForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
     display_name = StringField("Display name", validators=[Optional(), Length(max=200)])
     family_name = StringField("Family name", validators=[Optional(), Length(max=200)])
     roles = SelectMultipleField("Roles", choices=[SelectChoice(r) for r in users.ROLES],
                                 option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
-                                validators=[DataRequired()])
+                                validators=[AtLeastOne("Choose at least one role.")])
     practitioner_id = StringField("Practitioner id (practitioner role)",
                                   validators=[Optional(), Length(max=64)])
     password = PasswordField("Initial password", validators=[DataRequired(), Length(max=1024)])
@@ -88,7 +104,11 @@ def _users_page(form: AddUserForm, error: str | None = None, enrolment: users.En
 def users_add():
     form = AddUserForm()
     if not form.validate_on_submit():
-        return _users_page(form, error="Fill in username, at least one role and a password.", status=400)
+        # Say which field is wrong, in the form's own words (a missing role was only
+        # "Fill in username, at least one role and a password").
+        wrong = [f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items()
+                 if name != "csrf_token"]
+        return _users_page(form, error=" ".join(wrong) or "The form expired; try again.", status=400)
     try:
         enrolment = users.create_for_someone_else(
             graph_of(current_app), username=form.username.data, password=form.password.data,
