@@ -7,7 +7,7 @@ time, so memory stays flat however many children are asked for. The same
 for plan history and one for earlier allocations, fixed iteration orders, no
 clock).
 
-Proportions follow shared/domain.md ("Realistic proportions"): children in
+Proportions follow docs/domain.md (from the team's domain document): children in
 need 3.3% of children *including* those on a child protection plan (0.4%;
 neglect about half, emotional about a third, sexual 3%) and those looked
 after (0.7%); about 23% of children on a plan had an earlier one (`plans.csv`,
