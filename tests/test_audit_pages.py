@@ -99,6 +99,19 @@ def _zip(files: dict[str, str]) -> io.BytesIO:
     return buffer
 
 
+def wait_for_job(client, job_page: str, seconds: float = 120) -> dict:
+    """Poll the job's state, as its page's script does, until it ends; return the state."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        state = client.get(job_page + ".json").get_json()
+        if not state["active"]:
+            return state
+        assert time.monotonic() < deadline, state
+        time.sleep(0.2)
+
+
 def test_seed_upload_reports_each_problem_with_file_line_and_column(client, make_user, login_as, graph):
     make_user("ada", ["admin"])
     login_as(client, "ada")
@@ -134,7 +147,8 @@ def test_a_valid_seed_is_validated_then_loaded_and_both_are_audited(client, make
     assert reply.status_code == 200, text[:2000]
     upload_id = text.split("/admin/seed/")[1].split("/load")[0]
     loaded = client.post(f"/admin/seed/{upload_id}/load", data={"source": "demo", "mode": "incremental"})
-    assert loaded.status_code == 200
+    assert loaded.status_code == 303  # to the job's page
+    assert wait_for_job(client, loaded.location)["status"] == "done"
     assert graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"] > 0
     assert [e["action"] for e in audit.search(graph, action="admin.seed.")] == [
         "admin.seed.load", "admin.seed.upload"]
@@ -155,7 +169,8 @@ def test_an_admin_who_names_themselves_a_conference_chair_is_flagged(client, mak
     text = client.post("/admin/seed", data={"archive": (_zip(files), "demo.zip")},
                        content_type="multipart/form-data").get_data(as_text=True)
     upload_id = text.split("/admin/seed/")[1].split("/load")[0]
-    client.post(f"/admin/seed/{upload_id}/load", data={"source": "demo", "mode": "incremental"})
+    started = client.post(f"/admin/seed/{upload_id}/load", data={"source": "demo", "mode": "incremental"})
+    wait_for_job(client, started.location)
     load_event = audit.search(graph, action="admin.seed.load")[0]
     assert '"ada"' in load_event["params"] and load_event["flagged"]
 

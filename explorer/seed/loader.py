@@ -301,12 +301,14 @@ def _seed_set_aside() -> Iterator[None]:
 def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
          on: date | None = None, batch_size: int = 10_000, dry_run: bool = False,
          progress: bool = True, after_batch: Callable[[int], None] | None = None,
-         workers: int | None = None, defer_indexes: bool | None = None) -> LoadReport:
+         workers: int | None = None, defer_indexes: bool | None = None,
+         on_rows: Callable[[int], None] | None = None) -> LoadReport:
     """Write ``seed`` into the graph (or rehearse it, with ``dry_run``); return what changed.
 
     ``on`` is the date a snapshot ends absent relationships with (default today).
     ``after_batch`` is called with the number of batches committed so far (tests
-    use it to interrupt a load part-way). ``workers`` is how many batches of an
+    use it to interrupt a load part-way); ``on_rows`` with the number of rows written so
+    far (the web page's progress). ``workers`` is how many batches of an
     empty relationship type may be written at once (default two, one on a single
     core; nodes are written a batch at a time; a dry run is one transaction, so
     always one).
@@ -363,13 +365,17 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
             raise AssertionError("unreachable")
 
         done = 0
+        rows_done = 0
         mark = time.monotonic()
 
         def finished(stype: SeedType, size: int, rows: list[dict]) -> None:
-            nonlocal done, mark
+            nonlocal done, mark, rows_done
             for row in rows:
                 report.outcomes[stype.name][row["outcome"]] += row["count"]
             bar.update(size)
+            rows_done += size
+            if on_rows:
+                on_rows(rows_done)
             now = time.monotonic()
             report.type_seconds[stype.name] = report.type_seconds.get(stype.name, 0.0) + now - mark
             mark = now
