@@ -55,3 +55,52 @@ def test_no_role_ticked_is_refused_by_the_server_with_a_clear_message(admin_brow
     assert "Choose at least one role." in page.inner_text(".error-message")
     assert page.input_value("#username") == "noroles"  # what was typed is kept
     assert graph.read("user_by_username", username="noroles") == []
+
+
+RECORD_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__csp.push(e.violatedDirective + ' ' + e.blockedURI);
+});
+"""
+
+
+def test_admin_dry_runs_then_loads_a_seed_and_the_page_follows_the_job(app, graph: Graph, make_user,
+                                                                       tmp_path):
+    """Upload, dry run, load, in Chromium: the job pages are brought up to date by their script
+    (served from static/, under the CSP) without the admin reloading anything."""
+    from tests.test_seed_jobs import _demo_zip
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    _, password, secret = make_user("ada", ["admin"])
+    archive = tmp_path / "demo.zip"
+    archive.write_bytes(_demo_zip().getvalue())
+    errors: list[str] = []
+    with serving(app) as base, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context()
+        context.add_init_script(RECORD_VIOLATIONS)
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        sign_in(page, base, app, "ada", password, secret)
+        page.goto(f"{base}/admin/seed")
+        page.set_input_files("#archive", str(archive))
+        page.click("text=Upload and validate")
+        page.wait_for_selector("text=The seed is valid")
+        page.click("text=Dry run: show what would change")
+        page.wait_for_url(f"{base}/admin/seed/jobs/*")
+        # The script reloads the page when the job ends: the outcome appears by itself.
+        page.wait_for_selector("#job-outcomes", timeout=60_000)
+        assert "What a load would change" in page.inner_text("main")
+        assert page.locator("caption", has_text="children.csv").count() == 1
+        assert graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"] == 0
+        page.click("text=Load into the database")
+        page.wait_for_selector("text=What the load changed", timeout=60_000)
+        assert graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"] > 0
+        page.goto(f"{base}/admin/seed")
+        history = page.inner_text("#load-history")
+        assert history.count("ada") == 2 and "dry-run" in history and "load" in history
+        assert page.evaluate("window.__csp") == []
+        browser.close()
+    assert errors == []
