@@ -81,6 +81,7 @@ def test_admin_dry_runs_then_loads_a_seed_and_the_page_follows_the_job(app, grap
         context = browser.new_context()
         context.add_init_script(RECORD_VIOLATIONS)
         page = context.new_page()
+        page.set_viewport_size({"width": 1280, "height": 800})
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         sign_in(page, base, app, "ada", password, secret)
@@ -93,7 +94,12 @@ def test_admin_dry_runs_then_loads_a_seed_and_the_page_follows_the_job(app, grap
         # The script reloads the page when the job ends: the outcome appears by itself.
         page.wait_for_selector("#job-outcomes", timeout=60_000)
         assert "What a load would change" in page.inner_text("main")
-        assert page.locator("caption", has_text="children.csv").count() == 1
+        page.click("summary:text-is(\"children.csv\")")
+        assert page.locator("details.preview[open] td", has_text="Zoë").count() == 1
+        # The pages a seed load adds pass axe and fit a laptop, the widest file opened.
+        axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+        assert axe.run(page).response["violations"] == []
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         assert graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"] == 0
         page.click("text=Load into the database")
         page.wait_for_selector("text=What the load changed", timeout=60_000)
@@ -101,6 +107,7 @@ def test_admin_dry_runs_then_loads_a_seed_and_the_page_follows_the_job(app, grap
         page.goto(f"{base}/admin/seed")
         history = page.inner_text("#load-history")
         assert history.count("ada") == 2 and "dry-run" in history and "load" in history
+        assert axe.run(page).response["violations"] == []
         assert page.evaluate("window.__csp") == []
         browser.close()
     assert errors == []

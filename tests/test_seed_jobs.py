@@ -76,7 +76,7 @@ def test_a_dry_run_writes_nothing_and_shows_per_file_counts_and_first_rows(clien
     children = sum(1 for _ in (DEMO / "children.csv").open(encoding="utf-8")) - 1
     assert f'<th scope="row">children.csv</th><td>{children}</td><td>0</td><td>0</td><td>0</td>' in outcomes
     preview = page.split("The first rows of each file")[1]
-    assert "<caption>children.csv</caption>" in preview and "Zoë" in preview
+    assert "<summary>children.csv</summary>" in preview and "Zoë" in preview
     # The upload stays for the real load, offered on the same page.
     assert f'action="/admin/seed/{upload_id}/load"' in page
     assert audit.search(graph, action="admin.seed.dry_run")[0]["username"] == "ada"
