@@ -61,7 +61,7 @@ def test_a_load_runs_as_a_job_and_the_history_says_who_which_file_and_how_it_end
     assert event["username"] == "ada" and sha in event["params"] and '"outcome": "done"' in event["params"]
 
 
-def test_a_dry_run_writes_nothing_and_shows_per_file_counts_and_first_rows(client, make_user,
+def test_a_dry_run_writes_nothing_and_shows_per_file_counts_and_first_rows(app, client, make_user,
                                                                           login_as, graph):
     make_user("ada", ["admin"])
     login_as(client, "ada")
@@ -80,7 +80,15 @@ def test_a_dry_run_writes_nothing_and_shows_per_file_counts_and_first_rows(clien
     # The upload stays for the real load, offered on the same page.
     assert f'action="/admin/seed/{upload_id}/load"' in page
     assert audit.search(graph, action="admin.seed.dry_run")[0]["username"] == "ada"
+    assert audit.search(graph, action="admin.seed.preview")[0]["username"] == "ada"
     assert audit.search(graph, action="admin.seed.load") == []
+    # Another admin sees the counts, never the rows of a file they did not upload.
+    make_user("bo", ["admin"])
+    other = app.test_client()
+    login_as(other, "bo")
+    theirs = other.get(started.location).get_data(as_text=True)
+    assert "What a load would change, per file" in theirs
+    assert "The first rows of each file" not in theirs and "Zoë" not in theirs
 
 
 def test_progress_over_http_and_one_load_at_a_time(app, client, make_user, login_as, graph, config):

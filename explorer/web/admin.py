@@ -339,8 +339,13 @@ def seed_job(job_id: str):
     then what it did or, for a dry run, would do, with the first rows of each file."""
     job = _job_or_404(job_id)
     folder = _uploads_dir() / job.upload
+    # The file's first rows are child data: shown only to the admin who uploaded it (who has
+    # the file anyway), and each showing is in the audit trail.
     preview = first_rows(seed_root(folder / "seed")) if (
-        job.kind == "dry-run" and job.status == "done" and folder.is_dir()) else None
+        job.kind == "dry-run" and job.status == "done" and folder.is_dir()
+        and job.username == current_viewer().username) else None
+    if preview is not None:
+        _audit("admin.seed.preview", job=job.id, upload=job.upload, sha256=job.sha256)
     load_form = None
     if preview is not None:
         load_form = SeedLoadForm(formdata=None, source=job.source, mode=job.mode)
