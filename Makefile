@@ -20,13 +20,14 @@ setup: $(VENV)/.installed
 	$(BIN)/explorer db fetch
 
 ## Set everything up, start Neo4j, load the demo seed and serve the app.
+## Other ports: make demo PORT=5017 EXPLORER_NEO4J_BOLT_PORT=7817 (see the README).
 demo: setup
 	$(BIN)/explorer db start
 	$(BIN)/explorer seed load seed/demo
 	$(BIN)/explorer users demo
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl-C stops the app; 'make stop' stops Neo4j)"
 	@echo "Sign in with a username and password above, then the code from"
-	@echo "'$(BIN)/explorer users totp USERNAME' (or an authenticator app holding the secret)."
+	@echo "'$(if $(EXPLORER_NEO4J_BOLT_PORT),EXPLORER_NEO4J_BOLT_PORT=$(EXPLORER_NEO4J_BOLT_PORT) )$(if $(EXPLORER_NEO4J_HOME),EXPLORER_NEO4J_HOME=$(EXPLORER_NEO4J_HOME) )$(BIN)/explorer users totp USERNAME' (or an authenticator app holding the secret)."
 	EXPLORER_LOCAL_HTTP=1 $(BIN)/explorer run --host $(HOST) --port $(PORT)
 
 ## Set everything up (Chromium too) and run every test; the tests start and stop their own Neo4j.

@@ -334,16 +334,38 @@ def search(
     date_to: date | None = None,
     flagged: bool | None = None,
     limit: int = 500,
+    skip: int = 0,
 ) -> list[dict[str, Any]]:
-    """Events matching the filters, newest first; ``date_to`` is inclusive."""
+    """Events matching the filters, newest first, after the ``skip`` newest; ``date_to`` is
+    inclusive."""
     return graph.read(
         "audit_search",
         username=username or None,
         action=action or None,
         flagged=flagged,
         limit=int(limit),
+        skip=int(skip),
         **{"from": _day_start(date_from), "to": _day_start(date_to, 1)},
     )
+
+
+def count(
+    graph: Graph,
+    *,
+    username: str | None = None,
+    action: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    flagged: bool | None = None,
+) -> int:
+    """How many events :func:`search` would page through with these filters."""
+    return int(graph.read(
+        "audit_count",
+        username=username or None,
+        action=action or None,
+        flagged=flagged,
+        **{"from": _day_start(date_from), "to": _day_start(date_to, 1)},
+    )[0]["n"])
 
 
 def _day_start(day: date | None, plus_days: int = 0) -> datetime | None:

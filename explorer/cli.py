@@ -212,17 +212,25 @@ def seed_load(path: str, mode: str, source: str | None, dry_run: bool, batch_siz
 @seed.command("generate")
 @click.option("--children", type=click.IntRange(1, 5_000_000), required=True)
 @click.option("--seed", "seed_value", type=int, default=1, show_default=True,
-              help="The same seed gives byte-identical files.")
+              help="The random seed: the same seed and --today give byte-identical files.")
 @click.option("--out", type=click.Path(file_okay=False), required=True, help="Folder to write.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]),
-              help="Reference date for ages and plans (default: the generator's fixed date).")
+              help="Reference date for ages, plans and involvements (default: today's date, "
+                   "so the seed loads today). Give it to make the same files again later.")
 def seed_generate(children: int, seed_value: int, out: str, today) -> None:
-    """Write a synthetic population in the seed format (synthetic data only)."""
+    """Write a synthetic population in the seed format (synthetic data only).
+
+    The same --seed and --today always give the same bytes. The population is
+    as of --today: loaded later, its oldest children may have turned 18, which
+    validation refuses, so load it with `explorer seed load --today` the same date
+    (or generate again).
+    """
     from explorer.seed.generate import generate
 
-    kwargs = {"today": today.date()} if today else {}
-    counts = generate(out, children=children, seed=seed_value, progress=True, **kwargs)
+    on = today.date() if today else date.today()
+    counts = generate(out, children=children, seed=seed_value, today=on, progress=True)
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
+    click.echo(f"as of {on.isoformat()} (reproduce with --seed {seed_value} --today {on.isoformat()})")
 
 
 if __name__ == "__main__":

@@ -67,6 +67,31 @@ def test_a_code_cannot_be_used_twice(app, make_user):
     assert second.get("/account").status_code == 302
 
 
+def test_a_second_sign_in_with_the_same_code_says_it_was_used_and_to_wait(app, make_user, clock):
+    """Signing in twice within one 30 s step (a second browser, or after signing out) once got
+    the generic failure; the code was right, it was only used already."""
+    from explorer.accounts import totp
+
+    _, password, secret = make_user("alice", ["analyst"])
+    code = totp.code_at(secret, clock.at)
+    first, second = app.test_client(), app.test_client()
+    for c in (first, second):
+        _password_step(c, "alice", password)
+    assert first.post("/login/code", data={"code": code}).status_code == 302
+    reply = second.post("/login/code", data={"code": code})
+    text = reply.get_data(as_text=True)
+    assert reply.status_code == 200 and second.get("/account").status_code == 302
+    assert "This code was already used. Wait for the next one" in text
+    assert "Sign-in failed" not in text
+    # A wrong code still gets the answer that says nothing more.
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    assert "Sign-in failed" in second.post("/login/code", data={"code": wrong}).get_data(as_text=True)
+    # The next step's code signs in.
+    clock.advance(seconds=30)
+    assert second.post("/login/code", data={"code": totp.code_at(secret, clock.at)}).status_code == 302
+    assert second.get("/account").status_code == 200
+
+
 def test_the_code_page_needs_the_password_first(client, make_user):
     _, _, secret = make_user("alice", ["analyst"])
     reply = client.post("/login/code", data={"code": pyotp.TOTP(secret).now()})

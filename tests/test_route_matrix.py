@@ -85,6 +85,10 @@ MATRIX = [
     ("admin.seed_load", "POST", "/admin/seed/no-such-upload-was-made/load",
      {"source": "feed", "mode": "incremental"},
      (302, 403, 403, 403, 403, 404)),
+    ("admin.seed_job", "GET", "/admin/seed/jobs/0123456789abcdef", None,
+     (302, 403, 403, 403, 403, 404)),
+    ("admin.seed_job_state", "GET", "/admin/seed/jobs/0123456789abcdef.json", None,
+     (302, 403, 403, 403, 403, 404)),
 ]
 # Reached only while signing in; their own tests cover them step by step.
 SIGN_IN_ENDPOINTS = {"auth.login", "auth.login_code"}

@@ -168,3 +168,34 @@ def test_some_children_come_back_to_a_social_worker_who_had_them_before(populati
     assert 0.05 < len(repeated) / allocated < 0.2
     for earlier, later in repeated:
         assert earlier["until"] is not None and earlier["until"] < later["since"]
+
+
+def test_the_command_line_generates_as_of_today_so_the_seed_loads_today(graph, tmp_path,
+                                                                         neo4j_settings):
+    """`explorer seed generate` with no --today, then `explorer seed load` with none: the
+    generator once defaulted to a fixed date, and a seed generated that way failed today
+    ("child is 18 ...": 960 problems at 20,000 children)."""
+    from click.testing import CliRunner
+
+    from explorer import cli
+    from tests.test_loader import _cli_env
+
+    out = tmp_path / "pop"
+    made = CliRunner().invoke(cli.main, ["seed", "generate", "--children", "1500", "--seed", "5",
+                                         "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    assert f"as of {date.today().isoformat()}" in made.output
+    loaded = CliRunner().invoke(cli.main, ["seed", "load", str(out)], env=_cli_env(neo4j_settings))
+    assert loaded.exit_code == 0, loaded.output
+    children = graph.run_autocommit("MATCH (c:Child) RETURN count(c) AS n")[0]["n"]
+    assert children >= 1500
+
+
+def test_generate_help_says_the_same_seed_and_date_give_the_same_bytes():
+    from click.testing import CliRunner
+
+    from explorer import cli
+
+    text = " ".join(CliRunner().invoke(cli.main, ["seed", "generate", "--help"]).output.split())
+    assert "same --seed and --today always give the same bytes" in text
+    assert "default: today's date" in text

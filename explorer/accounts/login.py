@@ -6,7 +6,7 @@ the answers never tell whether a username exists or is locked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -29,6 +29,9 @@ class Outcome:
     throttled: bool = False
     user: dict[str, Any] | None = None
     locked_now: bool = False  # this failure locked the account (for the audit trail)
+    # A right code whose 30 s step was already used: said as such, since only someone past
+    # the password gets this far (it still counts as a failure: a replayed code is one).
+    reused: bool = False
 
 
 def client_throttled(graph: Graph, client: str, policy: LoginPolicy) -> bool:
@@ -80,8 +83,10 @@ def check_code(graph: Graph, username: str, code: str, client: str, policy: Logi
     if user.disabled:
         return _failed(graph, user.username, client, policy)
     step = totp.matching_step(row["totp_secret"], code, now())
-    if step is None or not _claim(graph, user.username, step):
+    if step is None:
         return _failed(graph, user.username, client, policy)
+    if not _claim(graph, user.username, step):
+        return replace(_failed(graph, user.username, client, policy), reused=True)
     return Outcome(ok=True, user=row)
 
 

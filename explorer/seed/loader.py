@@ -93,15 +93,28 @@ class LoadReport:
         return "\n".join(lines)
 
 
+def stored_counts(graph: Graph) -> dict[str, int]:
+    """How many nodes of each seed label and relationships of each seed type are stored."""
+    return graph.read("seed_type_counts")[0]
+
+
 def known_ids(graph: Graph) -> dict[str, Any]:
-    """The ids already stored, so a feed's relationships may refer to them."""
+    """The ids already stored, so a feed's relationships may refer to them.
+
+    A label that holds nothing is not read: on a server just started, each of these reads
+    was planned by a cold JVM (seconds of a first load into an empty database).
+    """
+    counts = stored_counts(graph)
     known: dict[str, Any] = {
-        label: {row["id"] for row in graph.read("seed_ids", vary={"LABEL": label})}
+        label: ({row["id"] for row in graph.read("seed_ids", vary={"LABEL": label})}
+                if counts[label] else set())
         for label in ("Child", "Adult", "Household", "Practitioner")
     }
-    known["Service"] = {row["id"]: row["type"] for row in graph.read("seed_service_types")}
-    known["INVOLVED_WITH"] = {row["id"]: (row["practitioner_id"], row["child_id"])
-                              for row in graph.read("seed_involvement_ends")}
+    known["Service"] = ({row["id"]: row["type"] for row in graph.read("seed_service_types")}
+                        if counts["Service"] else {})
+    known["INVOLVED_WITH"] = ({row["id"]: (row["practitioner_id"], row["child_id"])
+                               for row in graph.read("seed_involvement_ends")}
+                              if counts["INVOLVED_WITH"] else {})
     return known
 
 
@@ -182,13 +195,6 @@ CREATE_NODE = {"child": "seed_create_child", "service": "seed_create_service",
                "conference": "seed_create_conference", "plan": "seed_create_plan"}
 
 
-def _emptiness_check(stype: SeedType) -> tuple[str, dict]:
-    """The query saying whether the label or type holds nothing yet (count store, O(1))."""
-    if stype.is_node:
-        return "seed_label_empty", {"LABEL": stype.label}
-    return "seed_type_empty", {"TYPE": stype.label}
-
-
 def _steps(seed: Seed, source: str, batch_size: int, is_empty: Callable[[SeedType], bool]):
     """(seed type, query name, vary, rows, fresh) for each batch, nodes before relationships.
 
@@ -250,14 +256,10 @@ Run = Callable[[str, dict | None, dict], list[dict]]  # (query name, vary, param
 
 
 def _empty_types(run: Run, seed: Seed) -> set[str]:
-    """The seed types with rows whose label (or relationship type) holds nothing yet."""
-    empty = set()
-    for stype in SEED_TYPES:
-        if seed.rows.get(stype.name):
-            check, vary = _emptiness_check(stype)
-            if run(check, vary, {})[0]["empty"]:
-                empty.add(stype.name)
-    return empty
+    """The seed types with rows whose label (or relationship type) holds nothing yet: one
+    statement reading the count store (one per type cost a cold server's planner seconds)."""
+    counts = run("seed_type_counts", None, {})[0]
+    return {stype.name for stype in SEED_TYPES if seed.rows.get(stype.name) and not counts[stype.label]}
 
 
 def _deferrable(seed: Seed, empty: set[str], defer: bool | None) -> list[str]:
@@ -301,12 +303,14 @@ def _seed_set_aside() -> Iterator[None]:
 def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
          on: date | None = None, batch_size: int = 10_000, dry_run: bool = False,
          progress: bool = True, after_batch: Callable[[int], None] | None = None,
-         workers: int | None = None, defer_indexes: bool | None = None) -> LoadReport:
+         workers: int | None = None, defer_indexes: bool | None = None,
+         on_rows: Callable[[int], None] | None = None) -> LoadReport:
     """Write ``seed`` into the graph (or rehearse it, with ``dry_run``); return what changed.
 
     ``on`` is the date a snapshot ends absent relationships with (default today).
     ``after_batch`` is called with the number of batches committed so far (tests
-    use it to interrupt a load part-way). ``workers`` is how many batches of an
+    use it to interrupt a load part-way); ``on_rows`` with the number of rows written so
+    far (the web page's progress). ``workers`` is how many batches of an
     empty relationship type may be written at once (default two, one on a single
     core; nodes are written a batch at a time; a dry run is one transaction, so
     always one).
@@ -335,7 +339,6 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
     empty: set[str] = set()
     if not dry_run:
         schema.apply(graph)
-        # One transaction for all the checks (each its own would cost a round trip).
         empty = graph.read_tx(lambda tx: _empty_types(
             lambda name, vary, params: run_named(tx, name, params, vary), seed))
         report.deferred_indexes = schema.drop_plain_indexes(
@@ -363,13 +366,17 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
             raise AssertionError("unreachable")
 
         done = 0
+        rows_done = 0
         mark = time.monotonic()
 
         def finished(stype: SeedType, size: int, rows: list[dict]) -> None:
-            nonlocal done, mark
+            nonlocal done, mark, rows_done
             for row in rows:
                 report.outcomes[stype.name][row["outcome"]] += row["count"]
             bar.update(size)
+            rows_done += size
+            if on_rows:
+                on_rows(rows_done)
             now = time.monotonic()
             report.type_seconds[stype.name] = report.type_seconds.get(stype.name, 0.0) + now - mark
             mark = now

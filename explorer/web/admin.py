@@ -13,19 +13,26 @@ import shutil
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, ClassVar
 
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from explorer import audit, graph_of
 from explorer.accounts import client_address, current_viewer, require_roles, totp, users
 from explorer.accounts.clock import now
-from explorer.seed.loader import load
+from explorer.seed import jobs
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -38,13 +45,28 @@ RATIO_FROM_BYTES = 1024**2  # a small file may compress well and harms nobody
 UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
+class AtLeastOne:
+    """A multiple choice needs at least one box ticked. Unlike DataRequired it sets no
+    ``required`` flag: on a group of checkboxes, HTML's ``required`` is per box, so the
+    browser refused the form until every role was ticked."""
+
+    field_flags: ClassVar[dict] = {}
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field) -> None:
+        if not field.data:
+            raise StopValidation(self.message)
+
+
 class AddUserForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
     display_name = StringField("Display name", validators=[Optional(), Length(max=200)])
     family_name = StringField("Family name", validators=[Optional(), Length(max=200)])
     roles = SelectMultipleField("Roles", choices=[SelectChoice(r) for r in users.ROLES],
                                 option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
-                                validators=[DataRequired()])
+                                validators=[AtLeastOne("Choose at least one role.")])
     practitioner_id = StringField("Practitioner id (practitioner role)",
                                   validators=[Optional(), Length(max=64)])
     password = PasswordField("Initial password", validators=[DataRequired(), Length(max=1024)])
@@ -64,6 +86,8 @@ class SeedLoadForm(FlaskForm):
     mode = SelectField("Mode", choices=[
         SelectChoice("incremental", "incremental: create and update only"),
         SelectChoice("snapshot", "snapshot: also end what this source no longer holds")])
+    dry_run = SubmitField("Dry run: show what would change")
+    load = SubmitField("Load into the database")
 
 
 def _audit(action: str, *, flagged: bool = False, **params: object) -> None:
@@ -93,7 +117,11 @@ def _users_page(form: AddUserForm, error: str | None = None, enrolment: users.En
 def users_add():
     form = AddUserForm()
     if not form.validate_on_submit():
-        return _users_page(form, error="Fill in username, at least one role and a password.", status=400)
+        # Say which field is wrong, in the form's own words (a missing role was only
+        # "Fill in username, at least one role and a password").
+        wrong = [f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items()
+                 if name != "csrf_token"]
+        return _users_page(form, error=" ".join(wrong) or "The form expired; try again.", status=400)
     try:
         enrolment = users.create_for_someone_else(
             graph_of(current_app), username=form.username.data, password=form.password.data,
@@ -238,7 +266,8 @@ def _validate(path: Path):
 @require_roles("admin")
 def seed_page():
     _uploads_dir()  # deletes uploads left unloaded too long
-    return render_template("admin/seed.html", form=SeedUploadForm(), load_form=None, problems=None)
+    return render_template("admin/seed.html", form=SeedUploadForm(), load_form=None, problems=None,
+                           running=_jobs().running(), history=_jobs().history())
 
 
 @bp.post("/seed")
@@ -275,31 +304,115 @@ def seed_upload():
                            summary=seed.summary(), problems=[])
 
 
+def _jobs() -> jobs.Jobs:
+    return jobs.Jobs(current_app.config["EXPLORER_CONFIG"].var_dir / "seed-jobs")
+
+
 @bp.post("/seed/<upload_id>/load")
 @require_roles("admin")
 def seed_load(upload_id: str):
+    """Start a load (or a dry run) of an upload as a background job, and show its page."""
     form = SeedLoadForm()
     if not UPLOAD_ID.match(upload_id) or not form.validate_on_submit():
         abort(400)
     folder = _uploads_dir() / upload_id
     if not folder.is_dir():
         abort(404)
-    # Validate again: the database may have changed since the upload.
-    seed, problems = _validate(seed_root(folder / "seed"))
-    if seed is None:
+    graph = graph_of(current_app)
+    viewer, client = current_viewer(), client_address()
+    kind = "dry-run" if form.dry_run.data else "load"
+    sha256 = _fingerprint(folder / "upload.zip")
+
+    def record(job: jobs.Job, seed, report) -> None:
+        # Audited as a load from the page always was, when the job ends (in its thread).
+        chairs = seed.chairs() if seed is not None else []
+        params: dict = {"upload": upload_id, "source": job.source, "mode": job.mode,
+                        "sha256": sha256, "job": job.id, "outcome": job.status}
+        if report is not None:
+            params.update(rows=report.rows, created=report.total("created"),
+                          updated=report.total("updated"), ended=sum(report.ended.values()))
+        if seed is not None:
+            params["chairs"] = chairs[:50]
+        action = "admin.seed.dry_run" if job.kind == "dry-run" else "admin.seed.load"
+        # An admin naming themselves a conference's chair gives themselves its child's network.
+        audit.record(graph, viewer=viewer, action=action, params=params, returned_ids=[],
+                     reason=None, client=client, flagged=viewer.username in chairs)
+
+    work = jobs.load_work(graph, seed_root(folder / "seed"), today=date.today(), record=record,
+                          on_loaded=lambda: shutil.rmtree(folder, ignore_errors=True))
+    try:
+        job = _jobs().start(kind=kind, username=viewer.username, upload=upload_id, sha256=sha256,
+                            source=form.source.data, mode=form.mode.data, work=work)
+    except jobs.LoadRunning as exc:
         return render_template("admin/seed.html", form=SeedUploadForm(formdata=None), load_form=None,
-                               problems=problems), 400
-    report = load(graph_of(current_app), seed, source=form.source.data, mode=form.mode.data,
-                  progress=False)
-    chairs = seed.chairs()
-    # An admin naming themselves a conference's chair gives themselves its child's network.
-    _audit("admin.seed.load", upload=upload_id, source=form.source.data, mode=form.mode.data,
-           sha256=_fingerprint(folder / "upload.zip"), rows=report.rows,
-           created=report.total("created"), updated=report.total("updated"), chairs=chairs[:50],
-           flagged=current_viewer().username in chairs)
-    shutil.rmtree(folder, ignore_errors=True)
-    return render_template("admin/seed.html", form=SeedUploadForm(formdata=None), load_form=None,
-                           problems=None, report=report.table())
+                               problems=None, running=_jobs().get(exc.job_id or ""),
+                               history=_jobs().history(),
+                               error="A seed load is already running: one at a time. "
+                                     "Wait for it to finish, then load this file."), 409
+    return redirect(url_for("admin.seed_job", job_id=job.id), code=303)
+
+
+def _job_or_404(job_id: str) -> jobs.Job:
+    job = _jobs().get(job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.get("/seed/jobs/<job_id>")
+@require_roles("admin")
+def seed_job(job_id: str):
+    """A job's page: its progress (the script in static/js/seed-job.js keeps it current),
+    then what it did or, for a dry run, would do, with the first rows of each file."""
+    job = _job_or_404(job_id)
+    folder = _uploads_dir() / job.upload
+    # The file's first rows are child data: shown only to the admin who uploaded it (who has
+    # the file anyway), and each showing is in the audit trail.
+    preview = first_rows(seed_root(folder / "seed")) if (
+        job.kind == "dry-run" and job.status == "done" and folder.is_dir()
+        and job.username == current_viewer().username) else None
+    if preview is not None:
+        _audit("admin.seed.preview", job=job.id, upload=job.upload, sha256=job.sha256)
+    load_form = None
+    if preview is not None:
+        load_form = SeedLoadForm(formdata=None, source=job.source, mode=job.mode)
+    return render_template("admin/seed_job.html", job=job, progress=job.progress(), preview=preview,
+                           load_form=load_form)
+
+
+@bp.get("/seed/jobs/<job_id>.json")
+@require_roles("admin")
+def seed_job_state(job_id: str):
+    return _job_or_404(job_id).progress()
+
+
+PREVIEW_ROWS = 5
+
+
+def first_rows(root: Path) -> dict[str, list[list[str]]]:
+    """The first rows of each file of an upload (a header, then up to PREVIEW_ROWS rows), as the
+    dry run shows them: file -> rows. For a .jsonl, one table per record type."""
+    import csv
+    import json
+
+    tables: dict[str, list[list[str]]] = {}
+    if root.is_file():
+        with root.open(encoding="utf-8-sig") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                record = json.loads(line)
+                kind = f"{root.name} ({record.get('type')})"
+                table = tables.setdefault(kind, [[k for k in record if k != "type"]])
+                if len(table) <= PREVIEW_ROWS:
+                    table.append(["" if record.get(k) is None else str(record.get(k))
+                                  for k in table[0]])
+        return tables
+    for path in sorted(root.glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            tables[path.name] = [row for _, row in zip(range(PREVIEW_ROWS + 1), reader, strict=False)]
+    return tables
 
 
 def seed_root(root: Path) -> Path:

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from explorer import audit, graph_of
+from explorer import audit, audit_watch, graph_of
 from explorer.accounts import client_address, current_viewer, require_roles
 from explorer.accounts.clock import now
 from explorer.web import spreadsheet
 
 bp = Blueprint("audit_pages", __name__, url_prefix="/audit")
 
-PAGE_LIMIT = 500
+PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
 CSV_COLUMNS = ("seq", "at", "username", "roles", "action", "params", "returned_ids", "reason", "client",
                "flagged", "id")
@@ -56,12 +56,27 @@ def _record(action: str, params: dict, returned_ids: list[str]) -> None:
 @bp.get("")
 @require_roles("management")
 def events():
+    graph = graph_of(current_app)
     form = FilterForm(request.args)
-    filters = _filters(form) if form.validate() else {}
-    rows = audit.search(graph_of(current_app), limit=PAGE_LIMIT, **filters)
-    _record("audit.view", _printable(filters), [r["id"] for r in rows])
-    return render_template("audit/events.html", form=form, rows=rows, limit=PAGE_LIMIT,
-                           query=request.query_string.decode("ascii", "replace"))
+    valid = form.validate()
+    filters = _filters(form) if valid else {}
+    # The chain is checked a bounded step at a time on each load (see explorer/audit_watch.py).
+    chain = audit_watch.check(graph, current_app.config["EXPLORER_CONFIG"].var_dir,
+                              window=int(current_app.config.get("AUDIT_VERIFY_WINDOW",
+                                                                audit_watch.DEFAULT_WINDOW)))
+    total = audit.count(graph, **filters)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    rows = audit.search(graph, limit=PAGE_SIZE, skip=(page - 1) * PAGE_SIZE, **filters)
+    _record("audit.view", dict(_printable(filters), page=page), [r["id"] for r in rows])
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template(
+        "audit/events.html", form=form, rows=rows, total=total, page=page, pages=pages,
+        first=(page - 1) * PAGE_SIZE + 1, chain=chain,
+        invalid=None if valid else "; ".join(f"{form[name].label.text}: {errors[0]}"
+                                             for name, errors in form.errors.items()),
+        page_url=lambda n: url_for("audit_pages.events", **args, page=n),
+        query=request.query_string.decode("ascii", "replace"))
 
 
 @bp.get("/export.csv")

@@ -31,6 +31,8 @@ bp = Blueprint("auth", __name__)
 
 FAILED = ("Sign-in failed. Check your username, password and code. After repeated failures "
           "sign-in is paused for 15 minutes.")
+CODE_REUSED = ("This code was already used. Wait for the next one (codes change every 30 "
+               "seconds) and enter that.")
 THROTTLED = "Too many failed sign-ins from this address. Wait 15 minutes and try again."
 CURRENT_THROTTLED = ("Too many wrong passwords. Password changes and sign-in are paused for "
                      "15 minutes.")
@@ -124,8 +126,8 @@ def login_code():
             sessions.end(graph, token)
             session.clear()
         status = 429 if outcome.throttled else 200
-        return render_template("auth/code.html", form=form,
-                               error=THROTTLED if outcome.throttled else FAILED), status
+        error = THROTTLED if outcome.throttled else CODE_REUSED if outcome.reused else FAILED
+        return render_template("auth/code.html", form=form, error=error), status
     user = outcome.user
     next_page = _safe_next(session.get("n"))
     _new_session(sessions.start(graph, user["username"], sessions.STAGE_FULL))
