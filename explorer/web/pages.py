@@ -11,8 +11,8 @@ from flask import Blueprint, current_app, render_template, request
 from explorer import audit, graph_of
 from explorer.accounts import client_address, current_viewer
 from explorer.children import list_children
-from explorer.web.children import page_number
 from explorer.graph import DatabaseUnavailable
+from explorer.web.children import page_number
 
 bp = Blueprint("pages", __name__)
 log = logging.getLogger(__name__)
