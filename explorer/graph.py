@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import contextvars
 import functools
 import os
 import threading
@@ -166,6 +167,33 @@ BUSY_RETRY_SECONDS = 5.0
 # says it is back (a restarting Neo4j can hold a query for many seconds before answering).
 PROBE_WAIT_SECONDS = 1.0
 
+# When the current request must be answered by (time.monotonic()); None outside a request.
+_request_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "explorer_request_deadline", default=None)
+
+
+def start_request_deadline(seconds: float) -> contextvars.Token:
+    """From now on, this request's transactions share ``seconds`` of database time: each is
+    begun with the time left as its server-side timeout, and none begins once it is spent
+    (DatabaseUnavailable, a 503). A server that is up but crawling (just restarted, its JVM
+    cold, every query planned afresh) then gives a 503 rather than a page that never comes.
+    Undo with :func:`end_request_deadline`."""
+    return _request_deadline.set(time.monotonic() + seconds)
+
+
+def end_request_deadline(token: contextvars.Token) -> None:
+    _request_deadline.reset(token)
+
+
+def _time_left() -> float | None:
+    deadline = _request_deadline.get()
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left < 0.01:
+        raise DatabaseUnavailable("this request's time for the database ran out")
+    return left
+
 
 class Graph:
     """A driver for one database, created lazily so the app starts while Neo4j is down."""
@@ -253,7 +281,8 @@ class Graph:
             while True:
                 try:
                     # An explicit transaction, so that the driver never retries by itself.
-                    with self._session(mode) as session, session.begin_transaction() as tx:
+                    with self._session(mode) as session, \
+                            session.begin_transaction(timeout=_time_left()) as tx:
                         result = work(tx)
                         tx.commit()
                         return result
