@@ -135,9 +135,14 @@ def test_neo4j_gone_every_page_is_a_503_within_2s_and_the_app_recovers(server, r
     finally:
         running.start(quiet=True)
     # The same server, never restarted: the same browser's session (kept in Neo4j) works again.
+    # (The first pages may still be 503s: a just-started Neo4j on a busy machine can take more
+    # than a request's 10 s of database time while it plans every query afresh.)
     _wait_healthy(server)
-    page = browser.get("/")
-    assert page.status == 200 and "Byron" in page.text
+    deadline = time.monotonic() + 60
+    while (page := browser.get("/")).status != 200:
+        assert page.status == 503 and time.monotonic() < deadline, page.status
+        time.sleep(0.5)
+    assert "Byron" in page.text
 
 
 def test_while_neo4j_restarts_no_request_hangs_and_health_waits_for_real_queries(outage_db, server,
