@@ -28,7 +28,7 @@ demo: setup
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl-C stops the app; 'make stop' stops Neo4j)"
 	@echo "Sign in with a username and password above, then the code from"
 	@echo "'$(if $(EXPLORER_NEO4J_BOLT_PORT),EXPLORER_NEO4J_BOLT_PORT=$(EXPLORER_NEO4J_BOLT_PORT) )$(if $(EXPLORER_NEO4J_HOME),EXPLORER_NEO4J_HOME=$(EXPLORER_NEO4J_HOME) )$(BIN)/explorer users totp USERNAME' (or an authenticator app holding the secret)."
-	EXPLORER_LOCAL_HTTP=1 $(BIN)/explorer run --host $(HOST) --port $(PORT)
+	EXPLORER_LOCAL_HTTP=1 $(BIN)/explorer serve --host $(HOST) --port $(PORT)
 
 ## Set everything up (Chromium too) and run every test; the tests start and stop their own Neo4j.
 test: setup

@@ -304,6 +304,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    against all the request's queries (session check, bare, audit append): "
                   f"p50 {statistics.median(queries):.1f} p95 {pct(queries, 95):.1f}; "
                   f"ratio p95 {pct(ours, 95) / pct(queries, 95):.2f}")
+            # The target as decided on issue 14: both guarantees stay (the audit event committed
+            # before the answer, the session checked in the database on every request), and the
+            # endpoint's p95 is judged against all of the request's own database work.
+            ratio_ok = pct(ours, 95) <= 1.5 * pct(queries, 95)
+            print(f"    target p95 <= 1.5 x all the request's database work: "
+                  f"{'met' if ratio_ok else 'NOT met'}; p95 < 100 ms: "
+                  f"{'met' if pct(ours, 95) < 100 else 'NOT met'}")
             parts = breakdown(graph, client, app, child_id, args.repeat)
             print("    per-request parts, p50 (p95) ms: " + "; ".join(
                 f"{name} {statistics.median(v):.2f} ({pct(v, 95):.2f})" for name, v in parts.items()))

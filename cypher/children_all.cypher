@@ -1,7 +1,9 @@
-// Every child (management team), by name.
-// Returns: child (map of the child's properties). Params: $limit.
-// scan: the management team's list covers every child (bounded by $limit)
+// Every child (the management team's first page), one page by name, and how many in all.
+// Returns: total (int, from the count store), children (list of maps, ordered by family
+// name, given name, id). Params: $skip, $limit.
+// scan: the management team's list covers every child (one page of it is returned)
 MATCH (c:Child)
-RETURN properties(c) AS child
-ORDER BY c.family_name, c.given_name, c.id
-LIMIT $limit
+WITH c ORDER BY c.family_name, c.given_name, c.id SKIP $skip LIMIT $limit
+WITH collect(properties(c)) AS children
+CALL () { MATCH (n:Child) RETURN count(n) AS total }
+RETURN total, children

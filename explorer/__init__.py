@@ -34,6 +34,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
 
     app.extensions["graph"] = Graph(config.neo4j)
+    _bounded_database_time(app, float(app.config.get(
+        "EXPLORER_REQUEST_DB_SECONDS", os.environ.get("EXPLORER_REQUEST_DB_SECONDS", "10"))))
 
     from explorer import accounts
     from explorer.web import (
@@ -63,6 +65,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _behind_proxies(app, int(app.config.get("EXPLORER_PROXY_HOPS",
                                             os.environ.get("EXPLORER_PROXY_HOPS", "0"))))
     return app
+
+
+def _bounded_database_time(app: Flask, seconds: float) -> None:
+    """Every request's transactions together get at most ``seconds`` (explorer.graph): no page
+    waits on the database for ever, whatever state Neo4j is in."""
+    from flask import g
+
+    from explorer.graph import end_request_deadline, start_request_deadline
+
+    @app.before_request
+    def _start() -> None:
+        g.database_deadline = start_request_deadline(seconds)
+
+    @app.teardown_request
+    def _end(_exc: BaseException | None) -> None:
+        token = g.pop("database_deadline", None)
+        if token is not None:
+            end_request_deadline(token)
 
 
 def _behind_proxies(app: Flask, hops: int) -> None:

@@ -6,6 +6,7 @@ policy's field rules here, before it leaves this module.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -13,33 +14,124 @@ from explorer import policy
 from explorer.graph import Graph, run_named
 from explorer.policy import Scope, ViewerLike
 
-LIST_LIMIT = 500
+# Children per page of the first page's list and of search results. Every list says how many
+# there are in all and pages through them: nothing is cut off without saying so.
+PAGE_SIZE = 50
 
 
-def list_children(graph: Graph, viewer: ViewerLike, *, today: date,
-                  limit: int = LIST_LIMIT) -> tuple[str, list[dict[str, Any]]]:
-    """The children this viewer may list, as ('identified' | 'analyst' | 'none', records).
+class Page(list):
+    """One page of children (a list of records) that knows how many there are in all.
+
+    >>> page = Page([{"id": "C1"}], total=51, page=2, page_size=50)
+    >>> (len(page), page.total, page.pages, page.first, page.last, page.has_next)
+    (1, 51, 2, 51, 51, False)
+    """
+
+    def __init__(self, records: list[dict[str, Any]], *, total: int, page: int, page_size: int) -> None:
+        super().__init__(records)
+        self.total = total
+        self.page = page
+        self.page_size = page_size
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def first(self) -> int:
+        """The position (from 1) of this page's first child in the whole list; 0 when empty."""
+        return (self.page - 1) * self.page_size + 1 if self else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self) - 1 if self else 0
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _paged(read, page: int, page_size: int) -> tuple[int, list[dict[str, Any]], int]:
+    """Run ``read(skip, limit)`` (-> total, rows) for a page; a page past the end (the list
+    shrank since the link was made) gives the last page instead."""
+    page = max(1, page)
+    total, rows = read((page - 1) * page_size, page_size)
+    last = max(1, -(-total // page_size))
+    if page > last:
+        page = last
+        total, rows = read((page - 1) * page_size, page_size)
+    return total, rows, page
+
+
+def list_children(graph: Graph, viewer: ViewerLike, *, today: date, page: int = 1,
+                  page_size: int = PAGE_SIZE) -> tuple[str, Page]:
+    """The children this viewer may list, as ('identified' | 'analyst' | 'none', a Page).
 
     An analyst (the de-identified scope) lists none: a list of every child, even
     de-identified, is a table with no suppression, and counting its rows gives small counts.
     Analysts work from their reports (``explorer.analytics``)."""
-    records: dict[str, dict[str, Any]] = {}
-    for scope in policy.scopes(viewer):
-        if scope is Scope.DEIDENTIFIED:
-            return "analyst", []
-        if scope is Scope.ALL:
-            rows = graph.read("children_all", limit=limit)
-        elif scope is Scope.INVOLVED:
-            rows = graph.read("children_involved", practitioner_id=viewer.practitioner_id,
-                              today=today, limit=limit)
+    scopes = policy.scopes(viewer)
+    if not scopes:
+        return "none", Page([], total=0, page=1, page_size=page_size)
+    if scopes == [Scope.DEIDENTIFIED]:
+        return "analyst", Page([], total=0, page=1, page_size=page_size)
+    found = _read_page(graph, viewer, today=today, text=None, dob=None, child_id=None,
+                       page=page, page_size=page_size)
+    return "identified", found
+
+
+def _read_page(graph: Graph, viewer: ViewerLike, *, today: date, text: str | None,
+               dob: date | None, child_id: str | None, page: int, page_size: int) -> Page:
+    """One page of the children in the viewer's identified scope matching the terms (none:
+    all of them), each cut by the policy. The scope is applied inside the query, which starts
+    from it: a chair's or practitioner's own children, or for the management team an index."""
+    params = policy.scope_params(viewer, today)
+    text = text.lower() if text else None
+    if Scope.ALL in policy.scopes(viewer):
+        terms = {"text": text, "dob": dob, "id": child_id, "see_shielded": params["see_shielded"]}
+        if child_id:
+            name, args = "children_search_by_id", terms
+        elif dob:
+            name, args = "children_search_by_dob", terms
+        elif text:
+            lucene = name_query(text)
+            if lucene is None:  # no letter or digit: nothing the index (or a name) could hold
+                return Page([], total=0, page=1, page_size=page_size)
+            name, args = "children_search_by_name", {**terms, "lucene": lucene}
         else:
-            rows = graph.read("children_chaired", username=viewer.username, limit=limit)
-        for row in rows:
-            records.setdefault(row["child"]["id"], policy.child_record(viewer, row["child"]))
-    if not policy.scopes(viewer):
-        return "none", []
-    ordered = sorted(records.values(), key=lambda c: (c["family_name"], c["given_name"], c["id"]))
-    return "identified", ordered[:limit]
+            name, args = "children_all", {}
+    else:
+        name = "children_search"
+        args = {"text": text, "dob": dob, "id": child_id, **params}
+
+    def read(skip: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
+        row = graph.read(name, skip=skip, limit=limit, **args)[0]
+        return row["total"], row["children"]
+
+    total, rows, page = _paged(read, page, page_size)
+    return Page([policy.child_record(viewer, child) for child in rows], total=total, page=page,
+                page_size=page_size)
+
+
+def name_query(text: str) -> str | None:
+    """The full-text query that finds every child whose indexed names could contain ``text``:
+    each run of letters, digits and apostrophes (what the index's analyzer keeps together)
+    inside some name. Only candidates: the query then tests the fragment itself. None when
+    the text has no such run. Nothing of the user's text reaches Lucene's syntax unescaped:
+    the runs hold no operator characters.
+
+    >>> name_query("Zoë O'Brien-Smith")
+    "*zoë* AND *o'brien* AND *smith*"
+    >>> name_query(" - ") is None
+    True
+    """
+    words = re.findall(r"[\w']+", text.lower())
+    words = [w for w in (w.strip("'") for w in words) if w]
+    return " AND ".join(f"*{w}*" for w in dict.fromkeys(words)) or None
 
 
 def _viewer_services(tx, viewer: ViewerLike) -> frozenset[str]:
@@ -104,14 +196,14 @@ def child_views(graph: Graph, viewer: ViewerLike, child_ids: list[str], *, today
 
 
 def search_children(graph: Graph, viewer: ViewerLike, *, text: str | None, dob: date | None,
-                    child_id: str | None, today: date, limit: int = 100) -> list[dict[str, Any]]:
-    """Children within the viewer's scope matching the search, as the policy shows them."""
+                    child_id: str | None, today: date, page: int = 1,
+                    page_size: int = PAGE_SIZE) -> Page:
+    """Children within the viewer's scope matching the search, as the policy shows them: one
+    page, and how many match in all."""
     if not policy.scopes(viewer) or policy.scopes(viewer) == [Scope.DEIDENTIFIED]:
-        return []
-    params = policy.scope_params(viewer, today)
-    rows = graph.read("children_search", text=text.lower() if text else None, dob=dob,
-                      id=child_id, limit=limit, **params)
-    return [policy.child_record(viewer, r["child"]) for r in rows]
+        return Page([], total=0, page=1, page_size=page_size)
+    return _read_page(graph, viewer, today=today, text=text, dob=dob, child_id=child_id,
+                      page=page, page_size=page_size)
 
 
 def look_up(graph: Graph, viewer: ViewerLike, *, child_id: str | None, family_name: str | None,

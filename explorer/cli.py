@@ -1,6 +1,7 @@
 """The ``explorer`` console script, grouped by what an admin does.
 
-``explorer run`` serves the app (Flask's own command); ``explorer db ...``
+``explorer serve`` serves the app under gunicorn (production); ``explorer run`` is Flask's
+development server; ``explorer db ...``
 manages the local Neo4j and the schema; ``explorer seed ...`` validates, loads
 and generates seed graphs.
 """
@@ -22,6 +23,7 @@ from explorer.config import Config
 from explorer.graph import DatabaseUnavailable, Graph
 from explorer.localdb import NEO4J_VERSION, LocalDatabaseError, LocalNeo4j, fetch
 from explorer.seed.loader import MODES
+from explorer.serve import DEFAULT_THREADS, DEFAULT_WORKERS
 
 
 def _local(config: Config) -> LocalNeo4j:
@@ -55,6 +57,31 @@ def main() -> None:
 
 main.add_command(users_cli)
 main.add_command(audit_cli)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="EXPLORER_HOST",
+              help="Address to listen on (EXPLORER_HOST); behind a reverse proxy, keep loopback.")
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True,
+              envvar="EXPLORER_PORT", help="Port (EXPLORER_PORT).")
+@click.option("--workers", type=click.IntRange(1, 64), default=DEFAULT_WORKERS, show_default=True,
+              envvar="EXPLORER_WORKERS", help="Worker processes (EXPLORER_WORKERS): about one per core.")
+@click.option("--threads", type=click.IntRange(1, 256), default=DEFAULT_THREADS, show_default=True,
+              envvar="EXPLORER_THREADS", help="Threads per worker (EXPLORER_THREADS).")
+@click.option("--timeout", type=click.IntRange(5, 3600), default=30, show_default=True,
+              help="Restart a worker whose request has run this many seconds.")
+@click.option("--access-log", is_flag=True, help="Log each request (method, path, status) to stdout.")
+def serve_command(host: str, port: int, workers: int, threads: int, timeout: int,
+                  access_log: bool) -> None:
+    """Serve the app with gunicorn, the production server (`explorer run` is for development).
+
+    Each worker process opens its own connections to Neo4j. See the README for running it
+    behind a reverse proxy (EXPLORER_PROXY_HOPS).
+    """
+    from explorer.serve import ServeOptions, serve
+
+    serve(ServeOptions(host=host, port=port, workers=workers, threads=threads, timeout=timeout,
+                       access_log=access_log))
 
 
 @main.group()

@@ -23,7 +23,7 @@ class Neo4jSettings:
     database: str
     password: str | None  # None: read from the local instance's password file when needed
     local: LocalNeo4j | None  # the instance we run ourselves, if NEO4J_URI is unset
-    max_retry_time: float = 1.5
+    max_retry_time: float = 0.5
 
     def resolve_password(self) -> str:
         if self.password is not None:
@@ -68,7 +68,7 @@ def local_instance(env: Mapping[str, str], var_dir: Path) -> LocalNeo4j:
 
 
 def neo4j_settings(env: Mapping[str, str], var_dir: Path) -> Neo4jSettings:
-    retry = float(env.get("EXPLORER_NEO4J_RETRY_SECONDS", "1.5"))
+    retry = float(env.get("EXPLORER_NEO4J_RETRY_SECONDS", "0.5"))
     database = env.get("NEO4J_DATABASE", "neo4j")
     if env.get("NEO4J_URI"):
         return Neo4jSettings(

@@ -1,7 +1,7 @@
 """The one module that talks to the Neo4j driver.
 
-Every read and write goes through :class:`Graph`: managed transactions
-(``execute_read`` routed to readers, ``execute_write`` to the leader), the
+Every read and write goes through :class:`Graph`: transactions retried like managed ones
+but within a time bound of ours (reads in read sessions, routed to readers), the
 configured database named on every call, results consumed inside the
 transaction function and returned as plain Python data, and driver errors
 turned into :class:`DatabaseUnavailable` (the server is unreachable: a 503 and
@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import contextvars
 import functools
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any, TypeVar
@@ -107,6 +110,30 @@ def run_named(tx: neo4j.ManagedTransaction | neo4j.Transaction, name: str,
     return _rows(tx.run(queries.get(name, vary).text, params))
 
 
+# Server codes that mean the database itself is going or gone (a shutdown, a restart, a
+# database still starting), not that the query was wrong: the page is a 503, not a 500.
+_GONE_CODES = frozenset({
+    "Neo.TransientError.General.DatabaseUnavailable",
+    "Neo.ClientError.Database.DatabaseNotFound",  # while the server starts, before it is listed
+    "Neo.ClientError.Transaction.Terminated",  # shut down under a running transaction
+    "Neo.TransientError.Transaction.Terminated",
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    "Neo.ClientError.Transaction.TransactionNotFound",
+    "Neo.ClientError.Transaction.LockClientStopped",
+    "Neo.TransientError.Transaction.LockClientStopped",
+    "Neo.DatabaseError.Transaction.TransactionStartFailed",
+    "Neo.DatabaseError.Transaction.TransactionCommitFailed",
+})
+
+
+def _gone(exc: BaseException) -> bool:
+    """Is this the database going away (as opposed to a refused query or a busy moment)?"""
+    if isinstance(exc, ServiceUnavailable | SessionExpired | OSError):
+        return True
+    return isinstance(exc, Neo4jError) and exc.code in _GONE_CODES
+
+
 @contextlib.contextmanager
 def _translated() -> Iterator[None]:
     try:
@@ -115,16 +142,57 @@ def _translated() -> Iterator[None]:
         raise DatabaseUnavailable("Neo4j refused our credentials") from exc
     except (ServiceUnavailable, SessionExpired) as exc:
         raise DatabaseUnavailable("Neo4j is not reachable") from exc
-    except TransientError as exc:
-        raise DatabaseBusy(f"Neo4j is busy ({exc.code}); try again") from exc
-    except ClientError as exc:
-        raise QueryFailed(exc.message or "query refused", exc.code) from exc
     except Neo4jError as exc:
+        if exc.code in _GONE_CODES:
+            raise DatabaseUnavailable(f"Neo4j is not available ({exc.code})") from exc
+        if isinstance(exc, TransientError):
+            raise DatabaseBusy(f"Neo4j is busy ({exc.code}); try again") from exc
+        if isinstance(exc, ClientError):
+            raise QueryFailed(exc.message or "query refused", exc.code) from exc
         raise QueryFailed(exc.message or "query failed", exc.code) from exc
     except DriverError as exc:
         raise DatabaseUnavailable(f"Neo4j driver error: {type(exc).__name__}") from exc
     except OSError as exc:
         raise DatabaseUnavailable(f"Neo4j is not reachable: {exc.strerror or exc}") from exc
+
+
+# Between two tries of a transaction. The driver's own retry waits 1 s, then 2 s, ... before
+# trying again, so one failed transaction took 3 s and a sign-in (several) 6 s before the page
+# said the database was gone; a page must say so within 2 s (issue 14).
+RETRY_PAUSE = 0.1
+# How long a transaction is retried while the server is there but refuses for a moment (a
+# deadlock, a lock held by another audit append): these pass, and the answer is worth waiting for.
+BUSY_RETRY_SECONDS = 5.0
+# Once the database has been found gone, requests wait at most this long for the probe that
+# says it is back (a restarting Neo4j can hold a query for many seconds before answering).
+PROBE_WAIT_SECONDS = 1.0
+
+# When the current request must be answered by (time.monotonic()); None outside a request.
+_request_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "explorer_request_deadline", default=None)
+
+
+def start_request_deadline(seconds: float) -> contextvars.Token:
+    """From now on, this request's transactions share ``seconds`` of database time: each is
+    begun with the time left as its server-side timeout, and none begins once it is spent
+    (DatabaseUnavailable, a 503). A server that is up but crawling (just restarted, its JVM
+    cold, every query planned afresh) then gives a 503 rather than a page that never comes.
+    Undo with :func:`end_request_deadline`."""
+    return _request_deadline.set(time.monotonic() + seconds)
+
+
+def end_request_deadline(token: contextvars.Token) -> None:
+    _request_deadline.reset(token)
+
+
+def _time_left() -> float | None:
+    deadline = _request_deadline.get()
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left < 0.01:
+        raise DatabaseUnavailable("this request's time for the database ran out")
+    return left
 
 
 class Graph:
@@ -133,31 +201,54 @@ class Graph:
     def __init__(self, settings: Neo4jSettings) -> None:
         self.settings = settings
         self._driver: neo4j.Driver | None = None
+        self._made_in_pid = os.getpid()
         self._lock = threading.Lock()
         self._pinger = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="ping")
+        # Set when a transaction found the database gone; cleared by the first probe query that
+        # succeeds. Until then no request sends its own queries (see _wait_until_back).
+        self._gone = False
+        self._probe: concurrent.futures.Future | None = None
 
     @property
     def database(self) -> str:
         return self.settings.database
 
     def driver(self) -> neo4j.Driver:
+        if self._made_in_pid != os.getpid():
+            self._forget_parents_driver()
         with self._lock:
             if self._driver is None:
                 self._driver = GraphDatabase.driver(
                     self.settings.uri,
                     auth=(self.settings.username, self.settings.resolve_password()),
-                    connection_timeout=2.0,
-                    connection_acquisition_timeout=5.0,
+                    # Bounded so that a page says "database not available" within 2 s: a
+                    # connection on loopback opens in milliseconds or not at all.
+                    connection_timeout=1.0,
+                    connection_acquisition_timeout=1.0,
+                    # Our own retry loop (Graph._run) decides; the driver's waits seconds.
                     max_transaction_retry_time=self.settings.max_retry_time,
                     user_agent="involvement-explorer",
+                    # The server's hints (an unknown property, say) are for writing queries, not
+                    # for the log of a running app: the driver logged one per query.
+                    notifications_min_severity="OFF",
                 )
             return self._driver
 
+    def _forget_parents_driver(self) -> None:
+        """In a process forked from the one that made the driver (a gunicorn worker from a
+        preloaded app): start afresh. The parent's driver is dropped, never closed: closing
+        would speak on sockets the parent still uses."""
+        self._driver = None
+        self._lock = threading.Lock()
+        self._pinger = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="ping")
+        self._probe = None
+        self._made_in_pid = os.getpid()
+
     def close(self) -> None:
         with self._lock:
-            if self._driver is not None:
+            if self._driver is not None and self._made_in_pid == os.getpid():
                 self._driver.close()
-                self._driver = None
+            self._driver = None
 
     # -- named queries ------------------------------------------------------------
     def read(self, name: str, *, vary: Mapping[str, str] | None = None,
@@ -173,14 +264,69 @@ class Graph:
         return self.write_tx(lambda tx: run_named(tx, name, params, vary))
 
     def read_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
-        with _translated(), self.driver().session(
-            database=self.database, default_access_mode=neo4j.READ_ACCESS
-        ) as session:
-            return session.execute_read(work)
+        return self._run(neo4j.READ_ACCESS, work)
 
     def write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
-        with _translated(), self.driver().session(database=self.database) as session:
-            return session.execute_write(work)
+        return self._run(neo4j.WRITE_ACCESS, work)
+
+    def _run(self, mode: str, work: Callable[[Any], T]) -> T:
+        """A transaction, retried as the driver's managed ones are but on our clock: again after
+        a short pause while the error is retryable and time remains (``max_retry_time`` when
+        the database is gone, longer when it is only busy), then the project's error. ``work``
+        must be idempotent, as for a managed transaction."""
+        if self._gone:
+            self._wait_until_back(PROBE_WAIT_SECONDS)
+        started = time.monotonic()
+        with _translated():
+            while True:
+                try:
+                    # An explicit transaction, so that the driver never retries by itself.
+                    with self._session(mode) as session, \
+                            session.begin_transaction(timeout=_time_left()) as tx:
+                        result = work(tx)
+                        tx.commit()
+                        return result
+                except (DriverError, Neo4jError) as exc:
+                    gone = _gone(exc)
+                    budget = (self.settings.max_retry_time if gone
+                              else max(self.settings.max_retry_time, BUSY_RETRY_SECONDS))
+                    if (not exc.is_retryable()
+                            or time.monotonic() + RETRY_PAUSE - started > budget):
+                        if gone:
+                            self._gone = True
+                        raise
+                except OSError:
+                    self._gone = True
+                    raise
+                time.sleep(RETRY_PAUSE)
+
+    def _session(self, mode: str) -> neo4j.Session:
+        return self.driver().session(database=self.database, default_access_mode=mode)
+
+    def _probe_once(self) -> None:
+        """One query on our database, no retry; clears the 'gone' mark when it succeeds."""
+        with _translated(), self._session(neo4j.READ_ACCESS) as session, \
+                session.begin_transaction() as tx:
+            tx.run("RETURN 1 AS ok").consume()
+            tx.commit()
+        self._gone = False
+
+    def _wait_until_back(self, timeout: float) -> None:
+        """Raise DatabaseUnavailable unless a probe query succeeds within ``timeout`` seconds.
+
+        One probe runs at a time (in the background), and every request waiting on the
+        database watches it rather than sending queries of its own: while Neo4j restarts, a
+        query can be held for many seconds (the server listens before its database is up), and
+        a page must still say "not available" within 2 s, then work as soon as the probe does.
+        """
+        with self._lock:
+            probe = self._probe
+            if probe is None or probe.done():
+                probe = self._probe = self._pinger.submit(self._probe_once)
+        try:
+            probe.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            raise DatabaseUnavailable(f"Neo4j did not answer within {timeout:.0f}s") from None
 
     def rehearse(self, work: Callable[[neo4j.Transaction], T]) -> T:
         """Run ``work`` in a write transaction that is always rolled back (dry runs)."""
@@ -198,15 +344,7 @@ class Graph:
 
     # -- health --------------------------------------------------------------------
     def ping(self, timeout: float = 2.0) -> None:
-        """Raise DatabaseUnavailable unless the server answers within ``timeout`` seconds."""
-
-        def check() -> None:
-            with _translated():
-                self.driver().verify_connectivity()
-
-        future = self._pinger.submit(check)
-        try:
-            future.result(timeout=timeout)
-        except concurrent.futures.TimeoutError:
-            raise DatabaseUnavailable(f"Neo4j did not answer within {timeout:.0f}s") from None
-
+        """Raise DatabaseUnavailable unless a query on our database answers within ``timeout``
+        seconds: a server that accepts connections while its database is still starting is not
+        yet available (/health says 503 until queries really succeed)."""
+        self._wait_until_back(timeout)

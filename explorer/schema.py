@@ -15,10 +15,10 @@ from collections.abc import Collection
 from explorer import queries
 from explorer.graph import Graph
 
-# A plain index of cypher/schema: its name and the node label or relationship type
-# it is on. Constraints (CREATE CONSTRAINT) never match: loads rely on them.
+# A plain index of cypher/schema (range or full-text): its name and the node label or
+# relationship type it is on. Constraints (CREATE CONSTRAINT) never match: loads rely on them.
 _PLAIN_INDEX = re.compile(
-    r"CREATE INDEX (?P<name>[A-Za-z_][A-Za-z0-9_]*) IF NOT EXISTS "
+    r"CREATE (?:FULLTEXT )?INDEX (?P<name>[A-Za-z_][A-Za-z0-9_]*) IF NOT EXISTS "
     r"FOR (?:\(\w*:(?P<label>\w+)\)|\(\)-\[\w*:(?P<type>\w+)\]-\(\))")
 
 

@@ -306,6 +306,37 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
             if c["shielded"] and "management" not in viewer.roles:
                 assert not leaks(listed, where_tokens(world, c))
 
+    # Paging: the pages of the list, and of searches, walked two children at a time, give
+    # exactly the children the viewer may find, each once, and every page says the true total.
+    # "q" ends every name (the management team's search finds it through the full-text
+    # index); "former" is in former names only, which a shield hides outside management.
+    may_find = {c["id"] for c in world.children if identified and in_scope(world, viewer, c)}
+    by_former = {i for i in may_find if "management" in viewer.roles
+                 or not next(c for c in world.children if c["id"] == i)["shielded"]}
+    for read, expected in (
+            (lambda page: reads.list_children(graph, viewer, today=TODAY, page=page,
+                                              page_size=2)[1], may_find),
+            (lambda page: reads.search_children(graph, viewer, text="q", dob=None, child_id=None,
+                                                today=TODAY, page=page, page_size=2), may_find),
+            (lambda page: reads.search_children(graph, viewer, text="Former", dob=None,
+                                                child_id=None, today=TODAY, page=page,
+                                                page_size=2), by_former)):
+        seen, page = [], 1
+        while True:
+            got = read(page)
+            assert got.page == page and len(got) <= 2 and got.total == len(expected)
+            seen += [c["id"] for c in got]
+            if not got.has_next:
+                break
+            page += 1
+        assert sorted(seen) == sorted(expected), "pages lost, repeated or added a child"
+        for c in world.children:
+            if c["shielded"] and "management" not in viewer.roles:
+                assert not leaks(seen, where_tokens(world, c))
+    # A page past the end (the list shrank since the link was made) is the last page.
+    beyond = reads.list_children(graph, viewer, today=TODAY, page=99, page_size=2)[1]
+    assert {c["id"] for c in beyond} <= may_find and beyond.page == max(1, -(-len(may_find) // 2))
+
     # Several children read at once, as the ecomap reads siblings to compare their social
     # workers: only those in scope, each within what its own page may show.
     partial = reads.child_views(graph, viewer, [c["id"] for c in world.children], today=TODAY,
@@ -339,6 +370,15 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
             assert ({c["id"] for c in found} == {child["id"]}) == expected
             if child["shielded"] and "management" not in viewer.roles:
                 assert not leaks(found, where_tokens(world, child))
+
+        # Search by date of birth and by id (each unique here), alone and with the name.
+        for terms in ({"text": None, "dob": child["date_of_birth"], "child_id": None},
+                      {"text": None, "dob": None, "child_id": child["id"]},
+                      {"text": child["family_name"], "dob": child["date_of_birth"], "child_id": None},
+                      {"text": child["given_name"], "dob": None, "child_id": child["id"]}):
+            found = reads.search_children(graph, viewer, today=TODAY, **terms)
+            expected_ids = {child["id"]} if in_scope(world, viewer, child) and identified else set()
+            assert {c["id"] for c in found} == expected_ids and found.total == len(expected_ids)
 
         # Look-up outside one's involvement: the basic record and non-sensitive contacts only.
         looked = reads.look_up(graph, viewer, child_id=child["id"], family_name=None, dob=None,

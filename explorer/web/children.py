@@ -104,16 +104,28 @@ def search():
     text = " ".join((request.form.get("text") or "").split())[:100] or None
     child_id = (request.form.get("child_id") or "").strip()[:64] or None
     dob = _date("date_of_birth")
+    page = page_number(request.form.get("page"))
     if not (text or child_id or dob):
         abort(400, "Search by name, date of birth or id.")
     results = search_children(graph_of(current_app), current_viewer(), text=text, dob=dob,
-                              child_id=child_id, today=date.today())
-    _record("search", {"text": text, "date_of_birth": dob, "child_id": child_id},
+                              child_id=child_id, today=date.today(), page=page)
+    _record("search", {"text": text, "date_of_birth": dob, "child_id": child_id,
+                       "page": results.page, "total": results.total},
             [c["id"] for c in results])
-    # The terms go back into the form (the page, never a URL), so the user sees what was asked.
+    # The terms go back into the form (the page, never a URL), so the user sees what was asked,
+    # and into the buttons that fetch the previous and next pages.
     return render_template("children/search.html", results=results,
                            asked={"text": text, "date_of_birth": dob, "child_id": child_id},
                            may_look_up=policy.may_look_up(current_viewer()))
+
+
+def page_number(raw: str | None) -> int:
+    """A page number from a form or query string: 1 when absent, a 400 when not a number."""
+    if not raw:
+        return 1
+    if not raw.isdigit() or len(raw) > 6:
+        abort(400, "The page must be a number.")
+    return max(1, int(raw))
 
 
 @bp.route("/lookup", methods=["GET", "POST"])

@@ -39,6 +39,20 @@ def _record_refusal() -> None:
                      reason=None, client=client_address())
 
 
+def _unavailable(exc: DatabaseUnavailable):
+    log.warning("database unavailable on %s: %s", request.path, exc)
+    title = "The database is not available"
+    message = ("The Involvement Explorer cannot reach its database just now. Nothing was lost; "
+               "try again in a minute. If this persists, ask an administrator to check Neo4j "
+               "(`explorer db status`).")
+    if _wants_json():
+        return {"error": title, "message": message}, 503
+    # Straight through Jinja, skipping context processors: they look up the signed-in
+    # user, which needs the very database that is down.
+    page = current_app.jinja_env.get_template("unavailable.html")
+    return page.render(title=title, message=message, request=request), 503
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -48,23 +62,19 @@ def init_app(app: Flask) -> None:
             message = "There is nothing at this address that you may see."
         elif isinstance(exc, Forbidden) and message == Forbidden.description:
             message = "The roles on your account do not open this page."
-        if isinstance(exc, Forbidden):
-            _record_refusal()
-        return _page(exc.code or 500, exc.name, message)
+        # Recording a refusal, and the page's menu (who is signed in), need the database: when
+        # it is gone, the answer is the outage page, never an error inside the error handler
+        # (which Werkzeug would answer with a bare 500 and none of our headers).
+        try:
+            if isinstance(exc, Forbidden):
+                _record_refusal()
+            return _page(exc.code or 500, exc.name, message)
+        except DatabaseUnavailable as gone:
+            return _unavailable(gone)
 
     @app.errorhandler(DatabaseUnavailable)
     def database_unavailable(exc: DatabaseUnavailable):
-        log.warning("database unavailable on %s: %s", request.path, exc)
-        title = "The database is not available"
-        message = ("The Involvement Explorer cannot reach its database just now. Nothing was lost; "
-                   "try again in a minute. If this persists, ask an administrator to check Neo4j "
-                   "(`explorer db status`).")
-        if _wants_json():
-            return {"error": title, "message": message}, 503
-        # Straight through Jinja, skipping context processors: they look up the signed-in
-        # user, which needs the very database that is down.
-        page = current_app.jinja_env.get_template("unavailable.html")
-        return page.render(title=title, message=message, request=request), 503
+        return _unavailable(exc)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
@@ -74,5 +84,8 @@ def init_app(app: Flask) -> None:
         where = "".join(traceback.format_tb(exc.__traceback__)).rstrip()
         log.error("unexpected error %s on %s %s: %s.%s\n%s", error_id, request.method,
                   request.path, type(exc).__module__, type(exc).__qualname__, where)
-        return _page(500, "Something went wrong",
-                     f"The error has been logged with reference {error_id}.", error_id=error_id)
+        try:
+            return _page(500, "Something went wrong",
+                         f"The error has been logged with reference {error_id}.", error_id=error_id)
+        except DatabaseUnavailable as gone:
+            return _unavailable(gone)

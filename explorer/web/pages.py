@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
 
 from explorer import audit, graph_of
 from explorer.accounts import client_address, current_viewer
 from explorer.children import list_children
 from explorer.graph import DatabaseUnavailable
+from explorer.web.children import page_number
 
 bp = Blueprint("pages", __name__)
 log = logging.getLogger(__name__)
@@ -21,9 +22,11 @@ log = logging.getLogger(__name__)
 def index():
     viewer = current_viewer()
     graph = graph_of(current_app)
-    kind, children = list_children(graph, viewer, today=date.today())
+    kind, children = list_children(graph, viewer, today=date.today(),
+                                   page=page_number(request.args.get("page")))
     if kind == "identified":
-        audit.record(graph, viewer=viewer, action="list_children", params={"kind": kind},
+        audit.record(graph, viewer=viewer, action="list_children",
+                     params={"kind": kind, "page": children.page, "total": children.total},
                      returned_ids=[c["id"] for c in children],
                      reason=None, client=client_address())
     return render_template("index.html", kind=kind, children=children)

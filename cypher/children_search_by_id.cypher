@@ -1,0 +1,13 @@
+// The management team's search when an id is given: at most one child, by its key, if it
+// also matches the other terms (the same tests as children_search.cypher). The same shape as
+// the other searches.
+// Returns: total (int), children (list of maps). Params: $id, $dob (date or null),
+// $text (lower-case fragment or null), $see_shielded, $skip, $limit.
+MATCH (c:Child {id: $id})
+WHERE ($dob IS NULL OR c.date_of_birth = $dob)
+  AND ($text IS NULL
+       OR toLower(c.given_name + ' ' + c.family_name) CONTAINS $text
+       OR ((NOT coalesce(c.shielded, false) OR $see_shielded)
+           AND any(n IN coalesce(c.former_names, []) WHERE toLower(n) CONTAINS $text)))
+WITH collect(c) AS found
+RETURN size(found) AS total, [c IN found[$skip..$skip + $limit] | properties(c)] AS children

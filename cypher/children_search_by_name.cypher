@@ -1,0 +1,17 @@
+// The management team's search when a name is given (and no id or date of birth, which find
+// fewer candidates): candidates from the full-text index child_names
+// (cypher/schema/36_child_names_fulltext.cypher), then the same test as
+// children_search.cypher (the fragment in the name, or in a former name); one page and how
+// many there are in all. $lucene asks for every word of the fragment inside some indexed
+// name (built by explorer.children.name_query): the index only narrows, the WHERE decides.
+// Returns: total (int), children (list of maps, ordered by family name, given name, id).
+// Params: $lucene, $text (lower-case fragment), $see_shielded, $skip, $limit.
+CALL db.index.fulltext.queryNodes('child_names', $lucene) YIELD node AS c
+WITH c
+WHERE c:Child
+  AND (toLower(c.given_name + ' ' + c.family_name) CONTAINS $text
+       OR ((NOT coalesce(c.shielded, false) OR $see_shielded)
+           AND any(n IN coalesce(c.former_names, []) WHERE toLower(n) CONTAINS $text)))
+WITH c ORDER BY c.family_name, c.given_name, c.id
+WITH collect(c) AS found
+RETURN size(found) AS total, [c IN found[$skip..$skip + $limit] | properties(c)] AS children

@@ -1,0 +1,54 @@
+"""Lists and search results say how many there are and page through them: nothing is cut off
+without saying so (the management team's first page once showed 500 of 20,025)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from explorer import audit
+from explorer.graph import Graph
+
+CHILDREN = 120  # more than two pages of 50
+
+
+@pytest.fixture
+def manager(client, graph: Graph, make_user, login_as):
+    graph.run_autocommit(
+        "UNWIND range(1, $n) AS i CREATE (:Child {id: 'C-' + right('000' + i, 3), given_name: 'Kim',"
+        " family_name: 'Pager' + right('000' + i, 3), date_of_birth: date('2015-01-01'),"
+        " gender: 'female', shielded: false})", n=CHILDREN)
+    make_user("manager", ["management"])
+    login_as(client, "manager")
+    return client
+
+
+def _ids(text: str) -> list[str]:
+    return re.findall(r"/children/(C-\d{3})\"", text)
+
+
+def test_the_first_page_says_how_many_and_pages_through_all(manager, graph: Graph):
+    first = manager.get("/").get_data(as_text=True)
+    assert "120 children" in first and "1 to 50" in first and "Page 1 of 3" in first
+    seen = []
+    for page in (1, 2, 3):
+        seen += _ids(manager.get(f"/?page={page}").get_data(as_text=True))
+    assert seen == [f"C-{i:03d}" for i in range(1, CHILDREN + 1)]
+    last = manager.get("/?page=99").get_data(as_text=True)  # past the end: the last page
+    assert "101 to 120" in last and "Page 3 of 3" in last
+    assert manager.get("/?page=two").status_code == 400
+    pages = [json.loads(e["params"]) for e in audit.search(graph, action="list_children", limit=100)]
+    assert {p.get("page") for p in pages} >= {1, 2, 3}  # each page seen is in the audit trail
+
+
+def test_search_results_say_how_many_and_page_with_the_terms_kept(manager):
+    found = manager.post("/search", data={"text": "kim pager"}).get_data(as_text=True)
+    assert "120 found" in found and "Showing 1 to 50 of 120" in found
+    assert 'name="page" value="2"' in found and 'name="text" value="kim pager"' in found
+    seen = []
+    for page in (1, 2, 3):
+        seen += _ids(manager.post("/search", data={"text": "kim pager", "page": str(page)})
+                     .get_data(as_text=True))
+    assert seen == [f"C-{i:03d}" for i in range(1, CHILDREN + 1)]
