@@ -3,10 +3,12 @@
 // A shielded child matches only on the fields everyone may see (name, date of birth, id),
 // so a search cannot reveal where it is or what it was called before.
 // Returns: child (map). Params: $text (lower-case fragment or null), $dob (date or null),
-// $id (string or null), $today, $all, $practitioner_id, $username, $see_shielded, $limit.
+// $id (string or null), $today, $all, $practitioner_id, $username, $see_shielded, $limit,
+// $retained (policy.retained: archived records only for the management team).
 // scan: a name fragment cannot use an index; the scope is checked per candidate
 MATCH (c:Child)
 WHERE ($id IS NULL OR c.id = $id)
+  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
   AND ($dob IS NULL OR c.date_of_birth = $dob)
   AND ($text IS NULL
        OR toLower(c.given_name + ' ' + c.family_name) CONTAINS $text

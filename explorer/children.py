@@ -24,16 +24,18 @@ def list_children(graph: Graph, viewer: ViewerLike, *, today: date,
     de-identified, is a table with no suppression, and counting its rows gives small counts.
     Analysts work from their reports (``explorer.analytics``)."""
     records: dict[str, dict[str, Any]] = {}
+    retained = policy.retained(today)
     for scope in policy.scopes(viewer):
         if scope is Scope.DEIDENTIFIED:
             return "analyst", []
         if scope is Scope.ALL:
-            rows = graph.read("children_all", limit=limit)
+            rows = graph.read("children_all", limit=limit, retained=retained)
         elif scope is Scope.INVOLVED:
             rows = graph.read("children_involved", practitioner_id=viewer.practitioner_id,
-                              today=today, limit=limit)
+                              today=today, limit=limit, retained=retained)
         else:
-            rows = graph.read("children_chaired", username=viewer.username, limit=limit)
+            rows = graph.read("children_chaired", username=viewer.username, limit=limit,
+                              retained=retained)
         for row in rows:
             records.setdefault(row["child"]["id"], policy.child_record(viewer, row["child"]))
     if not policy.scopes(viewer):
@@ -59,19 +61,38 @@ _PART_QUERIES = {"households": "child_households", "carers": "child_carers",
 
 
 def child_view(graph: Graph, viewer: ViewerLike, child_id: str, *, today: date,
-               override: bool = False) -> dict[str, Any] | None:
+               override: bool = False, archived: bool = False) -> dict[str, Any] | None:
     """One child's network as the viewer may see it, or None if out of scope or absent
-    (the caller cannot tell which, and neither can the user)."""
-    return child_views(graph, viewer, [child_id], today=today, override=override).get(child_id)
+    (the caller cannot tell which, and neither can the user). An archived record is absent
+    too, except with ``archived`` for the management team (the read-only view, reason asked):
+    then the view carries ``archive``, when and why it was archived."""
+    return child_views(graph, viewer, [child_id], today=today, override=override,
+                       archived=archived).get(child_id)
+
+
+def archive_notice(graph: Graph, viewer: ViewerLike, child_id: str, *,
+                   today: date) -> dict[str, Any] | None:
+    """For the management team, when and why a child's record was archived (nothing else of
+    it: the record opens only with a reason); None for a live or absent record, and for
+    everyone else, so that to them an archived record is one that does not exist."""
+    if not policy.sees_archived(viewer):
+        return None
+    found = graph.read("child_in_scope", id=child_id,
+                       **policy.scope_params(viewer, today, archived=True))
+    state = policy.archive_state(found[0]["child"], today) if found else None
+    return {"id": child_id, **state} if state else None
 
 
 def child_views(graph: Graph, viewer: ViewerLike, child_ids: list[str], *, today: date,
-                parts: tuple[str, ...] = PARTS, override: bool = False) -> dict[str, dict[str, Any]]:
+                parts: tuple[str, ...] = PARTS, override: bool = False,
+                archived: bool = False) -> dict[str, dict[str, Any]]:
     """Several children's views in one read transaction, keyed by id, only those the viewer
     may see. ``parts`` names what to read beyond the child's own record (the rest are
     empty): the sibling comparison needs only ``("involvements",)``. Every view passes the
     same policy as :func:`child_view`'s."""
-    params = policy.scope_params(viewer, today)
+    params = policy.scope_params(viewer, today, archived=archived)
+    # The people around a child are read with the rule as it stands, archived view or not.
+    live = policy.retained(today)
     unknown = set(parts) - set(PARTS)
     if unknown:
         raise ValueError(f"no such parts of a child's view: {sorted(unknown)}")
@@ -86,7 +107,8 @@ def child_views(graph: Graph, viewer: ViewerLike, child_ids: list[str], *, today
             return raw  # the hidden parts are not even read: nothing to leak by a later mistake
         for part in parts:
             extra = {"practitioner_id": params["practitioner_id"]} if part == "involvements" else {}
-            raw[part] = run_named(tx, _PART_QUERIES[part], {"id": child_id, **extra})
+            raw[part] = run_named(tx, _PART_QUERIES[part], {"id": child_id, "retained": live,
+                                                            **extra})
         return raw
 
     def read(tx) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
@@ -98,9 +120,14 @@ def child_views(graph: Graph, viewer: ViewerLike, child_ids: list[str], *, today
         return found, (_viewer_services(tx, viewer) if found else frozenset())
 
     raws, services = graph.read_tx(read)
-    return {child_id: policy.child_view(viewer, raw, today=today, viewer_service_ids=services,
-                                        override=override)
-            for child_id, raw in raws.items()}
+    views = {}
+    for child_id, raw in raws.items():
+        views[child_id] = policy.child_view(viewer, raw, today=today, viewer_service_ids=services,
+                                            override=override)
+        state = policy.archive_state(raw["child"], today)  # only ever with ``archived``
+        if state:
+            views[child_id]["archive"] = state
+    return views
 
 
 def search_children(graph: Graph, viewer: ViewerLike, *, text: str | None, dob: date | None,
@@ -108,10 +135,18 @@ def search_children(graph: Graph, viewer: ViewerLike, *, text: str | None, dob: 
     """Children within the viewer's scope matching the search, as the policy shows them."""
     if not policy.scopes(viewer) or policy.scopes(viewer) == [Scope.DEIDENTIFIED]:
         return []
-    params = policy.scope_params(viewer, today)
+    # The management team find archived records too, marked as such (they open with a reason).
+    params = policy.scope_params(viewer, today, archived=True)
     rows = graph.read("children_search", text=text.lower() if text else None, dob=dob,
                       id=child_id, limit=limit, **params)
-    return [policy.child_record(viewer, r["child"]) for r in rows]
+    found = []
+    for row in rows:
+        record = policy.child_record(viewer, row["child"])
+        state = policy.archive_state(row["child"], today)
+        if state:
+            record["archive"] = state
+        found.append(record)
+    return found
 
 
 def look_up(graph: Graph, viewer: ViewerLike, *, child_id: str | None, family_name: str | None,
@@ -120,12 +155,15 @@ def look_up(graph: Graph, viewer: ViewerLike, *, child_id: str | None, family_na
     if not policy.may_look_up(viewer):
         return []
 
+    retained = policy.retained(today)
+
     def read(tx) -> list[dict[str, Any]]:
         if child_id:
-            rows = run_named(tx, "child_lookup_by_id", {"id": child_id})
+            rows = run_named(tx, "child_lookup_by_id", {"id": child_id, "retained": retained})
         elif family_name and dob:
             rows = run_named(tx, "child_lookup_by_name_dob",
-                             {"family_name": family_name.strip().lower(), "dob": dob})
+                             {"family_name": family_name.strip().lower(), "dob": dob,
+                              "retained": retained})
         else:
             return []
         found = []
@@ -147,7 +185,8 @@ def household_view(graph: Graph, viewer: ViewerLike, household_id: str, *,
     The household's address comes from those views, never from a read of its own, so a
     household is shown only through a child the viewer may see there. None when no child is.
     """
-    ids = [r["id"] for r in graph.read("household_children", id=household_id)]
+    ids = [r["id"] for r in graph.read("household_children", id=household_id,
+                                       retained=policy.retained(today))]
     views = []
     for child_id in ids:
         view = child_view(graph, viewer, child_id, today=today)
@@ -184,7 +223,8 @@ def caseload(graph: Graph, viewer: ViewerLike, practitioner_id: str, *,
         return None
 
     def read(tx) -> dict[str, Any] | None:
-        rows = run_named(tx, "practitioner_caseload", {"id": practitioner_id, "today": today})
+        rows = run_named(tx, "practitioner_caseload", {"id": practitioner_id, "today": today,
+                                                        "retained": policy.retained(today)})
         if not rows:
             return None
         return {"rows": rows, "services": _viewer_services(tx, viewer)}

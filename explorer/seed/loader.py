@@ -33,7 +33,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from explorer import schema
+from explorer import policy, schema
 from explorer.graph import DatabaseBusy, Graph, run_named, wire_date
 from explorer.seed.model import Seed
 from explorer.seed.schema import SEED_TYPES, SeedType
@@ -93,8 +93,9 @@ class LoadReport:
         return "\n".join(lines)
 
 
-def known_ids(graph: Graph) -> dict[str, Any]:
-    """The ids already stored, so a feed's relationships may refer to them."""
+def known_ids(graph: Graph, today: date | None = None) -> dict[str, Any]:
+    """The ids already stored, so a feed's relationships may refer to them; and the children
+    archived on ``today`` (default: today) or purged, which a feed may not name."""
     known: dict[str, Any] = {
         label: {row["id"] for row in graph.read("seed_ids", vary={"LABEL": label})}
         for label in ("Child", "Adult", "Household", "Practitioner")
@@ -102,6 +103,11 @@ def known_ids(graph: Graph) -> dict[str, Any]:
     known["Service"] = {row["id"]: row["type"] for row in graph.read("seed_service_types")}
     known["INVOLVED_WITH"] = {row["id"]: (row["practitioner_id"], row["child_id"])
                               for row in graph.read("seed_involvement_ends")}
+    on = today or date.today()
+    known["ARCHIVED_CHILD"] = {
+        row["id"]: policy.archive_state(row, on)
+        for row in graph.read("seed_archived_children", retained=policy.retained(on))}
+    known["PURGED_CHILD"] = {row["id_hash"] for row in graph.read("seed_purged_hashes")}
     return known
 
 

@@ -4,12 +4,12 @@ health endpoint."""
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from flask import Blueprint, current_app, render_template
 
 from explorer import audit, graph_of
 from explorer.accounts import client_address, current_viewer
+from explorer.accounts.clock import today
 from explorer.children import list_children
 from explorer.graph import DatabaseUnavailable
 
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 def index():
     viewer = current_viewer()
     graph = graph_of(current_app)
-    kind, children = list_children(graph, viewer, today=date.today())
+    kind, children = list_children(graph, viewer, today=today())
     if kind == "identified":
         audit.record(graph, viewer=viewer, action="list_children", params={"kind": kind},
                      returned_ids=[c["id"] for c in children],
