@@ -310,12 +310,12 @@ def _check_child(row: dict, today: date, report: Report) -> None:
     age = age_on(born, today)
     # The retention rule (policy.archive_due): a record is archived at 18, at 25 for a care
     # leaver who consented; a feed cannot bring back a record the rule has archived.
-    if age >= 18 and not (row.get("care_leaver") and row.get("care_leaver_consent")):
+    if age >= 25 and row.get("care_leaver"):
+        report("date_of_birth", f"care leaver is {age}; care leavers are kept only until 25")
+    elif age >= 18 and not (row.get("care_leaver") and row.get("care_leaver_consent")):
         report("date_of_birth", f"child is {age} (18 or over); records are archived at 18, and "
                                 "only a care leaver who consented (care_leaver=true, "
                                 "care_leaver_consent=true) is kept, until 25")
-    elif age >= 25:
-        report("date_of_birth", f"care leaver is {age}; care leavers are kept only until 25")
 
 
 def _check_plan(row: dict, today: date, report: Report) -> None:
