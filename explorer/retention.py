@@ -44,7 +44,6 @@ class RetentionReport:
                 "archive_years": self.archive_years, **dict(sorted(self.counts.items()))}
 
     def table(self) -> str:
-        verb = "would be" if self.dry_run else "were"
         names = (("archived", "children archived"), ("purged", "children purged"),
                  ("plans", "previous plans deleted"), ("conferences", "conferences deleted"),
                  ("adults", "adults left with no child deleted"),
@@ -53,7 +52,7 @@ class RetentionReport:
                  f"{self.archive_years} years){' — dry run, nothing written' if self.dry_run else ''}:"]
         for key, label in names:
             if key in self.counts or key in ("archived", "purged"):
-                lines.append(f"  {self.counts.get(key, 0):>8}  {label.replace('were', verb)}")
+                lines.append(f"  {self.counts.get(key, 0):>8}  {label}")
         return "\n".join(lines)
 
 
