@@ -74,7 +74,7 @@ def child(child_id: str):
         # An archived record: the management team are told when and why, and may open it
         # with a reason; to anyone else it is a child that does not exist.
         notice = archive_notice(graph_of(current_app), viewer, child_id, today=today())
-        _record("child.view", {"child_id": child_id, "archived": bool(notice) or None}, [])
+        _record("child.view", {"child_id": child_id, **({"archived": True} if notice else {})}, [])
         if notice is None:
             abort(404)
         return render_template("children/archived.html", notice=notice)
