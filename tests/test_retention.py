@@ -401,3 +401,13 @@ def test_kill_9_mid_purge_then_run_again_finishes_the_same(graph, neo4j_settings
     clean = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert clean.returncode == 0, clean.stderr
     assert _data(graph) == resumed
+
+
+def test_the_queries_date_cut_off_agrees_with_birthdays_across_leap_years():
+    """The queries compare a date of birth with policy.born_on_or_before; the pages say the
+    record was archived on policy.anniversary. Both must agree on every day, 29 February too."""
+    births = [date(2008, 2, 27) + timedelta(days=n) for n in range(5)] + [date(2007, 12, 31)]
+    for day in (date(2026, 2, 27) + timedelta(days=n) for n in range(800)):
+        cut = policy.born_on_or_before(day, 18)
+        for born in births:
+            assert (born <= cut) == (policy.anniversary(born, 18) <= day), (born, day)
