@@ -9,5 +9,5 @@ WITH c,
               WHERE i.since <= $today AND (i.until IS NULL OR i.until >= $today) } AS involved,
      EXISTS { MATCH (:Conference {chair: $username})-[:ABOUT]->(c) } AS chaired
 WHERE ($all OR involved OR chaired)
-  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
+  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
 RETURN properties(c) AS child, involved, chaired

@@ -18,7 +18,7 @@ CALL (c) {
   RETURN s, 'household' AS via
 }
 WITH s, collect(DISTINCT via) AS via
-WHERE ($retained.archived OR s.archived_at IS NULL AND (s.date_of_birth > $retained.born_after OR coalesce(s.care_leaver AND s.care_leaver_consent, false) AND s.date_of_birth > $retained.leaver_born_after))
+WHERE ($retained.archived OR s.archived_at IS NULL AND (s.date_of_birth IS NULL OR s.date_of_birth > $retained.born_after OR coalesce(s.care_leaver AND s.care_leaver_consent, false) AND s.date_of_birth > $retained.leaver_born_after))
 OPTIONAL MATCH (s)-[l:LIVES_IN]->(h:Household) WHERE l.until IS NULL
 WITH s, via, head(collect(h.id)) AS household_id
 RETURN {id: s.id, given_name: s.given_name, family_name: s.family_name,

@@ -2,7 +2,7 @@
 // Returns: child (map of the child's properties). Params: $username, $limit, $retained
 // (policy.retained: archived records are left out).
 MATCH (:Conference {chair: $username})-[:ABOUT]->(c:Child)
-WHERE ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
+WHERE ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
 WITH DISTINCT c
 RETURN properties(c) AS child
 ORDER BY c.family_name, c.given_name, c.id

@@ -8,7 +8,7 @@
 // scan: a name fragment cannot use an index; the scope is checked per candidate
 MATCH (c:Child)
 WHERE ($id IS NULL OR c.id = $id)
-  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
+  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
   AND ($dob IS NULL OR c.date_of_birth = $dob)
   AND ($text IS NULL
        OR toLower(c.given_name + ' ' + c.family_name) CONTAINS $text

@@ -18,7 +18,7 @@ CALL (p) {
 CALL (p) {
   OPTIONAL MATCH (p)-[i:INVOLVED_WITH]->(c:Child)
   WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
-    AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
+    AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
     AND EXISTS { MATCH (sv:Service {id: i.service_id}) WHERE sv.sensitive = false }
   RETURN count(DISTINCT c) AS caseload
 }

@@ -11,7 +11,7 @@
 MATCH (c:Child)
 WHERE c.date_of_birth <= $school_date - duration({years: 5})
   AND c.date_of_birth > $school_date - duration({years: 16})
-  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
+  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
   AND NOT EXISTS {
     MATCH (c)-[a:ATTENDS]->(:Service) WHERE a.until IS NULL OR a.until >= $date
   }

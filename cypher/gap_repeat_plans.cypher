@@ -13,7 +13,7 @@
 // scan: status is not indexed; the report reads every child once
 MATCH (c:Child)
 WHERE c.status = 'cp_plan'
-  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
+  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
   AND c.plan_start <= $date
   AND (c['plan_end'] IS NULL OR c['plan_end'] >= $date)
 CALL (c) {

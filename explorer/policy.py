@@ -179,11 +179,14 @@ def scope_params(viewer: ViewerLike, today: date, *, archived: bool = False) -> 
 # is due whether or not ``explorer retention run`` has marked it. Every read of child data
 # applies it in Cypher with the same line, on the parameter ``retained`` built here:
 #
-#   AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth > $retained.born_after
+#   AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL
+#        OR c.date_of_birth > $retained.born_after
 #        OR coalesce(c.care_leaver AND c.care_leaver_consent, false)
 #        AND c.date_of_birth > $retained.leaver_born_after))
 #
-# (written on one line in each query). ``is_retained`` is the same rule in Python.
+# (written on one line in each query). ``is_retained`` is the same rule in Python. A child with
+# no date of birth (a seed requires one; a graph loaded otherwise may lack it) is never
+# archived by age: there is no birthday to archive it on.
 
 ARCHIVE_AGE = 18
 CARE_LEAVER_ARCHIVE_AGE = 25

@@ -75,6 +75,9 @@ AGES = {
     "leaver 25 today": lambda c: (years_before(TODAY, 25), True, True, False),
     "leaver of 20, no consent": lambda c: (years_before(TODAY, 20), True, False, False),
     "marked archived": lambda c: (years_before(TODAY, 9), False, False, True),
+    # A seed requires a date of birth; a graph loaded otherwise may have none: no birthday,
+    # so never archived by age.
+    "no date of birth": lambda c: (None, False, False, False),
 }
 
 
@@ -83,6 +86,8 @@ def live(child: dict) -> bool:
     if child.get("archived_at") is not None:
         return False
     born = child["date_of_birth"]
+    if born is None:
+        return True
     age = TODAY.year - born.year - ((TODAY.month, TODAY.day) < (born.month, born.day))
     kept_to_25 = child.get("care_leaver") and child.get("care_leaver_consent")
     return age < (25 if kept_to_25 else 18)
