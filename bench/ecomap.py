@@ -33,7 +33,7 @@ from pathlib import Path
 import pyotp
 from werkzeug.serving import make_server
 
-from explorer import audit, create_app, ecomap, schema
+from explorer import audit, create_app, ecomap, policy, schema
 from explorer.accounts import SESSION_TOKEN_KEY, Viewer, sessions, users
 from explorer.config import Config, Neo4jSettings
 from explorer.graph import Graph, run_named
@@ -99,7 +99,7 @@ def bare(graph: Graph, child_id: str) -> None:
     """The named queries child_view runs for the child, then the two the ecomap runs for
     each sibling to compare social workers (in scope, involvements), in one read transaction."""
     params = {"id": child_id, "today": date.today(), "all": True, "practitioner_id": None,
-              "username": None, "see_shielded": True}
+              "username": None, "see_shielded": True, "retained": policy.retained(date.today())}
 
     def work(tx):
         rows = {name: run_named(tx, name, params) for name in CHILD_QUERIES}

@@ -3,6 +3,7 @@
 // non-sensitive services, for the de-identified network view.
 // Returns: child (map: id, date_of_birth, status), service (map: id, name, type).
 // Params: $date, $la.
+// $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 MATCH (h:Household {local_authority: $la})
 // Expanding from each household in a subquery: otherwise, once statistics say children are
 // few, the planner may scan every child and join.
@@ -10,6 +11,7 @@ CALL (h) {
   MATCH (h)<-[l:LIVES_IN]-(c:Child)
   WHERE (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)
     AND NOT coalesce(c.shielded, false)
+    AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
   RETURN c
 }
 WITH DISTINCT c

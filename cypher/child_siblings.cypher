@@ -4,7 +4,7 @@
 // lived in at different times (a refuge, a foster home). A missing since or until is an open end.
 // Returns: sibling (map of id, given_name, family_name, date_of_birth, shielded),
 //          via (list of 'parent' | 'household'), household_id (the sibling's current household).
-// Params: $id.
+// Params: $id, $retained (policy.retained: an archived sibling is left out).
 MATCH (c:Child {id: $id})
 CALL (c) {
   MATCH (c)<-[:PARENT_OF]-(:Adult)-[:PARENT_OF]->(s:Child)
@@ -18,6 +18,7 @@ CALL (c) {
   RETURN s, 'household' AS via
 }
 WITH s, collect(DISTINCT via) AS via
+WHERE ($retained.archived OR s.archived_at IS NULL AND (s.date_of_birth IS NULL OR s.date_of_birth > $retained.born_after OR coalesce(s.care_leaver AND s.care_leaver_consent, false) AND s.date_of_birth > $retained.leaver_born_after))
 OPTIONAL MATCH (s)-[l:LIVES_IN]->(h:Household) WHERE l.until IS NULL
 WITH s, via, head(collect(h.id)) AS household_id
 RETURN {id: s.id, given_name: s.given_name, family_name: s.family_name,

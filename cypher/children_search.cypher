@@ -8,7 +8,8 @@
 // Returns: total (int), children (list of maps, ordered by family name, given name, id).
 // Params: $text (lower-case fragment or null), $dob (date or null), $id (string or null),
 // $today, $practitioner_id, $username (null when the viewer lacks that role), $see_shielded,
-// $skip, $limit.
+// $skip, $limit, $retained
+// (policy.retained: archived records only for the management team, when it asks).
 CALL () {
   MATCH (:Practitioner {id: $practitioner_id})-[i:INVOLVED_WITH]->(c:Child)
   WHERE i.since <= $today AND (i.until IS NULL OR i.until >= $today)
@@ -18,7 +19,8 @@ CALL () {
   RETURN c
 }
 WITH c
-WHERE ($id IS NULL OR c.id = $id)
+WHERE ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
+  AND ($id IS NULL OR c.id = $id)
   AND ($dob IS NULL OR c.date_of_birth = $dob)
   AND ($text IS NULL
        OR toLower(c.given_name + ' ' + c.family_name) CONTAINS $text

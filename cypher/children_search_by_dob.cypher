@@ -3,9 +3,11 @@
 // the name fragment if one is given (the same test as children_search.cypher); one page and
 // how many there are in all.
 // Returns: total (int), children (list of maps, ordered by family name, given name, id).
-// Params: $dob (date), $text (lower-case fragment or null), $see_shielded, $skip, $limit.
+// Params: $dob (date), $text (lower-case fragment or null), $see_shielded, $skip, $limit, $retained
+// (policy.retained: archived records only for the management team, when it asks).
 MATCH (c:Child)
 WHERE c.date_of_birth = $dob
+  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
   AND ($text IS NULL
        OR toLower(c.given_name + ' ' + c.family_name) CONTAINS $text
        OR ((NOT coalesce(c.shielded, false) OR $see_shielded)

@@ -4,7 +4,8 @@
 // Returns: total (int), children (list of maps). Params: $id, $dob (date or null),
 // $text (lower-case fragment or null), $see_shielded, $skip, $limit.
 MATCH (c:Child {id: $id})
-WHERE ($dob IS NULL OR c.date_of_birth = $dob)
+WHERE ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
+  AND ($dob IS NULL OR c.date_of_birth = $dob)
   AND ($text IS NULL
        OR toLower(c.given_name + ' ' + c.family_name) CONTAINS $text
        OR ((NOT coalesce(c.shielded, false) OR $see_shielded)

@@ -5,10 +5,12 @@
 // many there are in all. $lucene asks for every word of the fragment inside some indexed
 // name (built by explorer.children.name_query): the index only narrows, the WHERE decides.
 // Returns: total (int), children (list of maps, ordered by family name, given name, id).
-// Params: $lucene, $text (lower-case fragment), $see_shielded, $skip, $limit.
+// Params: $lucene, $text (lower-case fragment), $see_shielded, $skip, $limit, $retained
+// (policy.retained: archived records only for the management team, when it asks).
 CALL db.index.fulltext.queryNodes('child_names', $lucene) YIELD node AS c
 WITH c
 WHERE c:Child
+  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
   AND (toLower(c.given_name + ' ' + c.family_name) CONTAINS $text
        OR ((NOT coalesce(c.shielded, false) OR $see_shielded)
            AND any(n IN coalesce(c.former_names, []) WHERE toLower(n) CONTAINS $text)))

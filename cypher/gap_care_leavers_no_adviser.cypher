@@ -8,8 +8,10 @@
 // Unordered: analysts see the list in pseudonym order (explorer.analytics.gaps), never in
 // id order, which would map a row's position back to an id.
 // Params: $date, $age_date.
+// $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 MATCH (c:Child)
 WHERE c.date_of_birth <= $age_date - duration({years: 18})
+  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
   AND coalesce(c.care_leaver, false)
   AND NOT EXISTS {
     MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner {profession: 'personal_adviser'})

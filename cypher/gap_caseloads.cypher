@@ -7,6 +7,7 @@
 //          service_id, caseload.
 // Unordered: the report orders workers by their pseudonym, never by id.
 // Params: $date.
+// $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: profession is not indexed; the report reads every practitioner once
 MATCH (p:Practitioner {profession: 'social_worker'})
 CALL (p) {
@@ -17,6 +18,7 @@ CALL (p) {
 CALL (p) {
   OPTIONAL MATCH (p)-[i:INVOLVED_WITH]->(c:Child)
   WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+    AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
     AND EXISTS { MATCH (sv:Service {id: i.service_id}) WHERE sv.sensitive = false }
   RETURN count(DISTINCT c) AS caseload
 }

@@ -9,9 +9,11 @@
 // Unordered: analysts see the list in pseudonym order (explorer.analytics.gaps), never in
 // id order, which would map a row's position back to an id.
 // Params: $date, $min_services (3 in the report).
+// $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: every child's open involvements are counted
 MATCH (c:Child)<-[i:INVOLVED_WITH]-(:Practitioner)
 WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
+  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
   AND EXISTS { MATCH (sv:Service {id: i.service_id}) WHERE sv.sensitive = false }
 WITH c, count(DISTINCT i.service_id) AS services, any(x IN collect(coalesce(i.lead, false)) WHERE x) AS led
 WHERE services >= $min_services AND NOT led

@@ -7,9 +7,11 @@
 // Unordered: analysts see the list in pseudonym order (explorer.analytics.gaps), never in
 // id order, which would map a row's position back to an id.
 // Params: $date, $school_date ($age_date, passed to every gap query, is not used here).
+// $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 MATCH (c:Child)
 WHERE c.date_of_birth <= $school_date - duration({years: 5})
   AND c.date_of_birth > $school_date - duration({years: 16})
+  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
   AND NOT EXISTS {
     MATCH (c)-[a:ATTENDS]->(:Service) WHERE a.until IS NULL OR a.until >= $date
   }

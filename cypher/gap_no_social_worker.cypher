@@ -8,9 +8,11 @@
 // Unordered: analysts see the list in pseudonym order (explorer.analytics.gaps), never in
 // id order, which would map a row's position back to an id.
 // Params: $date.
+// $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: status is not indexed; the report reads every child once
 MATCH (c:Child)
 WHERE c.status IN ['cp_plan', 'looked_after']
+  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
   AND (c.plan_start IS NULL OR c.plan_start <= $date)
   AND (c['plan_end'] IS NULL OR c['plan_end'] >= $date)
   AND NOT EXISTS {

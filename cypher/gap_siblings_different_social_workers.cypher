@@ -10,10 +10,12 @@
 // Unordered: analysts see the list in pseudonym order (explorer.analytics.gaps), never in
 // id order, which would map a row's position back to an id.
 // Params: $date.
+// $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: every open social worker involvement is read
 MATCH (c:Child)<-[i:INVOLVED_WITH]-(p:Practitioner {profession: 'social_worker'})
 WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
   AND NOT coalesce(c.shielded, false)
+  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
   AND EXISTS { MATCH (sv:Service {id: i.service_id}) WHERE sv.sensitive = false }
 WITH c, collect(DISTINCT p.id) AS workers
 CALL (c) {
@@ -26,6 +28,7 @@ CALL (c) {
     AND (m.since IS NULL OR m.since <= $date) AND (m.until IS NULL OR m.until >= $date)
   RETURN s
 }
+WITH c, workers, s WHERE ($retained.archived OR s.archived_at IS NULL AND (s.date_of_birth IS NULL OR s.date_of_birth > $retained.born_after OR coalesce(s.care_leaver AND s.care_leaver_consent, false) AND s.date_of_birth > $retained.leaver_born_after))
 MATCH (s)<-[j:INVOLVED_WITH]-(q:Practitioner {profession: 'social_worker'})
 WHERE j.since <= $date AND (j.until IS NULL OR j.until >= $date)
   AND EXISTS { MATCH (sv:Service {id: j.service_id}) WHERE sv.sensitive = false }

@@ -11,16 +11,19 @@
 //          child_id, practitioner_id, profession, service_id, service_type).
 // Unordered: the report orders families by their pseudonym, never by id.
 // Params: $date.
+// $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: status is not indexed; the report reads every child once
 MATCH (c:Child)-[l:LIVES_IN]->(h:Household)
 WHERE (c.status IN ['child_in_need', 'cp_plan', 'looked_after', 'unborn_plan']
        OR coalesce(c.care_leaver, false))
   AND NOT coalesce(c.shielded, false)
+  AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
   AND (l.since IS NULL OR l.since <= $date) AND (l.until IS NULL OR l.until >= $date)
 WITH DISTINCT h
 MATCH (h)<-[m:LIVES_IN]-(k:Child)
 WHERE (m.since IS NULL OR m.since <= $date) AND (m.until IS NULL OR m.until >= $date)
   AND NOT coalesce(k.shielded, false)
+  AND ($retained.archived OR k.archived_at IS NULL AND (k.date_of_birth IS NULL OR k.date_of_birth > $retained.born_after OR coalesce(k.care_leaver AND k.care_leaver_consent, false) AND k.date_of_birth > $retained.leaver_born_after))
 CALL (k) {
   OPTIONAL MATCH (k)<-[i:INVOLVED_WITH]-(p:Practitioner)
   WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)

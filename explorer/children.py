@@ -80,19 +80,23 @@ def list_children(graph: Graph, viewer: ViewerLike, *, today: date, page: int = 
     if scopes == [Scope.DEIDENTIFIED]:
         return "analyst", Page([], total=0, page=1, page_size=page_size)
     found = _read_page(graph, viewer, today=today, text=None, dob=None, child_id=None,
-                       page=page, page_size=page_size)
+                       page=page, page_size=page_size, archived=False)
     return "identified", found
 
 
 def _read_page(graph: Graph, viewer: ViewerLike, *, today: date, text: str | None,
-               dob: date | None, child_id: str | None, page: int, page_size: int) -> Page:
+               dob: date | None, child_id: str | None, page: int, page_size: int,
+               archived: bool) -> Page:
     """One page of the children in the viewer's identified scope matching the terms (none:
     all of them), each cut by the policy. The scope is applied inside the query, which starts
-    from it: a chair's or practitioner's own children, or for the management team an index."""
-    params = policy.scope_params(viewer, today)
+    from it: a chair's or practitioner's own children, or for the management team an index.
+    ``archived`` asks for archived records too (only the management team receive them, each
+    marked with when and why it was archived)."""
+    params = policy.scope_params(viewer, today, archived=archived)
     text = text.lower() if text else None
     if Scope.ALL in policy.scopes(viewer):
-        terms = {"text": text, "dob": dob, "id": child_id, "see_shielded": params["see_shielded"]}
+        terms = {"text": text, "dob": dob, "id": child_id, "see_shielded": params["see_shielded"],
+                 "retained": params["retained"]}
         if child_id:
             name, args = "children_search_by_id", terms
         elif dob:
@@ -103,7 +107,7 @@ def _read_page(graph: Graph, viewer: ViewerLike, *, today: date, text: str | Non
                 return Page([], total=0, page=1, page_size=page_size)
             name, args = "children_search_by_name", {**terms, "lucene": lucene}
         else:
-            name, args = "children_all", {}
+            name, args = "children_all", {"retained": params["retained"]}
     else:
         name = "children_search"
         args = {"text": text, "dob": dob, "id": child_id, **params}
@@ -113,8 +117,17 @@ def _read_page(graph: Graph, viewer: ViewerLike, *, today: date, text: str | Non
         return row["total"], row["children"]
 
     total, rows, page = _paged(read, page, page_size)
-    return Page([policy.child_record(viewer, child) for child in rows], total=total, page=page,
+    return Page([_record(viewer, child, today) for child in rows], total=total, page=page,
                 page_size=page_size)
+
+
+def _record(viewer: ViewerLike, child: dict[str, Any], today: date) -> dict[str, Any]:
+    """A child as the policy shows it to the viewer, marked if its record is archived."""
+    record = policy.child_record(viewer, child)
+    state = policy.archive_state(child, today)
+    if state:
+        record["archive"] = state
+    return record
 
 
 def name_query(text: str) -> str | None:
@@ -151,19 +164,38 @@ _PART_QUERIES = {"households": "child_households", "carers": "child_carers",
 
 
 def child_view(graph: Graph, viewer: ViewerLike, child_id: str, *, today: date,
-               override: bool = False) -> dict[str, Any] | None:
+               override: bool = False, archived: bool = False) -> dict[str, Any] | None:
     """One child's network as the viewer may see it, or None if out of scope or absent
-    (the caller cannot tell which, and neither can the user)."""
-    return child_views(graph, viewer, [child_id], today=today, override=override).get(child_id)
+    (the caller cannot tell which, and neither can the user). An archived record is absent
+    too, except with ``archived`` for the management team (the read-only view, reason asked):
+    then the view carries ``archive``, when and why it was archived."""
+    return child_views(graph, viewer, [child_id], today=today, override=override,
+                       archived=archived).get(child_id)
+
+
+def archive_notice(graph: Graph, viewer: ViewerLike, child_id: str, *,
+                   today: date) -> dict[str, Any] | None:
+    """For the management team, when and why a child's record was archived (nothing else of
+    it: the record opens only with a reason); None for a live or absent record, and for
+    everyone else, so that to them an archived record is one that does not exist."""
+    if not policy.sees_archived(viewer):
+        return None
+    found = graph.read("child_in_scope", id=child_id,
+                       **policy.scope_params(viewer, today, archived=True))
+    state = policy.archive_state(found[0]["child"], today) if found else None
+    return {"id": child_id, **state} if state else None
 
 
 def child_views(graph: Graph, viewer: ViewerLike, child_ids: list[str], *, today: date,
-                parts: tuple[str, ...] = PARTS, override: bool = False) -> dict[str, dict[str, Any]]:
+                parts: tuple[str, ...] = PARTS, override: bool = False,
+                archived: bool = False) -> dict[str, dict[str, Any]]:
     """Several children's views in one read transaction, keyed by id, only those the viewer
     may see. ``parts`` names what to read beyond the child's own record (the rest are
     empty): the sibling comparison needs only ``("involvements",)``. Every view passes the
     same policy as :func:`child_view`'s."""
-    params = policy.scope_params(viewer, today)
+    params = policy.scope_params(viewer, today, archived=archived)
+    # The people around a child are read with the rule as it stands, archived view or not.
+    live = policy.retained(today)
     unknown = set(parts) - set(PARTS)
     if unknown:
         raise ValueError(f"no such parts of a child's view: {sorted(unknown)}")
@@ -178,7 +210,8 @@ def child_views(graph: Graph, viewer: ViewerLike, child_ids: list[str], *, today
             return raw  # the hidden parts are not even read: nothing to leak by a later mistake
         for part in parts:
             extra = {"practitioner_id": params["practitioner_id"]} if part == "involvements" else {}
-            raw[part] = run_named(tx, _PART_QUERIES[part], {"id": child_id, **extra})
+            raw[part] = run_named(tx, _PART_QUERIES[part], {"id": child_id, "retained": live,
+                                                            **extra})
         return raw
 
     def read(tx) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
@@ -190,9 +223,14 @@ def child_views(graph: Graph, viewer: ViewerLike, child_ids: list[str], *, today
         return found, (_viewer_services(tx, viewer) if found else frozenset())
 
     raws, services = graph.read_tx(read)
-    return {child_id: policy.child_view(viewer, raw, today=today, viewer_service_ids=services,
-                                        override=override)
-            for child_id, raw in raws.items()}
+    views = {}
+    for child_id, raw in raws.items():
+        views[child_id] = policy.child_view(viewer, raw, today=today, viewer_service_ids=services,
+                                            override=override)
+        state = policy.archive_state(raw["child"], today)  # only ever with ``archived``
+        if state:
+            views[child_id]["archive"] = state
+    return views
 
 
 def search_children(graph: Graph, viewer: ViewerLike, *, text: str | None, dob: date | None,
@@ -202,8 +240,9 @@ def search_children(graph: Graph, viewer: ViewerLike, *, text: str | None, dob: 
     page, and how many match in all."""
     if not policy.scopes(viewer) or policy.scopes(viewer) == [Scope.DEIDENTIFIED]:
         return Page([], total=0, page=1, page_size=page_size)
+    # The management team find archived records too, marked as such (they open with a reason).
     return _read_page(graph, viewer, today=today, text=text, dob=dob, child_id=child_id,
-                      page=page, page_size=page_size)
+                      page=page, page_size=page_size, archived=True)
 
 
 def look_up(graph: Graph, viewer: ViewerLike, *, child_id: str | None, family_name: str | None,
@@ -212,12 +251,15 @@ def look_up(graph: Graph, viewer: ViewerLike, *, child_id: str | None, family_na
     if not policy.may_look_up(viewer):
         return []
 
+    retained = policy.retained(today)
+
     def read(tx) -> list[dict[str, Any]]:
         if child_id:
-            rows = run_named(tx, "child_lookup_by_id", {"id": child_id})
+            rows = run_named(tx, "child_lookup_by_id", {"id": child_id, "retained": retained})
         elif family_name and dob:
             rows = run_named(tx, "child_lookup_by_name_dob",
-                             {"family_name": family_name.strip().lower(), "dob": dob})
+                             {"family_name": family_name.strip().lower(), "dob": dob,
+                              "retained": retained})
         else:
             return []
         found = []
@@ -239,7 +281,8 @@ def household_view(graph: Graph, viewer: ViewerLike, household_id: str, *,
     The household's address comes from those views, never from a read of its own, so a
     household is shown only through a child the viewer may see there. None when no child is.
     """
-    ids = [r["id"] for r in graph.read("household_children", id=household_id)]
+    ids = [r["id"] for r in graph.read("household_children", id=household_id,
+                                       retained=policy.retained(today))]
     views = []
     for child_id in ids:
         view = child_view(graph, viewer, child_id, today=today)
@@ -276,7 +319,8 @@ def caseload(graph: Graph, viewer: ViewerLike, practitioner_id: str, *,
         return None
 
     def read(tx) -> dict[str, Any] | None:
-        rows = run_named(tx, "practitioner_caseload", {"id": practitioner_id, "today": today})
+        rows = run_named(tx, "practitioner_caseload", {"id": practitioner_id, "today": today,
+                                                        "retained": policy.retained(today)})
         if not rows:
             return None
         return {"rows": rows, "services": _viewer_services(tx, viewer)}

@@ -22,6 +22,7 @@ from explorer.audit_cli import audit_cli
 from explorer.config import Config
 from explorer.graph import DatabaseUnavailable, Graph
 from explorer.localdb import NEO4J_VERSION, LocalDatabaseError, LocalNeo4j, fetch
+from explorer.retention_cli import retention_cli
 from explorer.seed.loader import MODES
 from explorer.serve import DEFAULT_THREADS, DEFAULT_WORKERS
 
@@ -57,6 +58,7 @@ def main() -> None:
 
 main.add_command(users_cli)
 main.add_command(audit_cli)
+main.add_command(retention_cli)
 
 
 @main.command("serve")
@@ -170,7 +172,7 @@ def _read(path: str, graph: Graph | None, today: date):
     from explorer.seed.loader import known_ids
 
     try:
-        known = known_ids(graph) if graph is not None else None
+        known = known_ids(graph, today) if graph is not None else None
         return read_seed(path, today=today, known_ids=known)
     except SeedInvalid as exc:
         click.echo(exc.report(), err=True)

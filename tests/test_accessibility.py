@@ -26,7 +26,8 @@ PAGES = {
     "chair": [("/", None), ("/children/C-ZOE", None), ("/children/C-ZOE/ecomap", "details"),
               ("/households/H-OBRIEN", None), ("/search", "search"), ("/lookup", None)],
     "management": [("/practitioners/P-SW1/caseload", None), ("/audit", None),
-                   ("/audit/anomalies", None), ("/children/C-ZOE/ecomap", None)],
+                   ("/audit/anomalies", None), ("/children/C-ZOE/ecomap", None),
+                   ("/children/C-JAY", None), ("/children/C-JAY", "open archived")],
     "analyst": [("/analyst", None), ("/analyst/gaps/no-gp", None), ("/analyst/caseloads", None),
                 ("/analyst/analytics", None), ("/analyst/network", None)],
     "admin": [("/", None), ("/admin/users", None), ("/admin/seed", None), ("/account/password", None)],
@@ -36,6 +37,9 @@ PAGES = {
 @pytest.fixture
 def served(app, graph: Graph, make_user):
     load(graph, read_seed(DEMO, today=date.today()), source="demo", progress=False)
+    # An archived record, as the retention run leaves one: its notice and its read-only view.
+    graph.run_autocommit("MATCH (c:Child {id: 'C-JAY'}) SET c.archived_at = date('2026-01-01'), "
+                         "c.archived_reason = 'aged 18'")
     app.config["WTF_CSRF_ENABLED"] = True
     made = {role: make_user(role, [role])[1:] for role in PAGES}  # "chair" chairs Zoë's conferences
     with serving(app) as base:
@@ -69,6 +73,10 @@ def test_every_page_of_every_role_passes_axe_and_fits_a_laptop_screen(served, ap
                     page.keyboard.press("ArrowRight")
                     page.keyboard.press("ArrowRight")
                     assert page.is_visible("#details")
+                if then == "open archived":
+                    page.fill("#reason", "Subject access request from the former child")
+                    page.click("main button[type=submit]")
+                    page.wait_for_selector("text=Archived record, read-only")
                 if then == "search":
                     page.fill("#text", "o'brien")
                     page.click("main button[type=submit]")

@@ -381,7 +381,7 @@ def birthday_world() -> Mini:
                       status="cp_plan", plan_category="neglect", plan_start=date(2024, 6, 12 + n))
         m.involve(cid, "S-CSC")
     cid = m.child("C-LEAVER", born=date(2008, 6, 14), household="H-LEAVER", status="none",
-                  care_leaver=True)  # eighteen on 14 June 2026
+                  care_leaver=True, care_leaver_consent=True)  # eighteen on 14 June 2026
     return m
 
 

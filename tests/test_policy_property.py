@@ -1,7 +1,9 @@
 """Property: on random graphs, no viewer ever receives what domain.md denies them.
 
 Hypothesis builds small graphs built to trip the policy (shielded children, sensitive
-services with and without consent, ceased involvements, conferences and their chairs)
+services with and without consent, ceased involvements, conferences and their chairs,
+children a day either side of 18, care leavers either side of 25 with and without consent,
+records the retention run marked archived)
 and random viewers holding random roles. Every read of child data in explorer.children
 runs on the real Neo4j, and an oracle written here from domain.md, independently of
 explorer.policy, names what must not come back: every secret value in the graph is a
@@ -55,6 +57,42 @@ class World:
         return next(s for s in self.services if s["id"] == sid)
 
 
+def years_before(day: date, years: int) -> date:
+    """The day ``years`` before ``day`` (28 February for a 29th): born then, one is ``years`` old."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return date(day.year - years, 2, 28)
+
+
+# (date of birth, care leaver, consented, marked archived) of each kind of child; a record is
+# archived at 18, at 25 for a care leaver who consented, and whenever the run marked it.
+AGES = {
+    "young": lambda c: (years_before(TODAY, 10) + timedelta(days=c), False, False, False),
+    "eve of 18": lambda c: (years_before(TODAY, 18) + timedelta(days=1), False, False, False),
+    "18 today": lambda c: (years_before(TODAY, 18), False, False, False),
+    "leaver of 24": lambda c: (years_before(TODAY, 25) + timedelta(days=1), True, True, False),
+    "leaver 25 today": lambda c: (years_before(TODAY, 25), True, True, False),
+    "leaver of 20, no consent": lambda c: (years_before(TODAY, 20), True, False, False),
+    "marked archived": lambda c: (years_before(TODAY, 9), False, False, True),
+    # A seed requires a date of birth; a graph loaded otherwise may have none: no birthday,
+    # so never archived by age.
+    "no date of birth": lambda c: (None, False, False, False),
+}
+
+
+def live(child: dict) -> bool:
+    """domain.md: archived at 18 (25 for a care leaver who consents); archived is archived."""
+    if child.get("archived_at") is not None:
+        return False
+    born = child["date_of_birth"]
+    if born is None:
+        return True
+    age = TODAY.year - born.year - ((TODAY.month, TODAY.day) < (born.month, born.day))
+    kept_to_25 = child.get("care_leaver") and child.get("care_leaver_consent")
+    return age < (25 if kept_to_25 else 18)
+
+
 @st.composite
 def worlds(draw) -> World:
     w = World()
@@ -72,11 +110,16 @@ def worlds(draw) -> World:
     w.services.append({"id": "SCH", "name": "SCHOOLNAMEQ", "type": "school", "sensitive": False,
                        "local_authority": "LA"})
     for c in range(n_children):
+        kind = draw(st.sampled_from(sorted(AGES))) if draw(st.booleans()) else "young"
+        born, leaver, consent, marked = AGES[kind](c)
         w.children.append({
             "id": f"C{c}", "given_name": f"GIVENc{c}Q", "family_name": f"FAMILYc{c}Q",
-            "former_names": [f"FORMERc{c}Q"], "date_of_birth": date(2010, 1, 1) + timedelta(days=c),
+            "former_names": [f"FORMERc{c}Q"], "date_of_birth": born,
             "gender": "not_specified", "nhs_number": f"NHSc{c}Q", "shielded": draw(st.booleans()),
-            "status": "cp_plan", "plan_category": "neglect", "plan_start": date(2025, 1, 1)})
+            "status": "cp_plan", "plan_category": "neglect", "plan_start": date(2025, 1, 1),
+            "care_leaver": leaver, "care_leaver_consent": consent,
+            "archived_at": TODAY - timedelta(days=30) if marked else None,
+            "archived_reason": "aged 18" if marked else None})
         home = draw(st.integers(0, n_households - 1))
         ceased = draw(st.booleans()) and draw(st.booleans())
         w.lives_in.append({"person": f"C{c}", "household": f"H{home}", "since": date(2020, 1, 1),
@@ -169,6 +212,12 @@ def open_on(inv: dict) -> bool:
 
 
 def in_scope(world: World, v: Viewer, child: dict) -> bool:
+    """Reached by the viewer's roles, and not archived (an archived record opens only in the
+    management team's archived view)."""
+    return live(child) and reaches(world, v, child)
+
+
+def reaches(world: World, v: Viewer, child: dict) -> bool:
     if "management" in v.roles:
         return True
     if "practitioner" in v.roles and v.practitioner_id and any(
@@ -218,9 +267,15 @@ def leaks(result, forbidden: set[str]) -> set[str]:
     return {t for t in forbidden if t in text}
 
 
+def archived_tokens(world: World, but: str | None = None) -> set[str]:
+    """Every archived child's name and NHS number: in no list, network or household."""
+    return {t for c in world.children if not live(c) and c["id"] != but
+            for t in (c["given_name"], c["family_name"], c["nhs_number"])}
+
+
 def forbidden_in_view(world: World, v: Viewer, child: dict, override: bool) -> set[str]:
     full = "management" in v.roles
-    forbidden: set[str] = set()
+    forbidden: set[str] = archived_tokens(world, but=child["id"])
     if child["shielded"] and not (full or override):
         forbidden |= where_tokens(world, child)
     chairs_it = "chair" in v.roles and any(
@@ -263,6 +318,7 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
         if found and not any(c["shielded"] for c in world.children):
             assert found["household"]["id"] == household["id"]
         # Who lives there: never a shielded child outside the management team.
+        assert not leaks(found, archived_tokens(world))
         for member in (found or {}).get("members", []):
             child = next((c for c in world.children if c["id"] == member["id"]), None)
             assert not (child and child["shielded"] and "management" not in viewer.roles), \
@@ -282,14 +338,16 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
             if inv["practitioner"] == practitioner["id"] and hidden_involvement(world, viewer, inv):
                 forbidden.add(inv["role"])
         forbidden |= set().union(*(plan_tokens(world, c) for c in world.children))
+        forbidden |= archived_tokens(world)
         for c in world.children:
             if c["shielded"] and "management" not in viewer.roles:
                 # Service and practitioner names are shared with other children's entries;
                 # each involvement's role is unique to it, so it stands for the involvement.
                 forbidden |= {t for t in where_tokens(world, c)
                               if not t.startswith(("SERVICE", "PRAC", "PHONE"))}
-            if not any(i["practitioner"] == practitioner["id"] and i["child"] == c["id"]
-                       and open_on(i) for i in world.involvements):
+            if not live(c) or not any(i["practitioner"] == practitioner["id"]
+                                      and i["child"] == c["id"] and open_on(i)
+                                      for i in world.involvements):
                 assert c["id"] not in {e["child"]["id"] for e in load["entries"]}
         assert not leaks(load, forbidden)
 
@@ -305,6 +363,7 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
         for c in world.children:
             if c["shielded"] and "management" not in viewer.roles:
                 assert not leaks(listed, where_tokens(world, c))
+        assert not leaks(listed, archived_tokens(world))
 
     # Paging: the pages of the list, and of searches, walked two children at a time, give
     # exactly the children the viewer may find, each once, and every page says the true total.
@@ -353,6 +412,18 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
             assert view is None, f"{child['id']} is out of scope but was shown"
         else:
             assert not leaks(view, forbidden_in_view(world, viewer, child, override=False))
+        # The management team's read-only view of an archived record (a reason asked by the
+        # route): only theirs, only for an archived record, never another archived child in it.
+        kept = reads.child_view(graph, viewer, child["id"], today=TODAY, archived=True)
+        notice = reads.archive_notice(graph, viewer, child["id"], today=TODAY)
+        if "management" in viewer.roles and not live(child):
+            assert kept is not None and kept["archive"]["on"] is not None
+            assert notice is not None and notice["id"] == child["id"]
+            assert not leaks(notice, {child["given_name"], child["family_name"]})
+            assert not leaks(kept, archived_tokens(world, but=child["id"]))
+        else:
+            assert notice is None
+            assert (kept is None) == (view is None) and "archive" not in (kept or {})
         if viewer.roles & {"chair", "practitioner"} and "management" not in viewer.roles:
             overridden = reads.child_view(graph, viewer, child["id"], today=TODAY, override=True)
             if not in_scope(world, viewer, child):
@@ -364,12 +435,15 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
         for text in (child["given_name"], child["former_names"][0]):
             found = reads.search_children(graph, viewer, text=text, dob=None, child_id=None,
                                           today=TODAY)
-            expected = in_scope(world, viewer, child) and identified and (
-                text == child["given_name"] or not child["shielded"]
-                or "management" in viewer.roles)
+            # The management team find archived records too (marked, opened with a reason).
+            expected = (in_scope(world, viewer, child)
+                        or ("management" in viewer.roles and reaches(world, viewer, child))) \
+                and identified and (text == child["given_name"] or not child["shielded"]
+                                    or "management" in viewer.roles)
             assert ({c["id"] for c in found} == {child["id"]}) == expected
             if child["shielded"] and "management" not in viewer.roles:
                 assert not leaks(found, where_tokens(world, child))
+            assert all(bool(c.get("archive")) == (not live(child)) for c in found)
 
         # Search by date of birth and by id (each unique here), alone and with the name.
         for terms in ({"text": None, "dob": child["date_of_birth"], "child_id": None},
@@ -383,8 +457,8 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
         # Look-up outside one's involvement: the basic record and non-sensitive contacts only.
         looked = reads.look_up(graph, viewer, child_id=child["id"], family_name=None, dob=None,
                                today=TODAY)
-        if not viewer.roles & {"practitioner", "chair"}:
-            assert looked == []
+        if not viewer.roles & {"practitioner", "chair"} or not live(child):
+            assert looked == [], "an archived record (or one the role may not look up) was found"
             continue
         forbidden = {child["nhs_number"], *child["former_names"], *plan_tokens(world, child)}
         forbidden |= {t for t in where_tokens(world, child) if t.startswith(("ADDRESS", "PCODE"))}

@@ -33,6 +33,9 @@ MATRIX = [
     ("children.child", "GET", "/children/C-ZOE", None, (302, 200, 200, 403, 200, 403)),
     ("children.child", "GET", "/children/C-MAYA", None, (302, 404, 404, 403, 200, 403)),
     ("children.child", "GET", "/children/C-NO-SUCH", None, (302, 404, 404, 403, 404, 403)),
+    # The management team's view of an archived record: none is archived in the demo.
+    ("children.archived", "POST", "/children/C-ZOE/archived", REASON,
+     (302, 403, 403, 403, 404, 403)),
     ("children.override", "POST", "/children/C-MAYA/override", REASON,
      (302, 404, 404, 403, 403, 403)),
     ("children.search", "GET", "/search", None, (302, 200, 200, 403, 200, 403)),

@@ -86,6 +86,9 @@ def test_shielded_and_care_leavers(population):
     leavers = [c for c in children if c["care_leaver"]]
     assert leavers
     assert all(18 <= age_on(c["date_of_birth"], TODAY) < 25 for c in leavers)
+    # Kept past 18 only with consent: one without would have been archived (docs/retention.md).
+    assert all(c["care_leaver_consent"] for c in leavers)
+    assert not any(c["care_leaver_consent"] for c in children if not c["care_leaver"])
 
 
 def test_universal_service_gaps_at_realistic_rates(population):

@@ -184,8 +184,9 @@ def test_optional_column_absent_means_key_absent(tmp_path):
         pytest.param(
             {"children__csv": replace_line(
                 "children.csv", 3, "C2,Liam,O'Brien,,2008-01-01,male,,true,none,,,,false")},
-            "children.csv:3:date_of_birth: child is 18 (18 or over); only a care leaver "
-            "(care_leaver=true) under 25 may be kept",
+            "children.csv:3:date_of_birth: child is 18 (18 or over); records are archived at "
+            "18, and only a care leaver who consented (care_leaver=true, care_leaver_consent=true) "
+            "is kept, until 25",
             id="18 on the day"),
         pytest.param(
             {"children__csv": replace_line(
@@ -433,10 +434,31 @@ def test_unborn_plan_may_have_a_future_date_of_birth(tmp_path):
     assert seed.rows["child"][2]["status"] == "unborn_plan"
 
 
-def test_care_leaver_under_25_is_kept(tmp_path):
-    children = BASE["children.csv"] + "C3,Kieran,Walsh,,2002-01-02,male,,,,,,,yes\n"
+def _with_consent(children: str) -> str:
+    lines = children.splitlines()
+    return "\n".join([lines[0] + ",care_leaver_consent"] + [line + "," for line in lines[1:]]) + "\n"
+
+
+def test_care_leaver_under_25_who_consented_is_kept(tmp_path):
+    children = _with_consent(BASE["children.csv"]) + "C3,Kieran,Walsh,,2002-01-02,male,,,,,,,yes,yes\n"
     seed = read_seed(make_seed(tmp_path, children__csv=children), today=TODAY)
     assert seed.rows["child"][2]["care_leaver"] is True
+    assert seed.rows["child"][2]["care_leaver_consent"] is True
+
+
+def test_care_leaver_of_18_without_consent_is_refused_as_archived(tmp_path):
+    children = _with_consent(BASE["children.csv"]) + "C3,Kieran,Walsh,,2007-12-31,male,,,,,,,yes,no\n"
+    assert problems_of(make_seed(tmp_path, children__csv=children)) == [
+        "children.csv:4:date_of_birth: child is 18 (18 or over); records are archived at 18, "
+        "and only a care leaver who consented (care_leaver=true, care_leaver_consent=true) is "
+        "kept, until 25"]
+
+
+def test_consent_to_be_kept_is_for_care_leavers_only(tmp_path):
+    children = _with_consent(BASE["children.csv"]) + "C3,Ann,Lee,,2012-01-02,female,,,,,,,no,yes\n"
+    assert problems_of(make_seed(tmp_path, children__csv=children)) == [
+        "children.csv:4:care_leaver_consent: only a care leaver (care_leaver=true) may consent "
+        "to being kept until 25"]
 
 
 def test_today_decides_ages(tmp_path):

@@ -6,7 +6,7 @@ datetime, and timeouts, lockouts and TOTP codes follow it without sleeping.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import current_app, has_app_context
 
@@ -17,3 +17,8 @@ def now() -> datetime:
         if clock is not None:
             return clock()
     return datetime.now(UTC)
+
+
+def today() -> date:
+    """The request's date on the same clock: what ages and the retention rule are taken at."""
+    return now().date()

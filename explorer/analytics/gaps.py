@@ -19,11 +19,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
 from explorer import policy
+from explorer.accounts import clock
 from explorer.analytics import networks
 from explorer.graph import Graph
 from explorer.seed.schema import ALWAYS_SENSITIVE, SERVICE_TYPES, STATUSES
@@ -231,13 +233,21 @@ def _matches(record: dict[str, Any], filters: Filters) -> bool:
     return in_focus(record, filters.focus)
 
 
+def analysts_retained() -> dict[str, Any]:
+    """The retention rule's parameter for analysts' queries: as of this request's date (the
+    app's clock), moved to the month's end (``policy.analysts_retention_date``), whatever
+    date the report is as of: an archived record leaves every report, past ones too."""
+    return policy.retained(policy.analysts_retention_date(clock.today()))
+
+
 def _child_gap(graph: Graph, gap: Gap, key: bytes, on: date, filters: Filters,
                **params: Any) -> list[dict[str, Any]]:
     # Ages (the age band, and the age conditions of the queries) are taken at 31 March on or
     # before the report date, so that no run of report dates finds a child's birthday.
     age_on = policy.analyst_age_date(on)
     rows = graph.read(gap.query, date=on, age_date=age_on,
-                      school_date=policy.analyst_school_year_date(on), **params)
+                      school_date=policy.analyst_school_year_date(on), retained=analysts_retained(),
+                      **params)
     found = []
     for row in rows:
         record = _child_record(key, row, age_on)
@@ -258,7 +268,8 @@ def caseload_rows(graph: Graph, key: bytes, on: date) -> list[dict[str, Any]]:
     """Every social worker's open caseload on ``on``, pseudonymised, in pseudonym order."""
     return sorted(({"worker": policy.staff_pseudonym(key, r["practitioner_id"]),
                     "local_authority": r["local_authority"] or "unknown", "caseload": r["caseload"]}
-                   for r in graph.read("gap_caseloads", date=on)), key=lambda r: r["worker"])
+                   for r in graph.read("gap_caseloads", date=on, retained=analysts_retained())),
+                  key=lambda r: r["worker"])
 
 
 def _caseload_gap(graph: Graph, key: bytes, on: date, filters: Filters) -> list[dict[str, Any]]:
@@ -272,7 +283,8 @@ def _single_points_of_failure(graph: Graph, key: bytes, on: date,
     # The query already leaves shielded children out of families; filtering again here keeps
     # it so should the query ever change.
     rows = []
-    for row in graph.read("gap_single_point_of_failure", date=on):
+    for row in graph.read("gap_single_point_of_failure", date=on,
+                          retained=analysts_retained()):
         members = {c["id"] for c in row["children"] if policy.in_family_groupings(c)}
         if members:
             rows.append(dict(row, children=[c for c in row["children"] if c["id"] in members],
@@ -506,7 +518,9 @@ def summary(graph: Graph, *, key: bytes, on: date, filters: Filters = Filters(),
     rows = report_areas(graph, known)
     # The reports are independent reads: run them side by side (the driver is thread-safe).
     with ThreadPoolExecutor(max_workers=SUMMARY_WORKERS) as pool:
-        futures = {g.slug: pool.submit(gap_records, graph, g.slug, key=key, on=on) for g in GAPS}
+        # Each in a copy of this context, so the reads take today (retention) from the app's clock.
+        futures = {g.slug: pool.submit(copy_context().run, gap_records, graph, g.slug, key=key,
+                                       on=on) for g in GAPS}
         everything = {slug: f.result() for slug, f in futures.items()}
     columns = [column(g, everything[g.slug], rows, filters.focus) for g in GAPS]
     if filters.local_authority:

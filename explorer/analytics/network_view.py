@@ -25,6 +25,7 @@ import networkx as nx
 
 from explorer import policy
 from explorer.analytics import networks
+from explorer.analytics.gaps import analysts_retained
 from explorer.graph import Graph
 
 MAX_NODES = 2000
@@ -48,7 +49,8 @@ def _group_id(services: tuple[str, ...]) -> str:
 
 def network_view(graph: Graph, *, key: bytes, on: date, local_authority: str,
                  plan_status: str | None = None, max_nodes: int = MAX_NODES) -> NetworkView:
-    rows = graph.read("analytics_network", date=on, la=local_authority)
+    rows = graph.read("analytics_network", date=on, la=local_authority,
+                      retained=analysts_retained())
     age_on = policy.analyst_age_date(on)  # age bands at 31 March, as in every analysts' report
     services: dict[str, dict[str, Any]] = {}
     of_child: dict[str, set[str]] = defaultdict(set)

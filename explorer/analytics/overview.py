@@ -16,7 +16,7 @@ from typing import Any
 
 from explorer import policy
 from explorer.analytics import networks
-from explorer.analytics.gaps import suppress_statistic
+from explorer.analytics.gaps import analysts_retained, suppress_statistic
 from explorer.graph import Graph
 
 TOP_SERVICES = 15
@@ -25,8 +25,10 @@ TOP_SERVICES = 15
 def read_graph(graph: Graph, on: date):
     """The family-practitioner-service graph on ``on``, and every service's name and type."""
     services = {r["service_id"]: r for r in graph.read("analytics_services")}
-    G = networks.involvement_graph(graph.read("analytics_involvements", date=on),
-                                   graph.read("analytics_universal", date=on), services)
+    retained = analysts_retained()
+    G = networks.involvement_graph(graph.read("analytics_involvements", date=on, retained=retained),
+                                   graph.read("analytics_universal", date=on, retained=retained),
+                                   services)
     return G, services
 
 

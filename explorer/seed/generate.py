@@ -407,7 +407,10 @@ class _Generator:
             former = f"{given} {self.names.family(rng)}"
         nhs = self.nhs_number() if kind != "unborn" and rng.random() < 0.99 else ""
         self.write("child", [cid, given, family, former, _d(dob), gender, nhs, _b(shielded),
-                             status, category, _d(plan_start), "", _b(care_leaver)])
+                             status, category, _d(plan_start), "", _b(care_leaver),
+                             # Every care leaver generated is 18 to 24, and one who had not
+                             # consented would have been archived at 18 and never be in a feed.
+                             _b(care_leaver)])
         for aid in parents:
             self.write("parent_of", [aid, cid, "true"])
         if status == "looked_after":

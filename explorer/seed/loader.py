@@ -33,7 +33,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from explorer import schema
+from explorer import policy, schema
 from explorer.graph import DatabaseBusy, Graph, run_named, wire_date
 from explorer.seed.model import Seed
 from explorer.seed.schema import SEED_TYPES, SeedType
@@ -98,8 +98,9 @@ def stored_counts(graph: Graph) -> dict[str, int]:
     return graph.read("seed_type_counts")[0]
 
 
-def known_ids(graph: Graph) -> dict[str, Any]:
-    """The ids already stored, so a feed's relationships may refer to them.
+def known_ids(graph: Graph, today: date | None = None) -> dict[str, Any]:
+    """The ids already stored, so a feed's relationships may refer to them; and the children
+    archived on ``today`` (default: today) or purged, which a feed may not name.
 
     A label that holds nothing is not read: on a server just started, each of these reads
     was planned by a cold JVM (seconds of a first load into an empty database).
@@ -115,6 +116,13 @@ def known_ids(graph: Graph) -> dict[str, Any]:
     known["INVOLVED_WITH"] = ({row["id"]: (row["practitioner_id"], row["child_id"])
                                for row in graph.read("seed_involvement_ends")}
                               if counts["INVOLVED_WITH"] else {})
+    on = today or date.today()
+    known["ARCHIVED_CHILD"] = ({
+        row["id"]: policy.archive_state(row, on)
+        for row in graph.read("seed_archived_children", retained=policy.retained(on))}
+        if counts["Child"] else {})
+    known["PURGED_CHILD"] = ({row["id_hash"] for row in graph.read("seed_purged_hashes")}
+                             if counts["PurgedChild"] else set())
     return known
 
 

@@ -121,7 +121,7 @@ CHILD = SeedType(
                doc="full former names separated by `|`"),
         Column("date_of_birth", "date", required=True, example="2015-03-14",
                doc="future only with status `unborn_plan` (expected date); "
-                   "18 or over only for a care leaver under 25"),
+                   "18 or over only for a care leaver under 25 who consented"),
         Column("gender", "enum", required=True, values=GENDERS, example="female"),
         Column("nhs_number", "nhs", example="9434765919",
                doc="10 digits (spaces allowed) with a valid mod-11 check digit; unique"),
@@ -133,6 +133,9 @@ CHILD = SeedType(
                doc="required for `cp_plan`, `looked_after`, `unborn_plan`"),
         Column("plan_end", "date", example="", doc="on or after `plan_start`"),
         Column("care_leaver", "bool", default=False, example="false"),
+        Column("care_leaver_consent", "bool", default=False, example="false",
+               doc="the care leaver consented to their record being kept until 25 (without "
+                   "it, a record is archived at 18); only with `care_leaver=true`"),
     ),
     key=("id",),
 )

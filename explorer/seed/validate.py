@@ -32,6 +32,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from explorer.policy import purged_id_hash
 from explorer.seed.model import Problem, Seed, SeedInvalid
 from explorer.seed.reader import (
     RawRecord,
@@ -289,6 +290,9 @@ def _check_dates(row: dict, start: str, end: str, report: Report) -> None:
 
 
 def _check_child(row: dict, today: date, report: Report) -> None:
+    if row.get("care_leaver_consent") and not row.get("care_leaver"):
+        report("care_leaver_consent", "only a care leaver (care_leaver=true) may consent to "
+                                      "being kept until 25")
     status = row.get("status") or "none"
     category = row.get("plan_category")
     if status == "cp_plan" and category is None and "plan_category" in row:
@@ -315,11 +319,14 @@ def _check_child(row: dict, today: date, report: Report) -> None:
                    f"{today.isoformat()}); only a child with status unborn_plan may have one")
         return
     age = age_on(born, today)
-    if age >= 18 and not row.get("care_leaver"):
-        report("date_of_birth", f"child is {age} (18 or over); only a care leaver "
-                                "(care_leaver=true) under 25 may be kept")
-    elif age >= 25:
+    # The retention rule (policy.archive_due): a record is archived at 18, at 25 for a care
+    # leaver who consented; a feed cannot bring back a record the rule has archived.
+    if age >= 25 and row.get("care_leaver"):
         report("date_of_birth", f"care leaver is {age}; care leavers are kept only until 25")
+    elif age >= 18 and not (row.get("care_leaver") and row.get("care_leaver_consent")):
+        report("date_of_birth", f"child is {age} (18 or over); records are archived at 18, and "
+                                "only a care leaver who consented (care_leaver=true, "
+                                "care_leaver_consent=true) is kept, until 25")
 
 
 def _check_plan(row: dict, today: date, report: Report) -> None:
@@ -688,6 +695,47 @@ def _check_stored_involvements(seed: Seed, known: Mapping[str, Any],
                                 "a new id)"))
 
 
+def _check_retention(seed: Seed, known: Mapping[str, Any], problems: list[Problem]) -> None:
+    """A feed may not bring back a child whose record is archived or was purged (domain.md:
+    archived at 18, or 25 for a care leaver who consented, and purged when the archive period
+    ends), nor add to an archived record: such a row is refused, and with it the whole feed,
+    so a source that still sends the child is told rather than silently obeyed or ignored.
+    ``known`` carries the archived ids (``ARCHIVED_CHILD``: id -> policy.archive_state) and
+    the purged children's tombstones (``PURGED_CHILD``: policy.purged_id_hash of each id)."""
+    archived = known.get("ARCHIVED_CHILD") or {}
+    purged = known.get("PURGED_CHILD") or set()
+    if not (archived or purged):
+        return
+    files = _problem_files(seed)
+    for row, line in zip(seed.rows.get("child", ()), seed.lines.get("child", ()), strict=True):
+        cid = row.get("id")
+        if cid in archived:
+            state = archived[cid] or {}
+            problems.append(Problem(files["child"], line, "id", (
+                f"child {cid!r} is archived (since {state.get('on')}, {state.get('reason')}); "
+                "an archived record is not changed or brought back by a feed")))
+        elif cid is not None and purged_id_hash(cid) in purged:
+            problems.append(Problem(files["child"], line, "id", (
+                f"child {cid!r} was purged under the retention rules; a purged record is "
+                "never loaded again")))
+    if not archived:
+        return
+    for stype in SEED_TYPES:
+        rows = seed.rows.get(stype.name)
+        if stype.name == "child" or not rows:
+            continue
+        for col in stype.columns:
+            if col.kind != "ref" or "Child" not in col.ref:
+                continue
+            for row, line in zip(rows, seed.lines[stype.name], strict=True):
+                cid = row.get(col.name)
+                if cid in archived and (stype.name != "lives_in"
+                                        or row.get("person_label") in (None, "Child")):
+                    problems.append(Problem(files[stype.name], line, col.name, (
+                        f"child {cid!r} is archived; a feed cannot add to or change an "
+                        "archived record")))
+
+
 def _check_plan_history(seed: Seed, problems: list[Problem]) -> None:
     """A child's previous plans against the child in the same seed (born before the plan
     started, current plan started after it ended) and against each other (no overlap).
@@ -867,6 +915,7 @@ def _read_seed(path: Path, today: date, known_ids: Mapping[str, Collection[str]]
     del tables
     _check_plan_history(seed, problems)
     _check_stored_involvements(seed, known_ids or {}, problems)
+    _check_retention(seed, known_ids or {}, problems)
     if problems:
         raise SeedInvalid(problems)
     return seed

@@ -10,7 +10,8 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from explorer import audit, graph_of, policy
 from explorer.accounts import client_address, current_viewer, require_roles
-from explorer.children import child_view, look_up, search_children
+from explorer.accounts.clock import today
+from explorer.children import archive_notice, child_view, look_up, search_children
 from explorer.ecomap import STATUS_NAMES
 
 bp = Blueprint("children", __name__)
@@ -68,13 +69,32 @@ def _ids(view: dict) -> list[str]:
 @require_roles(*IDENTIFIED_ROLES)
 def child(child_id: str):
     viewer = current_viewer()
-    view = child_view(graph_of(current_app), viewer, child_id, today=date.today())
+    view = child_view(graph_of(current_app), viewer, child_id, today=today())
     if view is None:
-        _record("child.view", {"child_id": child_id}, [])
-        abort(404)
+        # An archived record: the management team are told when and why, and may open it
+        # with a reason; to anyone else it is a child that does not exist.
+        notice = archive_notice(graph_of(current_app), viewer, child_id, today=today())
+        _record("child.view", {"child_id": child_id, **({"archived": True} if notice else {})}, [])
+        if notice is None:
+            abort(404)
+        return render_template("children/archived.html", notice=notice)
     event = _record("child.view", {"child_id": child_id}, _ids(view))
     return render_template("children/child.html", view=view, event_id=event,
                            may_override=policy.may_override_shield(viewer))
+
+
+@bp.post("/children/<child_id>/archived")
+@require_roles("management")
+def archived(child_id: str):
+    """The management team's read-only view of an archived record, with a reason, audited."""
+    reason = _reason()
+    view = child_view(graph_of(current_app), current_viewer(), child_id, today=today(),
+                      archived=True)
+    if view is None or "archive" not in view:
+        _record("child.view_archived", {"child_id": child_id}, [], reason=reason)
+        abort(404)
+    event = _record("child.view_archived", {"child_id": child_id}, _ids(view), reason=reason)
+    return render_template("children/child.html", view=view, event_id=event, may_override=False)
 
 
 @bp.post("/children/<child_id>/override")
@@ -84,7 +104,7 @@ def override(child_id: str):
     if not policy.may_override_shield(viewer):
         abort(403)
     reason = _reason()
-    view = child_view(graph_of(current_app), viewer, child_id, today=date.today(), override=True)
+    view = child_view(graph_of(current_app), viewer, child_id, today=today(), override=True)
     if view is None:
         _record("shield.override", {"child_id": child_id}, [], reason=reason, flagged=True)
         abort(404)
@@ -108,7 +128,7 @@ def search():
     if not (text or child_id or dob):
         abort(400, "Search by name, date of birth or id.")
     results = search_children(graph_of(current_app), current_viewer(), text=text, dob=dob,
-                              child_id=child_id, today=date.today(), page=page)
+                              child_id=child_id, today=today(), page=page)
     _record("search", {"text": text, "date_of_birth": dob, "child_id": child_id,
                        "page": results.page, "total": results.total},
             [c["id"] for c in results])
@@ -140,7 +160,7 @@ def lookup():
     if not child_id and not (family_name and dob):
         abort(400, "Look up by id, or by exact family name and date of birth.")
     results = look_up(graph_of(current_app), current_viewer(), child_id=child_id,
-                      family_name=family_name, dob=dob, today=date.today())
+                      family_name=family_name, dob=dob, today=today())
     _record("lookup", {"child_id": child_id, "family_name": family_name, "date_of_birth": dob},
             [r["child"]["id"] for r in results], reason=reason)
     return render_template("children/lookup.html", results=results)

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 
 from explorer import audit, ecomap, graph_of
 from explorer.accounts import client_address, current_viewer, require_roles
+from explorer.accounts.clock import today
 from explorer.children import caseload, child_view, household_view
 
 bp = Blueprint("networks", __name__)
@@ -27,7 +28,7 @@ def _network_params(source) -> dict:
     """as_of (a date, default today), depth (1 or 2), ceased (0 or 1), expand (child ids)."""
     raw_date = (source.get("as_of") or "").strip()
     try:
-        on = date.fromisoformat(raw_date) if raw_date else date.today()
+        on = date.fromisoformat(raw_date) if raw_date else today()
     except ValueError:
         abort(400, "as_of must be a date like 2026-05-01.")
     depth = str(source.get("depth") or "1")
@@ -45,24 +46,24 @@ def _audit_params(child_id: str, params: dict) -> dict:
 
 
 def _gather(child_id: str, params: dict) -> ecomap.Gathered | None:
-    return ecomap.gather(graph_of(current_app), current_viewer(), child_id, today=date.today(),
+    return ecomap.gather(graph_of(current_app), current_viewer(), child_id, today=today(),
                          **params)
 
 
 def _finish(found: ecomap.Gathered) -> dict:
-    return ecomap.finish(graph_of(current_app), current_viewer(), found, today=date.today())
+    return ecomap.finish(graph_of(current_app), current_viewer(), found, today=today())
 
 
 @bp.get("/children/<child_id>/ecomap")
 @require_roles(*IDENTIFIED_ROLES)
 def ecomap_page(child_id: str):
-    view = child_view(graph_of(current_app), current_viewer(), child_id, today=date.today())
+    view = child_view(graph_of(current_app), current_viewer(), child_id, today=today())
     if view is None:
         _record("child.ecomap", {"child_id": child_id}, [])
         abort(404)
     event = _record("child.ecomap", {"child_id": child_id}, [child_id])
     return render_template("children/ecomap.html", child=view["child"], level=view["level"],
-                           event_id=event, today=date.today().isoformat(),
+                           event_id=event, today=today().isoformat(),
                            kinds=ecomap.KINDS, cap=ecomap.NODE_CAP)
 
 
@@ -119,7 +120,7 @@ def export(child_id: str):
 @require_roles(*IDENTIFIED_ROLES)
 def household(household_id: str):
     found = household_view(graph_of(current_app), current_viewer(), household_id,
-                           today=date.today())
+                           today=today())
     returned = found["child_ids"] if found else []
     event = _record("child.household", {"household_id": household_id}, returned)
     if found is None:
@@ -130,7 +131,7 @@ def household(household_id: str):
 @bp.get("/practitioners/<practitioner_id>/caseload")
 @require_roles(*IDENTIFIED_ROLES)
 def caseload_page(practitioner_id: str):
-    found = caseload(graph_of(current_app), current_viewer(), practitioner_id, today=date.today())
+    found = caseload(graph_of(current_app), current_viewer(), practitioner_id, today=today())
     returned = [e["child"]["id"] for e in found["entries"]] if found else []
     event = _record("child.caseload", {"practitioner_id": practitioner_id}, returned)
     if found is None:

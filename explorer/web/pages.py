@@ -4,12 +4,12 @@ health endpoint."""
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from flask import Blueprint, current_app, render_template, request
 
 from explorer import audit, graph_of
 from explorer.accounts import client_address, current_viewer
+from explorer.accounts.clock import today
 from explorer.children import list_children
 from explorer.graph import DatabaseUnavailable
 from explorer.web.children import page_number
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 def index():
     viewer = current_viewer()
     graph = graph_of(current_app)
-    kind, children = list_children(graph, viewer, today=date.today(),
+    kind, children = list_children(graph, viewer, today=today(),
                                    page=page_number(request.args.get("page")))
     if kind == "identified":
         audit.record(graph, viewer=viewer, action="list_children",
