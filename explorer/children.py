@@ -42,6 +42,28 @@ def list_children(graph: Graph, viewer: ViewerLike, *, today: date,
     return "identified", ordered[:limit]
 
 
+def conference_rows(graph: Graph, viewer: ViewerLike, *, today: date) -> list[dict[str, Any]]:
+    """The children on the viewer's conference list (a chair's: those whose conference they
+    chair; the management team's: every child with a conference), each as
+    ``policy.conference_row`` cuts it, in id order. Empty for anyone else."""
+    if not policy.may_list_conferences(viewer):
+        return []
+    params = policy.scope_params(viewer, today)
+    query = "conferences_all" if params["all"] else "conferences_chaired"
+
+    def read(tx) -> tuple[list[Any], frozenset[str]]:
+        args = {"today": today, "practitioner_id": params["practitioner_id"],
+                "see_shielded": params["see_shielded"]}
+        if not params["all"]:
+            args["username"] = params["username"]
+        rows = run_named(tx, query, args)
+        return rows, (_viewer_services(tx, viewer) if rows else frozenset())
+
+    rows, services = graph.read_tx(read)
+    return [policy.conference_row(viewer, dict(row), today=today, viewer_service_ids=services)
+            for row in rows]
+
+
 def _viewer_services(tx, viewer: ViewerLike) -> frozenset[str]:
     if "practitioner" not in viewer.roles or not viewer.practitioner_id:
         return frozenset()

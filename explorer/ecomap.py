@@ -498,6 +498,19 @@ def gather(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, dep
                     ceased)
 
 
+def view_warnings(root_view: dict[str, Any], on: date,
+                  sibling_views: dict[str, dict[str, Any]]) -> tuple[list[dict[str, str]], list[str]]:
+    """The coordination warnings of a child's view on a day, as the ecomap shows them, and the
+    ids of the siblings compared: ``sibling_views`` are the views (each read through the
+    policy) of the root's siblings that the viewer may open; shielded ones are not compared.
+    Used by the ecomap and the conference list alike, so their counts agree."""
+    sibling_ids = {s["sibling"]["id"] for s in root_view.get("siblings", [])}
+    compared = {k: v for k, v in sibling_views.items()
+                if k in sibling_ids and v.get("level") != "shielded"}
+    seen = {k: as_of(v, on) for k, v in compared.items()}
+    return coordination.warnings(as_of(root_view, on), on, seen), sorted(compared)
+
+
 def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
     """The ecomap as the page draws it: warnings, layout and pyvis's nodes, edges and options."""
     g, b, root_view = gathered, gathered.drawn, gathered.root_view
@@ -508,9 +521,7 @@ def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
     unread = [k for k in sibling_ids if k not in compared and k not in g.closed]
     if unread:
         compared.update(child_views(graph, viewer, unread, today=today, parts=("involvements",)))
-    compared = {k: v for k, v in compared.items() if v.get("level") != "shielded"}
-    siblings_seen = {k: as_of(v, g.on) for k, v in compared.items()}
-    warnings = coordination.warnings(as_of(root_view, g.on), g.on, siblings_seen)
+    warnings, compared_ids = view_warnings(root_view, g.on, compared)
     root = f"child:{g.child_id}"
     positions = layout(b.nodes, b.edges, b.ring, root)
     # The child's own network is laid out clear of crossings; lines that other children's
@@ -526,7 +537,7 @@ def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
         "legend": [{"kind": k, **v} for k, v in KINDS.items()], "warnings": warnings,
         "expanded": g.expanded, "not_expandable": g.closed,
         "cap": b.cap, "capped": b.dropped > 0, "not_drawn": b.dropped,
-        "siblings_not_compared": sorted(set(sibling_ids) - set(compared)),
+        "siblings_not_compared": sorted(set(sibling_ids) - set(compared_ids)),
         "child_ids": g.child_ids,
     }
 

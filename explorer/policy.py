@@ -284,6 +284,58 @@ def child_view(viewer: ViewerLike, raw: dict[str, Any], *, today: date,
             "conferences": conferences, "previous_plans": previous_plans}
 
 
+def may_list_conferences(viewer: ViewerLike) -> bool:
+    """The conference list is for those who chair conferences (their own) and the management
+    team (every one); a practitioner's work is their involvements, not the timetable.
+
+    >>> class C: roles = frozenset({"chair"}); username = "c"; practitioner_id = None
+    >>> class P: roles = frozenset({"practitioner"}); username = "p"; practitioner_id = "P1"
+    >>> may_list_conferences(C()), may_list_conferences(P())
+    (True, False)
+    """
+    return bool(viewer.roles & {"chair", "management"})
+
+
+CONFERENCE_FIELDS = ("id", "date", "kind", "chair", "strategy_discussion")
+
+
+def conference_row(viewer: ViewerLike, raw: dict[str, Any], *, today: date,
+                   viewer_service_ids: frozenset[str]) -> dict[str, Any]:
+    """One child of the conference list as the viewer may see it: the record as
+    ``child_record`` cuts it, the conferences about the child and the lead professionals
+    involved today (``leads``: practitioner contact, service name, role).
+
+    A shielded child outside the management team shows its shielded record and nothing
+    else, as on the child's own page: its conference dates and lead professional would say
+    who works with it and so where it is. A lead involvement with a sensitive service follows
+    ``involvement_visible``.
+
+    >>> class C: roles = frozenset({"chair"}); username = "c"; practitioner_id = None
+    >>> raw = {"child": {"id": "C1", "given_name": "A", "family_name": "B", "shielded": True},
+    ...        "conferences": [{"id": "K1", "date": date(2026, 1, 5), "kind": "initial"}],
+    ...        "leads": []}
+    >>> conference_row(C(), raw, today=date(2026, 2, 1), viewer_service_ids=frozenset())["conferences"]
+    []
+    """
+    child = raw["child"]
+    record = child_record(viewer, child)
+    if child.get("shielded") and not sees_shielded_fields(viewer):
+        return {"child": record, "conferences": [], "leads": []}
+    leads = []
+    for entry in raw.get("leads", []):
+        involvement, service = entry["involvement"], entry["service"]
+        if not (involvement.get("lead") and _is_open(involvement, today)
+                and involvement_visible(involvement, service, viewer_service_ids)):
+            continue
+        leads.append({"practitioner": _pick(entry["practitioner"], PRACTITIONER_CONTACT),
+                      "service": _pick(service, ("id", "name", "type")),
+                      "role": involvement.get("role")})
+    leads.sort(key=lambda e: (e["practitioner"].get("family_name") or "", e["practitioner"]["id"]))
+    conferences = sorted((_pick(k, CONFERENCE_FIELDS) for k in raw.get("conferences", [])),
+                         key=lambda k: (k["date"], k["id"]))
+    return {"child": record, "conferences": conferences, "leads": leads}
+
+
 def lookup_view(child: dict[str, Any], contacts: list[dict[str, Any]]) -> dict[str, Any]:
     """What a look-up outside one's involvement shows: the basic record and whom to contact;
     for a shielded child, the basic record alone (no practitioners: they would say where)."""
