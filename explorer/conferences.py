@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from explorer import reviews
-from explorer.children import child_views, conference_rows
+from explorer.children import child_views, conference_rows, sibling_views
 from explorer.ecomap import view_warnings
 
 PAGE_SIZE = 50
@@ -71,6 +71,12 @@ def conference_list(graph: Any, viewer: Any, *, today: date, sort: str = reviews
     siblings = child_views(graph, viewer, sibling_ids, today=today, parts=("involvements",)) \
         if sibling_ids else {}
     known = {**siblings, **views}
+    for view in views.values():
+        # Siblings the viewer may not open in their own right are compared as the child's
+        # ecomap compares them: as its network shows them.
+        rest = [s["sibling"]["id"] for s in view["siblings"] if s["sibling"]["id"] not in known]
+        if rest:
+            known.update(sibling_views(graph, viewer, view, rest, today=today))
     for row in shown:
         view = views.get(row["child"]["id"])
         if view is None or view.get("level") == "shielded":

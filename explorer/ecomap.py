@@ -29,7 +29,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from explorer import coordination
-from explorer.children import child_view, child_views
+from explorer.children import child_view, child_views, sibling_views
 
 NODE_CAP = 250
 MAX_EXPAND = 10
@@ -222,7 +222,7 @@ def _add_view(b: _Builder, view: dict[str, Any], *, root: bool) -> None:
                                          "local authority": hh.get("local_authority"),
                                          "address status": (hh.get("address_status") or "")
                                          .replace("_", " ")}, ring("household"),
-               household_id=hh["id"])
+               **({"household_id": hh["id"]} if view.get("level") != "sibling" else {}))
         verb = "lived here" if h.get("ceased") else "lives here"
         b.edge(f"lives:{child['id']}:{hh['id']}", cid, hid, "lives_in",
                f"{verb}\n{_span(h.get('since'), h.get('until'))}", ceased=h.get("ceased", False),
@@ -481,19 +481,31 @@ def gather(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, dep
               and n["child_id"] != child_id] if depth >= 2 else []
     wanted = list(dict.fromkeys([*others, *expand[:MAX_EXPAND]]))
     expanded, closed, other_views = [], [], {}
+    root_siblings = {s["sibling"]["id"] for s in root_view["siblings"]}
     for other in wanted:
         if other == child_id or f"child:{other}" not in b.nodes:
             continue
         view = child_view(graph, viewer, other, today=today)
+        if view is None and other in root_siblings:
+            # A sibling the viewer may not open in its own right: what the root's network
+            # shows of it (policy: "siblings of a chaired child").
+            view = sibling_views(graph, viewer, root_view, [other], today=today).get(other)
         if view is None:
             closed.append(other)
             continue
         other_views[other] = view
         _add_view(b, as_of(view, on, ceased=ceased), root=False)
         expanded.append(other)
+    sibling_level = {k for k, v in other_views.items() if v.get("level") == "sibling"}
     for node in b.nodes.values():
         if node.get("child_id") and node["child_id"] != child_id and node["child_id"] not in expanded:
             node["expanded"] = False
+        if node.get("child_id") and node["child_id"] != child_id:
+            # Where the side panel may send the viewer: the sibling page (what the root's
+            # network shows of a sibling), and the child's own ecomap unless it is known closed.
+            node["sibling_of_root"] = node["child_id"] in root_siblings
+            node["opens_ecomap"] = node["child_id"] not in closed and \
+                node["child_id"] not in sibling_level
     return Gathered(child_id, root_view, b, own_edges, other_views, expanded, closed, on, depth,
                     ceased)
 
@@ -521,6 +533,9 @@ def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
     unread = [k for k in sibling_ids if k not in compared and k not in g.closed]
     if unread:
         compared.update(child_views(graph, viewer, unread, today=today, parts=("involvements",)))
+        rest = [k for k in unread if k not in compared]
+        if rest:
+            compared.update(sibling_views(graph, viewer, root_view, rest, today=today))
     warnings, compared_ids = view_warnings(root_view, g.on, compared)
     root = f"child:{g.child_id}"
     positions = layout(b.nodes, b.edges, b.ring, root)
@@ -640,6 +655,8 @@ def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]],
                      borderWidth=5 if lead else 1, size=28 if node["kind"] == "child" else 16,
                      kind=node["kind"], details=node["details"], lead=lead, caf=caf,
                      child_id=node.get("child_id"), expanded=node.get("expanded", False),
+                     sibling_of_root=node.get("sibling_of_root", False),
+                     opens_ecomap=node.get("opens_ecomap", False),
                      household_id=node.get("household_id"),
                      practitioner_id=node.get("practitioner_id"))
     joined: Counter[frozenset[str]] = Counter()

@@ -284,6 +284,91 @@ def child_view(viewer: ViewerLike, raw: dict[str, Any], *, today: date,
             "conferences": conferences, "previous_plans": previous_plans}
 
 
+# -- siblings of a chaired child -------------------------------------------------------------
+#
+# domain.md gives a conference chair "the whole network — household, siblings in other
+# households". A sibling (a child sharing a parent with the chaired child, or who lived in
+# the same household at the same time) is not the chair's own case, so the chair sees of it
+# what the conference needs to plan round the family and to invite who works with it, and no
+# more (Caldicott: minimum necessary):
+#
+# - the sibling's identity (id, name, gender, date of birth) and status (child in need, on a
+#   plan, looked after: whether the siblings are protected too), but not its NHS number,
+#   former names, plan category, plan history or conferences, which are its own case's;
+# - where it lives now: its current household's address and who lives there now (adults by
+#   name, no contact details; children only when they are in the chaired child's network);
+#   not its earlier households;
+# - who works with it now: each open involvement's practitioner (contact details, role,
+#   service, lead professional), as the chair would invite them; not ceased involvements and
+#   not the CAF flag; an involvement with a sensitive service follows involvement_visible;
+# - its current school and GP practice.
+#
+# A shielded sibling is never in a chaired child's network outside the management team (see
+# child_view's shown_person: its presence beside a parent would say whose it is), so it has no
+# sibling page either: the same 404 as a child that does not exist. The management team sees
+# every child whole. A sibling that the viewer may open in its own right (their own conference,
+# their involvement) is shown as this page says and links to its own page.
+
+SIBLING_FIELDS = ("id", "given_name", "family_name", "gender", "date_of_birth", "status")
+
+
+def sibling_view(viewer: ViewerLike, raw: dict[str, Any], *, today: date,
+                 viewer_service_ids: frozenset[str], network_ids: frozenset[str]) -> dict[str, Any]:
+    """What a viewer who sees a child's whole network sees of one of its siblings (the rule
+    above), in the shape of ``child_view``'s result with ``level`` 'sibling', so the ecomap
+    draws it like any other child's view. ``raw`` holds ``child``, ``households``,
+    ``involvements`` and ``universal`` as the child's own reads return them;
+    ``network_ids`` are the children of the chaired child's network (itself and the siblings
+    its view shows), the only children named among the household's members.
+
+    >>> class C: roles = frozenset({"chair"}); username = "c"; practitioner_id = None
+    >>> raw = {"child": {"id": "S1", "given_name": "A", "nhs_number": "1", "plan_category": "x",
+    ...                  "status": "child_in_need"}, "households": [], "universal": [],
+    ...        "involvements": [{"involvement": {"since": date(2020, 1, 1), "until": date(2021, 1, 1),
+    ...                                          "role": "ended"}, "practitioner": {"id": "P"},
+    ...                          "service": {"id": "S"}}]}
+    >>> v = sibling_view(C(), raw, today=date(2026, 1, 1), viewer_service_ids=frozenset(),
+    ...                  network_ids=frozenset())
+    >>> v["level"], sorted(v["child"]), v["involvements"]
+    ('sibling', ['date_of_birth', 'family_name', 'gender', 'given_name', 'id', 'status'], [])
+    """
+    child = raw["child"]
+    empty: dict[str, Any] = {"households": [], "carers": [], "siblings": [], "involvements": [],
+                             "universal": [], "conferences": [], "previous_plans": []}
+    if child.get("shielded") and not sees_shielded_fields(viewer):
+        return {"level": "shielded", "child": child_record(viewer, child), **empty}
+    full = sees_shielded_fields(viewer)
+    households = []
+    for h in raw.get("households", []):
+        if not _is_open({"since": h.get("since"), "until": h.get("until")}, today):
+            continue
+        members = []
+        for m in h["members"]:
+            if m["id"] == child["id"] or not _is_open(m, today):
+                continue
+            if m.get("shielded") and not full:
+                continue
+            if m.get("label") == "Child" and m["id"] not in network_ids:
+                continue
+            members.append({k: m.get(k) for k in ("id", "label", "given_name", "family_name",
+                                                  "since", "until")})
+        households.append({"household": _pick(h["household"], HOUSEHOLD_FIELDS),
+                           "since": h.get("since"), "until": h.get("until"), "members": members})
+    involvements = []
+    for inv in raw.get("involvements", []):
+        record, service = inv["involvement"], inv["service"]
+        if not (_is_open(record, today) and involvement_visible(record, service, viewer_service_ids)):
+            continue
+        involvements.append({"involvement": _pick(record, ("id", "role", "since", "until", "lead")),
+                             "practitioner": _pick(inv["practitioner"], PRACTITIONER_CONTACT),
+                             "service": _pick(service, SERVICE_FIELDS)})
+    universal = [{"kind": u["kind"], "service": _pick(u["service"], SERVICE_FIELDS),
+                  "since": u.get("since"), "until": u.get("until")}
+                 for u in raw.get("universal", []) if _is_open(u, today)]
+    return {**empty, "level": "sibling", "child": {k: child.get(k) for k in SIBLING_FIELDS},
+            "households": households, "involvements": involvements, "universal": universal}
+
+
 def may_list_conferences(viewer: ViewerLike) -> bool:
     """The conference list is for those who chair conferences (their own) and the management
     team (every one); a practitioner's work is their involvements, not the timetable.

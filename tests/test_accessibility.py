@@ -23,9 +23,11 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's ch
 
 # What each role opens, as (path, what to do there first).
 PAGES = {
-    "chair": [("/", None), ("/conferences", None), ("/children/C-ZOE", None), ("/children/C-ZOE/ecomap", "details"),
+    "chair": [("/", None), ("/conferences", None), ("/children/C-ZOE", None),
+              ("/children/C-ZOE/siblings/C-AVA", None), ("/children/C-ZOE/ecomap", "details"),
               ("/households/H-OBRIEN", None), ("/search", "search"), ("/lookup", None)],
-    "management": [("/conferences?sort=lead&order=desc", None), ("/practitioners/P-SW1/caseload", None), ("/audit", None),
+    "management": [("/conferences?sort=lead&order=desc", None),
+                   ("/practitioners/P-SW1/caseload", None), ("/audit", None),
                    ("/audit/anomalies", None), ("/children/C-ZOE/ecomap", None)],
     "analyst": [("/analyst", None), ("/analyst/gaps/no-gp", None), ("/analyst/caseloads", None),
                 ("/analyst/analytics", None), ("/analyst/network", None)],

@@ -212,8 +212,15 @@
         actions.appendChild(expand);
         actions.appendChild(document.createTextNode(" "));
       }
-      actions.appendChild(link(root.dataset.ecomapUrl.replace("CHILD_ID", encodeURIComponent(n.child_id)),
-                               "Open this child's ecomap"));
+      if (n.sibling_of_root) {
+        actions.appendChild(link(root.dataset.siblingUrl.replace("SIBLING_ID", encodeURIComponent(n.child_id)),
+                                 "Open this sibling's page"));
+        actions.appendChild(document.createTextNode(" "));
+      }
+      if (n.opens_ecomap) {
+        actions.appendChild(link(root.dataset.ecomapUrl.replace("CHILD_ID", encodeURIComponent(n.child_id)),
+                                 "Open this child's ecomap"));
+      }
     }
     if (n.household_id) {
       actions.appendChild(link(root.dataset.householdUrl.replace("HOUSEHOLD_ID",
