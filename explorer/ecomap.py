@@ -89,6 +89,9 @@ def as_of(view: dict[str, Any], on: date, *, ceased: bool = True) -> dict[str, A
         ended = until is not None and until < on
         return started and (ceased or not ended), ended
 
+    def born(person: dict[str, Any]) -> bool:
+        return person.get("date_of_birth") is None or person["date_of_birth"] <= on
+
     out = dict(view)
     households = []
     for h in view.get("households", []):
@@ -98,7 +101,7 @@ def as_of(view: dict[str, Any], on: date, *, ceased: bool = True) -> dict[str, A
         members = []
         for m in h["members"]:
             m_shown, m_ended = keep(m.get("since"), m.get("until"))
-            if m_shown:
+            if m_shown and born(m):
                 members.append({**m, "ceased": m_ended})
         households.append({**h, "members": members, "ceased": ended})
     out["households"] = households
@@ -114,6 +117,22 @@ def as_of(view: dict[str, Any], on: date, *, ceased: bool = True) -> dict[str, A
         if shown:
             universal.append({**u, "ceased": ended})
     out["universal"] = universal
+    # A sibling is drawn from the day it was born; one who is a sibling only by living with
+    # the child, from the first day they lived together (a member's stay and the child's).
+    together: dict[str, list[date | None]] = {}
+    for h in view.get("households", []):
+        for m in h["members"]:
+            starts = [d for d in (h.get("since"), m.get("since")) if d is not None]
+            together.setdefault(m["id"], []).append(max(starts) if starts else None)
+
+    def sibling_then(s: dict[str, Any]) -> bool:
+        if not born(s["sibling"]):
+            return False
+        if "parent" in (s.get("via") or []):
+            return True
+        return any(start is None or start <= on for start in together.get(s["sibling"]["id"], [None]))
+
+    out["siblings"] = [s for s in view.get("siblings", []) if sibling_then(s)]
     return out
 
 
@@ -140,15 +159,13 @@ def plan_badge(child: dict[str, Any], on: date,
     ...            earlier)["text"]
     'Child protection plan: physical (2023-01-09 to 2024-02-01)'
     """
-    status, category = child.get("status"), child.get("plan_category")
-    start, end = child.get("plan_start"), child.get("plan_end")
-    if status in STATUS_NAMES and not (start and start > on) and not (end and end < on):
+    plan = coordination.plan_in_force(child, on, previous)
+    if plan is None:
+        return None
+    status, category, start, end = plan["status"], plan["category"], plan["start"], plan["end"]
+    if plan["current"]:
         period = f" (since {start.isoformat()})" if start else ""
     else:
-        plan = next((p for p in previous if p["start"] <= on <= p["end"]), None)
-        if plan is None:
-            return None
-        status, category, start, end = "cp_plan", plan.get("category"), plan["start"], plan["end"]
         period = f" ({start.isoformat()} to {end.isoformat()})"
     text = STATUS_NAMES[status] + (f": {category}" if category else "") + period
     earlier = sum(1 for p in previous if start and p["end"] < start)
@@ -516,11 +533,13 @@ def view_warnings(root_view: dict[str, Any], on: date,
     ids of the siblings compared: ``sibling_views`` are the views (each read through the
     policy) of the root's siblings that the viewer may open; shielded ones are not compared.
     Used by the ecomap and the conference list alike, so their counts agree."""
-    sibling_ids = {s["sibling"]["id"] for s in root_view.get("siblings", [])}
+    then = as_of(root_view, on)
+    # Only the siblings drawn on the day (born, and siblings by then) are compared.
+    sibling_ids = {s["sibling"]["id"] for s in then.get("siblings", [])}
     compared = {k: v for k, v in sibling_views.items()
                 if k in sibling_ids and v.get("level") != "shielded"}
     seen = {k: as_of(v, on) for k, v in compared.items()}
-    return coordination.warnings(as_of(root_view, on), on, seen), sorted(compared)
+    return coordination.warnings(then, on, seen), sorted(compared)
 
 
 def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
@@ -528,7 +547,8 @@ def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
     g, b, root_view = gathered, gathered.drawn, gathered.root_view
     # Siblings' social workers are compared at every depth (a chair opens depth 1), each
     # sibling's view read through the policy on its own account, drawn only at depth 2.
-    sibling_ids = sorted({s["sibling"]["id"] for s in root_view["siblings"]})
+    # The siblings drawn on the day (as_of leaves out those not born, or not yet siblings).
+    sibling_ids = sorted({s["sibling"]["id"] for s in as_of(root_view, g.on)["siblings"]})
     compared = {k: v for k, v in g.other_views.items() if k in sibling_ids}
     unread = [k for k in sibling_ids if k not in compared and k not in g.closed]
     if unread:

@@ -236,8 +236,13 @@ def child_view(viewer: ViewerLike, raw: dict[str, Any], *, today: date,
     for h in raw["households"]:
         if not network and h.get("until") is not None:
             continue  # practitioners see the current household only
+        # A child member's date of birth, for those who see the whole network (they see the
+        # siblings' anyway): an ecomap as of an earlier day leaves out who was not born yet.
+        member_fields = ("id", "label", "given_name", "family_name", "since", "until")
         members = [
-            {k: m.get(k) for k in ("id", "label", "given_name", "family_name", "since", "until")}
+            {**{k: m.get(k) for k in member_fields},
+             **({"date_of_birth": m.get("date_of_birth")}
+                if network and m.get("label") == "Child" else {})}
             for m in h["members"] if m["id"] != child["id"] and shown_person(m)
             and (network or m.get("until") is None)
         ]
@@ -350,8 +355,10 @@ def sibling_view(viewer: ViewerLike, raw: dict[str, Any], *, today: date,
                 continue
             if m.get("label") == "Child" and m["id"] not in network_ids:
                 continue
-            members.append({k: m.get(k) for k in ("id", "label", "given_name", "family_name",
-                                                  "since", "until")})
+            members.append({**{k: m.get(k) for k in ("id", "label", "given_name", "family_name",
+                                                     "since", "until")},
+                            **({"date_of_birth": m.get("date_of_birth")}
+                               if m.get("label") == "Child" else {})})
         households.append({"household": _pick(h["household"], HOUSEHOLD_FIELDS),
                            "since": h.get("since"), "until": h.get("until"), "members": members})
     involvements = []
