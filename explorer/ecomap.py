@@ -43,9 +43,11 @@ KINDS: dict[str, dict[str, str]] = {
     "practitioner": {"color": "#0072B2", "shape": "diamond", "name": "Practitioner"},
     "service": {"color": "#D55E00", "shape": "hexagon", "name": "Service"},
     "universal": {"color": "#CC79A7", "shape": "triangleDown", "name": "School or GP practice"},
+    "service_group": {"color": "#D55E00", "shape": "box",
+                      "name": "A service with its practitioners, grouped (listed in the tables)"},
 }
 KIND_ORDER = {k: i for i, k in enumerate(("child", "household", "adult", "sibling", "practitioner",
-                                          "universal", "service"))}
+                                          "service_group", "universal", "service"))}
 ROOT_RING = {"household": 1, "adult": 1, "sibling": 1, "practitioner": 2, "universal": 2,
              "service": 3}
 RING_GAP, NODE_SPACING = 190, 120
@@ -317,6 +319,100 @@ def _add_view(b: _Builder, view: dict[str, Any], *, root: bool) -> None:
         b.edge(f"works:{prac['id']}:{svc['id']}", pid, sid, "works_for", "")
 
 
+# A big view groups each service drawn with many practitioners into one node (its people are
+# listed in the node's details and the tables): 180 practitioners round one child are a fan
+# of unlabelled dots at any zoom that fits them.
+GROUP_WHEN_NODES = 40
+GROUP_AT = 4
+
+
+def group_services(b: _Builder, root: str) -> _Builder:
+    """The view with, when it has more than GROUP_WHEN_NODES nodes, every service that has
+    GROUP_AT or more practitioners drawn replaced, with them, by one 'service_group' node:
+    one line to each child they work with, saying how many involvements (and how many
+    ceased), drawn thick when one of them is the lead professional.
+
+    >>> b = _Builder(cap=100)
+    >>> _ = b.node("child:C", "child", "C", {}, 0)
+    >>> for i in range(5):
+    ...     _ = b.node(f"practitioner:P{i}", "practitioner", f"P{i}", {"name": f"P{i}"}, 2)
+    ...     _ = b.node("service:S", "service", "S", {"name": "S"}, 3)
+    ...     b.edge(f"involvement:I{i}", f"practitioner:P{i}", "child:C", "involvement", "role",
+    ...            ceased=i == 4, lead=i == 0, details={"role": f"r{i}"})
+    ...     b.edge(f"works:P{i}:S", f"practitioner:P{i}", "service:S", "works_for", "")
+    >>> grouped = group_services(b, "child:C")
+    >>> len(grouped.nodes) == len(b.nodes)  # 7 nodes: small enough to draw one by one
+    True
+    >>> import explorer.ecomap as m; m.GROUP_WHEN_NODES = 3
+    >>> grouped = group_services(b, "child:C"); m.GROUP_WHEN_NODES = 40
+    >>> sorted(grouped.nodes), grouped.edges["group:service:S:child:C"]["label"]
+    (['child:C', 'group:service:S'], '5 involvements (1 ceased)')
+    """
+    if len(b.nodes) <= GROUP_WHEN_NODES:
+        return b
+    staff: dict[str, list[str]] = {}
+    taken: set[str] = set()
+    for e in sorted(b.edges.values(), key=lambda e: e["id"]):
+        if e["kind"] == "works_for" and e["from"] not in taken:
+            staff.setdefault(e["to"], []).append(e["from"])
+            taken.add(e["from"])
+    out = _Builder(cap=b.cap, nodes={k: dict(v) for k, v in b.nodes.items()},
+                   edges=dict(b.edges), ring=dict(b.ring), dropped=b.dropped)
+    for service_id in sorted(staff):
+        members = sorted(staff[service_id])
+        if len(members) < GROUP_AT or service_id == root:
+            continue
+        service = out.nodes[service_id]
+        gid = f"group:{service_id}"
+        involvements = [e for e in out.edges.values()
+                        if e["kind"] == "involvement" and e["from"] in members]
+        details = {out.nodes[m]["details"].get("name") or m: ", ".join(
+            x for x in (out.nodes[m]["details"].get("profession"), out.nodes[m]["details"].get("phone"))
+            if x) for m in members}
+        lead = any(out.nodes[m].get("lead") for m in members)
+        label = f"{service['details'].get('name') or service['label']}\n{len(members)} practitioners"
+        out.nodes[gid] = {"id": gid, "kind": "service_group", "label": label, "lead": lead,
+                          "caf": any(out.nodes[m].get("caf") for m in members),
+                          "details": {"service": service["details"].get("name"), **details}}
+        out.ring[gid] = min(out.ring[m] for m in members)
+        by_child: dict[str, list[dict[str, Any]]] = {}
+        for e in involvements:
+            by_child.setdefault(e["to"], []).append(e)
+        gone = {*members, service_id}
+        for node_id in gone:
+            out.nodes.pop(node_id, None)
+            out.ring.pop(node_id, None)
+        out.edges = {k: e for k, e in out.edges.items() if e["from"] not in gone and e["to"] not in gone}
+        for child, lines in sorted(by_child.items()):
+            if child not in out.nodes:
+                continue
+            ceased = sum(1 for e in lines if e["ceased"])
+            label = f"{len(lines)} involvement{'s' if len(lines) != 1 else ''}" + \
+                (f" ({ceased} ceased)" if ceased else "")
+            out.edge(f"{gid}:{child}", gid, child, "involvement", label,
+                     ceased=ceased == len(lines), lead=any(e.get("lead") for e in lines),
+                     caf=any(e.get("caf") for e in lines),
+                     details={"involvements": str(len(lines)), "ceased": str(ceased)})
+    return out
+
+
+def legend(b: _Builder) -> list[dict[str, Any]]:
+    """The legend of what is drawn, and of nothing else: the kinds of node present, then the
+    kinds of line (current, ceased, lead professional) and the CAF mark when any is drawn."""
+    kinds = {n["kind"] for n in b.nodes.values()}
+    found = [{"kind": k, **v} for k, v in KINDS.items() if k in kinds]
+    lines = list(b.edges.values())
+    if any(not e["ceased"] for e in lines):
+        found.append({"kind": "line-current", "name": "Current involvement or relationship"})
+    if any(e["ceased"] for e in lines):
+        found.append({"kind": "line-ceased", "name": "Ceased (dashed)"})
+    if any(e.get("lead") for e in lines) or any(n.get("lead") for n in b.nodes.values()):
+        found.append({"kind": "line-lead", "name": "Lead professional (★ LEAD, thick line and border)"})
+    if any(n.get("caf") for n in b.nodes.values()):
+        found.append({"kind": "caf", "name": "[CAF]: holds a CAF assessment"})
+    return found
+
+
 def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
            ring: dict[str, int], root: str) -> dict[str, tuple[int, int]]:
     """Concentric rings around the root, the same every time for the same network.
@@ -365,9 +461,12 @@ def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
                     -family_arc / 2, family_arc), radius)
     if professionals:
         rest = 2 * math.pi - family_arc
-        radius = max(radius + RING_GAP, len(professionals) * GROUP_SPACING / rest)
+        # A service's group is a box as wide as its name: more room between them.
+        spacing = GROUP_SPACING * (1.5 if any(nodes[n]["kind"] == "service_group"
+                                              for n in professionals) else 1)
+        radius = max(radius + RING_GAP, len(professionals) * spacing / rest)
         put(_in_arc(_grouped(professionals, nodes, neighbours, ring, root),
-                    GROUP_SPACING / radius, family_arc / 2, rest), radius)
+                    spacing / radius, family_arc / 2, rest), radius)
     for k in sorted({r for n, r in ring.items() if r > PROFESSIONAL_RING}):
         members = on(k)
         radius = max(radius + RING_GAP, len(members) * NODE_SPACING / (2 * math.pi))
@@ -513,6 +612,13 @@ def gather(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, dep
         other_views[other] = view
         _add_view(b, as_of(view, on, ceased=ceased), root=False)
         expanded.append(other)
+    # Siblings of the root are each joined to it; the lines their own views add between
+    # them (every pair of 11 siblings: 55 lines) say nothing more and made a hairball.
+    root_id = f"child:{child_id}"
+    joined = {e["to"] if e["from"] == root_id else e["from"] for k, e in b.edges.items()
+              if k in own_edges and e["kind"] == "sibling"}
+    b.edges = {k: e for k, e in b.edges.items() if k in own_edges or e["kind"] != "sibling"
+               or not (e["from"] in joined and e["to"] in joined)}
     sibling_level = {k for k, v in other_views.items() if v.get("level") == "sibling"}
     for node in b.nodes.values():
         if node.get("child_id") and node["child_id"] != child_id and node["child_id"] not in expanded:
@@ -558,10 +664,12 @@ def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
             compared.update(sibling_views(graph, viewer, root_view, rest, today=today))
     warnings, compared_ids = view_warnings(root_view, g.on, compared)
     root = f"child:{g.child_id}"
+    b = group_services(b, root)
     positions = layout(b.nodes, b.edges, b.ring, root)
     # The child's own network is laid out clear of crossings; lines that other children's
     # views add (depth 2, expand) may run through a node, and bend round it instead.
-    bends = _bends(positions, b.edges, sorted(set(b.edges) - g.own_edges))
+    bends = _bends(positions, b.edges, sorted((set(b.edges) - g.own_edges)
+                                              & {k for k in b.edges if not k.startswith("group:")}))
     nodes, edges, options = _to_vis(b, positions, bends)
     child = root_view["child"]
     return {
@@ -569,7 +677,7 @@ def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
         "level": root_view["level"], "as_of": g.on.isoformat(), "depth": g.depth,
         "ceased": g.ceased, "plan": plan_badge(child, g.on, root_view.get("previous_plans", [])),
         "nodes": nodes, "edges": edges, "options": options,
-        "legend": [{"kind": k, **v} for k, v in KINDS.items()], "warnings": warnings,
+        "legend": legend(b), "warnings": warnings,
         "expanded": g.expanded, "not_expandable": g.closed,
         "cap": b.cap, "capped": b.dropped > 0, "not_drawn": b.dropped,
         "siblings_not_compared": sorted(set(sibling_ids) - set(compared_ids)),
@@ -668,6 +776,11 @@ def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]],
         x, y = positions[node_id]
         lead, caf = node.get("lead", False), node.get("caf", False)
         label = node["label"] + ("\n★ LEAD PROFESSIONAL" if lead else "") + ("\n[CAF]" if caf else "")
+        # A group is a box with its label inside: white, bordered in its service's colour.
+        boxed = {"color": {"background": "#ffffff", "border": style["color"],
+                           "highlight": {"background": "#ffffff", "border": "#000000"}},
+                 "font": {"strokeWidth": 0}, "borderWidth": 3 + (2 if lead else 0)} \
+            if node["kind"] == "service_group" else {}
         net.add_node(node_id, label=label, shape=style["shape"], x=x, y=y, physics=False,
                      title=f"{KINDS[node['kind']]['name']}: {node['label']}".replace("\n", " "),
                      color={"background": style["color"], "border": "#000000",
@@ -679,6 +792,8 @@ def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]],
                      opens_ecomap=node.get("opens_ecomap", False),
                      household_id=node.get("household_id"),
                      practitioner_id=node.get("practitioner_id"))
+        if boxed:
+            net.nodes[-1].update(boxed)
     joined: Counter[frozenset[str]] = Counter()
     for edge_id in sorted(b.edges):
         e = b.edges[edge_id]
@@ -699,9 +814,11 @@ def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]],
         "layout": {"randomSeed": 1, "improvedLayout": False},
         "interaction": {"hover": True, "keyboard": {"enabled": False}, "multiselect": False,
                         "navigationButtons": False, "dragNodes": False, "tooltipDelay": 300},
-        "nodes": {"font": {"face": "system-ui, sans-serif", "size": 14, "color": "#0b0c0c",
+        # Long names wrap (a police unit's name ran into its neighbours' on one line).
+        "nodes": {"widthConstraint": {"maximum": 170},
+                  "font": {"face": "system-ui, sans-serif", "size": 20, "color": "#0b0c0c",
                            "strokeWidth": 3, "strokeColor": "#ffffff", "multi": False}},
-        "edges": {"smooth": False, "font": {"size": 11, "align": "middle", "color": "#303030",
+        "edges": {"smooth": False, "font": {"size": 16, "align": "middle", "color": "#303030",
                                             "strokeWidth": 3, "strokeColor": "#ffffff"}},
     })
     options["physics"] = {"enabled": False}

@@ -11,6 +11,8 @@
   var state = { expand: [], network: null, data: null, order: [], cursor: -1, nodes: null, edges: null };
   // The map's size on an A4 page (the print stylesheet gives .ecomap-canvas the same height).
   var PRINT_SIZE = ["700px", "520px"];
+  // The smallest a node's label may be drawn on screen, in CSS pixels.
+  var MIN_LABEL_PX = 12;
 
   function text(tag, value, cls) {
     var node = document.createElement(tag);
@@ -59,8 +61,10 @@
 
   function visNode(n) {
     // Only what vis needs; labels and titles are plain strings (vis draws them as text).
-    return { id: n.id, label: n.label, title: n.title, shape: n.shape, x: n.x, y: n.y,
-             color: n.color, borderWidth: n.borderWidth, size: n.size, physics: false };
+    var node = { id: n.id, label: n.label, title: n.title, shape: n.shape, x: n.x, y: n.y,
+                 color: n.color, borderWidth: n.borderWidth, size: n.size, physics: false };
+    if (n.font) { node.font = n.font; }
+    return node;
   }
 
   function visEdge(e) {
@@ -99,20 +103,56 @@
       " nodes and " + data.not_drawn + " more were not drawn. Open the other children's ecomaps " +
       "one at a time, or use depth 1." : "";
     fillWarnings(data);
+    fillLegend(data);
     fillTables(data);
     fillPathChoices(data);
     var expandedNote = data.not_expandable.length ?
       " Nothing more you may see about: " + data.not_expandable.join(", ") + "." : "";
     status(data.nodes.length + " nodes, " + data.edges.length + " connections, as of " +
-           data.as_of + "." + expandedNote);
+           data.as_of + "." + expandedNote + (state.zoomed ? " Shown at a readable size from the " +
+           "child outwards: drag the map to see the rest, or read the tables below." : ""));
     root.dataset.ready = "1";
     root.dataset.eventId = data.event_id;
+  }
+
+  // The legend lists what is drawn and nothing else (the server says which).
+  function fillLegend(data) {
+    var list = el("legend");
+    clear(list);
+    var lines = { "line-current": "legend-line", "line-ceased": "legend-line legend-dashed",
+                  "line-lead": "legend-line legend-lead" };
+    data.legend.forEach(function (item) {
+      var li = document.createElement("li");
+      li.dataset.kind = item.kind;
+      if (item.shape || lines[item.kind]) {
+        var mark = document.createElement("span");
+        mark.className = item.shape ? "legend-shape shape-" + item.shape + " kind-" + item.kind
+                                    : lines[item.kind];
+        mark.setAttribute("aria-hidden", "true");
+        li.appendChild(mark);
+        li.appendChild(document.createTextNode(" "));
+      }
+      li.appendChild(document.createTextNode(item.name));
+      list.appendChild(li);
+    });
   }
 
   function fitView() {
     state.network.fit({ animation: false });
     // fit() frames the nodes, not their labels: step back so the outermost labels show too.
-    state.network.moveTo({ scale: state.network.getScale() * 0.85, animation: false });
+    state.network.moveTo({ scale: state.network.getScale() * 0.92, animation: false });
+    // Never smaller than readable: a big view is shown from the child outwards at a size its
+    // labels can be read at, and dragged to see the rest (everything is in the tables too).
+    var options = state.data.options, readable = MIN_LABEL_PX / options.nodes.font.size;
+    state.zoomed = state.network.getScale() < readable;
+    if (state.zoomed) {
+      var at = state.network.getPositions([state.data.nodes[0].id])[state.data.nodes[0].id];
+      state.network.moveTo({ position: at, scale: readable, animation: false });
+    }
+    // The labels' size on screen, for the tests and the screenshots (docs/ecomap-readability.md).
+    var scale = state.network.getScale();
+    root.dataset.nodeLabelPx = (options.nodes.font.size * scale).toFixed(1);
+    root.dataset.edgeLabelPx = (options.edges.font.size * scale).toFixed(1);
   }
 
   function fillWarnings(data) {
