@@ -28,7 +28,7 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
-from explorer import coordination
+from explorer import changes, coordination
 from explorer.children import child_view, child_views, sibling_views
 
 NODE_CAP = 250
@@ -396,9 +396,10 @@ def group_services(b: _Builder, root: str) -> _Builder:
     return out
 
 
-def legend(b: _Builder) -> list[dict[str, Any]]:
+def legend(b: _Builder, marks: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """The legend of what is drawn, and of nothing else: the kinds of node present, then the
-    kinds of line (current, ceased, lead professional) and the CAF mark when any is drawn."""
+    kinds of line (current, ceased, lead professional, new and ended since the date compared
+    with) and the CAF mark when any is drawn."""
     kinds = {n["kind"] for n in b.nodes.values()}
     found = [{"kind": k, **v} for k, v in KINDS.items() if k in kinds]
     lines = list(b.edges.values())
@@ -408,6 +409,11 @@ def legend(b: _Builder) -> list[dict[str, Any]]:
         found.append({"kind": "line-ceased", "name": "Ceased (dashed)"})
     if any(e.get("lead") for e in lines) or any(n.get("lead") for n in b.nodes.values()):
         found.append({"kind": "line-lead", "name": "Lead professional (★ LEAD, thick line and border)"})
+    marked = set((marks or {}).values())
+    if "new" in marked:
+        found.append({"kind": "line-new", "name": "▲ NEW: started since the date compared with"})
+    if "ended" in marked:
+        found.append({"kind": "line-ended", "name": "▼ ENDED: ended since the date compared with"})
     if any(n.get("caf") for n in b.nodes.values()):
         found.append({"kind": "caf", "name": "[CAF]: holds a CAF assessment"})
     return found
@@ -570,6 +576,7 @@ class Gathered:
     on: date
     depth: int
     ceased: bool
+    since: date | None = None  # what changed since this day (None: since the last conference)
 
     @property
     def child_ids(self) -> list[str]:
@@ -581,7 +588,7 @@ class Gathered:
 
 def gather(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, depth: int = 1,
            ceased: bool = True, expand: tuple[str, ...] = (),
-           cap: int = NODE_CAP) -> Gathered | None:
+           cap: int = NODE_CAP, since: date | None = None) -> Gathered | None:
     """What the ecomap of a child holds as this viewer may see it on a day; None when out of
     scope."""
     root_view = child_view(graph, viewer, child_id, today=today)
@@ -630,7 +637,7 @@ def gather(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, dep
             node["opens_ecomap"] = node["child_id"] not in closed and \
                 node["child_id"] not in sibling_level
     return Gathered(child_id, root_view, b, own_edges, other_views, expanded, closed, on, depth,
-                    ceased)
+                    ceased, since)
 
 
 def view_warnings(root_view: dict[str, Any], on: date,
@@ -670,14 +677,20 @@ def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
     # views add (depth 2, expand) may run through a node, and bend round it instead.
     bends = _bends(positions, b.edges, sorted((set(b.edges) - g.own_edges)
                                               & {k for k in b.edges if not k.startswith("group:")}))
-    nodes, edges, options = _to_vis(b, positions, bends)
+    # What changed between the last conference (or the day asked for) and the as-of date.
+    since = g.since or changes.default_since(root_view, g.on)
+    changed = changes.changes(root_view, since, g.on) if since and since < g.on else []
+    marks = {c["edge"]: "new" if c["change"] in ("started", "moved in") else "ended"
+             for c in changed if c["edge"] and c["edge"] in b.edges}
+    nodes, edges, options = _to_vis(b, positions, bends, marks)
     child = root_view["child"]
     return {
         "child": {"id": child["id"], "name": _name(child), "shielded": bool(child.get("shielded"))},
         "level": root_view["level"], "as_of": g.on.isoformat(), "depth": g.depth,
         "ceased": g.ceased, "plan": plan_badge(child, g.on, root_view.get("previous_plans", [])),
         "nodes": nodes, "edges": edges, "options": options,
-        "legend": legend(b), "warnings": warnings,
+        "legend": legend(b, marks), "warnings": warnings,
+        "changes": changed, "changes_since": since.isoformat() if since else None,
         "expanded": g.expanded, "not_expandable": g.closed,
         "cap": b.cap, "capped": b.dropped > 0, "not_drawn": b.dropped,
         "siblings_not_compared": sorted(set(sibling_ids) - set(compared_ids)),
@@ -761,8 +774,12 @@ def _bends(positions: dict[str, tuple[int, int]], edges: dict[str, dict[str, Any
     return bends
 
 
+MARK_STYLE = {"new": ("▲ NEW ", "#009E73"), "ended": ("▼ ENDED ", "#D55E00")}
+
+
 def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]],
-            bends: dict[str, dict[str, Any]]) -> tuple[list, list, dict]:
+            bends: dict[str, dict[str, Any]],
+            marks: dict[str, str] | None = None) -> tuple[list, list, dict]:
     """Nodes, edges and options built with pyvis, returned as plain data for JSON. Labels
     and titles are plain strings: vis-network draws labels as text on the canvas and shows
     a string title as text."""
@@ -802,12 +819,14 @@ def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]],
         joined[frozenset((e["from"], e["to"]))] += 1
         smooth = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
                   "roundness": 0.25 * ((k + 1) // 2)} if k else bends.get(edge_id, False)
-        net.add_edge(e["from"], e["to"], id=edge_id, label=e["label"], kind=e["kind"],
+        mark = (marks or {}).get(edge_id)
+        prefix, colour = MARK_STYLE[mark] if mark else ("", "#6b6b6b" if e["ceased"] else "#303030")
+        net.add_edge(e["from"], e["to"], id=edge_id, label=prefix + e["label"], kind=e["kind"],
                      smooth=smooth, arrows={"to": {"enabled": False}},
                      dashes=[8, 6] if e["ceased"] else False, ceased=e["ceased"],
-                     width=4 if e.get("lead") else 1.5, details=e["details"],
-                     lead=e.get("lead", False), caf=e.get("caf", False),
-                     color={"color": "#6b6b6b" if e["ceased"] else "#303030"})
+                     width=4 if e.get("lead") or mark else 1.5, details=e["details"],
+                     lead=e.get("lead", False), caf=e.get("caf", False), changed=mark,
+                     color={"color": colour})
     net.toggle_physics(False)
     options = json.loads(net.options.to_json())
     options.update({

@@ -77,6 +77,17 @@ def test_labels_are_readable_at_16_and_200_nodes_and_the_legend_lists_what_is_dr
         page.uncheck("#ceased")
         expect(page.locator("#as-of-text")).to_contain_text("ceased hidden")
         assert "line-ceased" not in _legend(page)
+        # What changed since a chosen date: listed beside the map, marked on it, in the legend.
+        page.check("#ceased")
+        page.fill("#as-of", "2026-06-01")
+        page.fill("#since", "2026-01-01")
+        page.dispatch_event("#since", "change")
+        expect(page.locator("#changes-what")).to_contain_text("From 2026-01-01 (chosen) to 2026-06-01")
+        changes = page.inner_text("#changes")
+        assert "2026-03-02: started: safeguarding lead GP: Priya Nair" in changes
+        assert "2026-04-30: ended: investigating officer" in changes
+        assert {"line-new", "line-ended"} <= set(_legend(page))
+        assert "since=2026-01-01" in page.url
         browser.close()
 
 

@@ -28,6 +28,7 @@
     p.set("as_of", el("as-of").value || "");
     p.set("depth", el("depth").value);
     p.set("ceased", el("ceased").checked ? "1" : "0");
+    if (el("since").value) { p.set("since", el("since").value); }
     if (state.expand.length) { p.set("expand", state.expand.join(",")); }
     return p;
   }
@@ -41,6 +42,8 @@
     var day = asked.get("as_of") || "";
     if (/^\d{4}-\d{2}-\d{2}$/.test(day)) { el("as-of").value = day; }
     if (["1", "2"].indexOf(asked.get("depth")) >= 0) { el("depth").value = asked.get("depth"); }
+    var since = asked.get("since") || "";
+    if (/^\d{4}-\d{2}-\d{2}$/.test(since)) { el("since").value = since; }
     if (["0", "1"].indexOf(asked.get("ceased")) >= 0) { el("ceased").checked = asked.get("ceased") === "1"; }
     state.expand = (asked.get("expand") || "").split(",").filter(function (id) {
       return /^[A-Za-z0-9_-]{1,64}$/.test(id);
@@ -103,6 +106,7 @@
       " nodes and " + data.not_drawn + " more were not drawn. Open the other children's ecomaps " +
       "one at a time, or use depth 1." : "";
     fillWarnings(data);
+    fillChanges(data);
     fillLegend(data);
     fillTables(data);
     fillPathChoices(data);
@@ -115,12 +119,27 @@
     root.dataset.eventId = data.event_id;
   }
 
+  // What changed between the date compared with (the last conference unless one is chosen)
+  // and the as-of date; the same changes are marked on the map.
+  function fillChanges(data) {
+    var list = el("changes");
+    clear(list);
+    el("changes-what").textContent = data.changes_since ?
+      "From " + data.changes_since + " (" + (el("since").value ? "chosen" : "the last conference") +
+      ") to " + data.as_of + "." : "Choose a date under “Changes since” to compare with.";
+    if (data.changes_since && !data.changes.length) { list.appendChild(text("li", "No changes.")); }
+    data.changes.forEach(function (c) {
+      list.appendChild(text("li", c.date + ": " + c.change + ": " + c.what, "change-" + c.change.replace(" ", "-")));
+    });
+  }
+
   // The legend lists what is drawn and nothing else (the server says which).
   function fillLegend(data) {
     var list = el("legend");
     clear(list);
     var lines = { "line-current": "legend-line", "line-ceased": "legend-line legend-dashed",
-                  "line-lead": "legend-line legend-lead" };
+                  "line-lead": "legend-line legend-lead", "line-new": "legend-line legend-new",
+                  "line-ended": "legend-line legend-ended" };
     data.legend.forEach(function (item) {
       var li = document.createElement("li");
       li.dataset.kind = item.kind;
@@ -301,7 +320,7 @@
   });
   el("details-close").addEventListener("click", closeDetails);
 
-  ["as-of", "depth", "ceased"].forEach(function (id) { el(id).addEventListener("change", load); });
+  ["as-of", "since", "depth", "ceased"].forEach(function (id) { el(id).addEventListener("change", load); });
   el("controls").addEventListener("submit", function (event) { event.preventDefault(); load(); });
 
   el("path-form").addEventListener("submit", function (event) {
@@ -331,7 +350,8 @@
 
   function recordExport(kind) {
     var body = { kind: kind, as_of: el("as-of").value, depth: el("depth").value,
-                 ceased: el("ceased").checked ? "1" : "0", expand: state.expand.join(",") };
+                 ceased: el("ceased").checked ? "1" : "0", expand: state.expand.join(","),
+                 since: el("since").value };
     return fetch(root.dataset.exportUrl, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf },
@@ -379,6 +399,11 @@
         status("PNG exported; recorded as audit event " + record.event_id + ".");
       }, "image/png");
     }).catch(function (error) { status(error.message); });
+  });
+
+  // The conference pack: its own page for the same view (the server records it first).
+  el("export-pack").addEventListener("click", function () {
+    window.location.href = root.dataset.packUrl + "?" + params().toString();
   });
 
   el("export-print").addEventListener("click", function () {
