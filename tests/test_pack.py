@@ -102,3 +102,26 @@ def test_the_pack_in_chromium_prints_and_exports_a_png_at_twice_the_size(app, gr
     assert recorded[pack_event] == "child.export.pack" and recorded[png_event] == "child.export.pack_png"
     assert errors == [], errors
     assert [u for u in requests if not u.startswith((base + "/", "data:", "blob:"))] == []
+
+
+def test_csv_exports_carry_the_same_provenance(signed_in, graph):
+    import csv
+    import io
+
+    boss = signed_in("boss", ["management"])
+    boss.get("/children/C-ZOE")
+    reply = boss.get("/audit/export.csv")
+    rows = list(csv.DictReader(io.StringIO(_text(reply))))
+    event = audit.search(graph, action="audit.export", limit=1)[0]
+    assert rows and {(r["marking"], r["exported_by"], r["audit_event"]) for r in rows} == {
+        ("OFFICIAL-SENSITIVE", "boss", event["id"])}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", rows[0]["exported_at"])
+    ana = signed_in("ana", ["analyst"])
+    for path, action in (("/analyst/summary.csv", "analyst.summary.export"),
+                         ("/analyst/caseloads.csv", "analyst.caseloads.export"),
+                         ("/analyst/analytics.csv", "analyst.analytics.export"),
+                         ("/analyst/gaps/no-gp/export.csv", "analyst.gap.export")):
+        rows = list(csv.DictReader(io.StringIO(_text(ana.get(path)))))
+        event = audit.search(graph, action=action, limit=1)[0]
+        assert rows and all(r["audit_event"] == event["id"] and r["exported_by"] == "ana"
+                            and r["marking"] == "OFFICIAL-SENSITIVE" for r in rows), path
