@@ -138,6 +138,13 @@ def main(argv: list[str] | None = None) -> int:
                                   " document.getElementById('ecomap').dataset.edgeLabelPx]")
             page.locator(".ecomap-layout").screenshot(path=str(args.out / f"{name}.png"))
             print(f"{name}: {nodes} nodes; labels on screen: nodes {sizes[0]} px, edges {sizes[1]} px")
+        graph.run_autocommit("MATCH (c:Child) WHERE c.id STARTS WITH 'C-SHOT-HALF-' DETACH DELETE c")
+        page.goto(f"{base}/children/C-ZOE/pack?as_of=2026-06-01&since=2026-01-01")
+        page.wait_for_selector("#pack[data-ready='1']", timeout=60000)
+        page.screenshot(path=str(args.out / "conference-pack.png"), full_page=True)
+        page.goto(f"{base}/conferences")
+        page.screenshot(path=str(args.out / "conferences.png"), full_page=True)
+        print("conference-pack.png, conferences.png")
         browser.close()
     server.shutdown()
     return 0
