@@ -68,9 +68,12 @@ def chair_client(app, graph, make_user, login_as):
     return make
 
 
-def test_the_chair_sees_zoe_overdue_on_the_demo(signed_in):
+def test_the_chair_sees_zoe_overdue_on_the_demo(signed_in, demo):
     """The issue's case: Zoë's review was due on 2026-12-01 (six months after her review on
     2026-06-01) and nothing said so."""
+    # The seed's strategy discussion is loaded with its initial conference.
+    stored = demo.run_autocommit("MATCH (k:Conference {id: 'K-ZOE-1'}) RETURN k.strategy_discussion AS d")
+    assert stored[0]["d"].isoformat() == "2026-02-13"
     client = signed_in("chair", ["chair"])
     page = _text(client.get("/conferences"))
     rows = _rows(page)
