@@ -13,8 +13,6 @@ import pytest
 from explorer import audit, reviews
 from explorer.graph import Graph
 
-TODAY = date.today()
-
 
 def _text(reply) -> str:
     return reply.get_data(as_text=True)
@@ -71,6 +69,7 @@ def chair_client(app, graph, make_user, login_as):
 def test_the_chair_sees_zoe_overdue_on_the_demo(signed_in, demo):
     """The issue's case: Zoë's review was due on 2026-12-01 (six months after her review on
     2026-06-01) and nothing said so."""
+    TODAY = date.today()  # per test: the server reads the date per request
     # The seed's strategy discussion is loaded with its initial conference.
     stored = demo.run_autocommit("MATCH (k:Conference {id: 'K-ZOE-1'}) RETURN k.strategy_discussion AS d")
     assert stored[0]["d"].isoformat() == "2026-02-13"
@@ -87,6 +86,7 @@ def test_the_chair_sees_zoe_overdue_on_the_demo(signed_in, demo):
 
 
 def test_due_dates_follow_the_rules_and_overdue_is_flagged(graph, chair_client):
+    TODAY = date.today()  # per test: the server reads the date per request
     long_ago = TODAY - timedelta(days=400)
     _graph(graph, children=[
         {"id": "C-INIT", "given": "Ina", "family": "Initial", "status": "child_in_need"},
@@ -122,6 +122,7 @@ def test_due_dates_follow_the_rules_and_overdue_is_flagged(graph, chair_client):
 
 
 def test_sorting_by_each_allowed_key_and_refusing_others(graph, chair_client):
+    TODAY = date.today()  # per test: the server reads the date per request
     _graph(graph, children=[
         {"id": f"C{i}", "given": g, "family": f, "status": "cp_plan", "category": cat,
          "plan_start": TODAY - timedelta(days=days)}
@@ -158,6 +159,7 @@ def test_sorting_by_each_allowed_key_and_refusing_others(graph, chair_client):
 
 
 def test_management_sees_every_conference_and_a_chair_only_their_own(graph, chair_client):
+    TODAY = date.today()  # per test: the server reads the date per request
     _graph(graph, children=[
         {"id": "C-MINE", "given": "Mia", "family": "Mine", "status": "cp_plan"},
         {"id": "C-THEIRS", "given": "Tia", "family": "Theirs", "status": "cp_plan"},
@@ -173,6 +175,7 @@ def test_management_sees_every_conference_and_a_chair_only_their_own(graph, chai
 
 
 def test_shielded_child_and_sensitive_lead_are_withheld(graph, chair_client):
+    TODAY = date.today()  # per test: the server reads the date per request
     _graph(graph, children=[
         {"id": "C-SH", "given": "Sal", "family": "Shield", "status": "cp_plan", "shielded": True,
          "category": "sexual", "plan_start": TODAY - timedelta(days=30)},
@@ -203,6 +206,7 @@ def test_shielded_child_and_sensitive_lead_are_withheld(graph, chair_client):
 
 
 def test_the_list_is_audited_with_the_children_it_showed(graph, chair_client):
+    TODAY = date.today()  # per test: the server reads the date per request
     _graph(graph, children=[{"id": "C1", "given": "A", "family": "B", "status": "cp_plan"}],
            conferences=[{"id": "K1", "child": "C1", "date": TODAY, "kind": "initial",
                          "chair": "chair"}])
