@@ -44,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         audit_pages,
         auth,
         children,
+        conferences,
         errors,
         jsonio,
         networks,
@@ -62,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_pages.bp)
     app.register_blueprint(analyst.bp)
     app.register_blueprint(networks.bp)
+    app.register_blueprint(conferences.bp)
     _behind_proxies(app, int(app.config.get("EXPLORER_PROXY_HOPS",
                                             os.environ.get("EXPLORER_PROXY_HOPS", "0"))))
     return app

@@ -147,6 +147,28 @@ def name_query(text: str) -> str | None:
     return " AND ".join(f"*{w}*" for w in dict.fromkeys(words)) or None
 
 
+def conference_rows(graph: Graph, viewer: ViewerLike, *, today: date) -> list[dict[str, Any]]:
+    """The children on the viewer's conference list (a chair's: those whose conference they
+    chair; the management team's: every child with a conference), each as
+    ``policy.conference_row`` cuts it, in id order. Empty for anyone else."""
+    if not policy.may_list_conferences(viewer):
+        return []
+    params = policy.scope_params(viewer, today)
+    query = "conferences_all" if params["all"] else "conferences_chaired"
+
+    def read(tx) -> tuple[list[Any], frozenset[str]]:
+        args = {"today": today, "practitioner_id": params["practitioner_id"],
+                "see_shielded": params["see_shielded"], "retained": params["retained"]}
+        if not params["all"]:
+            args["username"] = params["username"]
+        rows = run_named(tx, query, args)
+        return rows, (_viewer_services(tx, viewer) if rows else frozenset())
+
+    rows, services = graph.read_tx(read)
+    return [policy.conference_row(viewer, dict(row), today=today, viewer_service_ids=services)
+            for row in rows]
+
+
 def _viewer_services(tx, viewer: ViewerLike) -> frozenset[str]:
     if "practitioner" not in viewer.roles or not viewer.practitioner_id:
         return frozenset()
@@ -231,6 +253,63 @@ def child_views(graph: Graph, viewer: ViewerLike, child_ids: list[str], *, today
         if state:
             views[child_id]["archive"] = state
     return views
+
+
+def sibling_views(graph: Graph, viewer: ViewerLike, root_view: dict[str, Any],
+                  sibling_ids: list[str], *, today: date) -> dict[str, dict[str, Any]]:
+    """Siblings of a child as ``policy.sibling_view`` shows them, keyed by id: only for a
+    ``root_view`` (this viewer's own ``child_view`` of the child) at the 'network' level, and
+    only siblings that view shows; any other id is left out."""
+    if root_view.get("level") != "network":
+        return {}
+    shown = {s["sibling"]["id"] for s in root_view.get("siblings", [])}
+    wanted = [s for s in dict.fromkeys(sibling_ids) if s in shown]
+    if not wanted:
+        return {}
+    params = policy.scope_params(viewer, today)
+    live = params["retained"]  # an archived sibling is not in the network (child_siblings)
+
+    def read(tx) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
+        found = {}
+        for sibling_id in wanted:
+            rows = run_named(tx, "child_lookup_by_id", {"id": sibling_id, "retained": live})
+            if not rows:
+                continue
+            raw: dict[str, Any] = {"child": rows[0]["child"], "households": [],
+                                   "involvements": [], "universal": []}
+            if raw["child"].get("shielded") and not params["see_shielded"]:
+                found[sibling_id] = raw  # nothing more is read for a shielded child
+                continue
+            raw["households"] = run_named(tx, "child_households",
+                                          {"id": sibling_id, "retained": live})
+            raw["involvements"] = run_named(tx, "child_involvements", {
+                "id": sibling_id, "practitioner_id": params["practitioner_id"], "retained": live})
+            raw["universal"] = run_named(tx, "child_universal_services",
+                                         {"id": sibling_id, "retained": live})
+            found[sibling_id] = raw
+        return found, _viewer_services(tx, viewer)
+
+    raws, services = graph.read_tx(read)
+    network = frozenset({root_view["child"]["id"], *shown})
+    return {sibling_id: policy.sibling_view(viewer, raw, today=today, viewer_service_ids=services,
+                                            network_ids=network)
+            for sibling_id, raw in raws.items()}
+
+
+def sibling_view(graph: Graph, viewer: ViewerLike, child_id: str, sibling_id: str, *,
+                 today: date) -> dict[str, Any] | None:
+    """One sibling of a child as the viewer may see it through that child's network (the
+    rule in ``explorer.policy``, "siblings of a chaired child"), with ``via`` (what makes them
+    siblings) and ``of`` (the child's record); None when the viewer does not see the child's
+    whole network or the child has no such sibling that the viewer may see."""
+    root = child_view(graph, viewer, child_id, today=today)
+    if root is None:
+        return None
+    found = sibling_views(graph, viewer, root, [sibling_id], today=today).get(sibling_id)
+    if found is None or found["level"] == "shielded":
+        return None
+    via = next(s["via"] for s in root["siblings"] if s["sibling"]["id"] == sibling_id)
+    return {**found, "via": via, "of": root["child"]}
 
 
 def search_children(graph: Graph, viewer: ViewerLike, *, text: str | None, dob: date | None,

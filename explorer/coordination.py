@@ -148,22 +148,48 @@ def recently_ended(view: dict[str, Any], on: date) -> Warning | None:
             "message": f"Ended in the last {RECENT_DAYS} days: " + "; ".join(names) + "."}
 
 
+def plan_in_force(child: dict[str, Any], on: date,
+                  previous: list[dict[str, Any]] | tuple = ()) -> dict[str, Any] | None:
+    """The plan in force on a day: the child's current plan (``status``, ``plan_category``,
+    ``plan_start``, ``plan_end``) when the day falls in it, else an earlier, ended child
+    protection plan (``previous``) that covers the day, else None. The ecomap's plan badge
+    and the plan warning both ask this, so they cannot disagree.
+
+    >>> child = {"status": "cp_plan", "plan_category": "neglect", "plan_start": date(2026, 3, 2)}
+    >>> plan_in_force(child, date(2026, 5, 1))["status"], plan_in_force(child, date(2021, 1, 1))
+    ('cp_plan', None)
+    >>> plan_in_force(child, date(2021, 7, 1), [{"category": "physical", "start": date(2021, 6, 14),
+    ...                                         "end": date(2022, 9, 26)}])["category"]
+    'physical'
+    """
+    status, start, end = child.get("status"), child.get("plan_start"), child.get("plan_end")
+    if status in PLAN_STATUSES and not (start and start > on) and not (end and end < on):
+        return {"status": status, "category": child.get("plan_category"), "start": start,
+                "end": end, "current": True}
+    plan = next((p for p in previous if p["start"] <= on <= p["end"]), None)
+    if plan is None:
+        return None
+    return {"status": "cp_plan", "category": plan.get("category"), "start": plan["start"],
+            "end": plan["end"], "current": False}
+
+
 def plan_without_social_worker(view: dict[str, Any], on: date) -> Warning | None:
-    """A child protection plan, looked-after status or unborn-child plan and no social worker.
+    """A child protection plan, looked-after status or unborn-child plan in force on the day
+    (``plan_in_force``: the plan the badge shows) and no social worker.
 
     >>> plan_without_social_worker({"child": {"status": "cp_plan"}, "involvements": []},
     ...                            date(2026, 1, 1))["code"]
     'plan-no-social-worker'
+    >>> plan_without_social_worker({"child": {"status": "cp_plan", "plan_start": date(2026, 3, 2)},
+    ...                             "involvements": []}, date(2021, 1, 1))
     """
-    child = view["child"]
-    if child.get("status") not in PLAN_STATUSES:
-        return None
-    if child.get("plan_end") is not None and child["plan_end"] < on:
+    plan = plan_in_force(view["child"], on, view.get("previous_plans") or ())
+    if plan is None:
         return None
     if any(is_social_worker(e) for e in _open_involvements(view, on)):
         return None
     return {"code": "plan-no-social-worker",
-            "message": f"{child['status'].replace('_', ' ')} and no social worker allocated."}
+            "message": f"{plan['status'].replace('_', ' ')} and no social worker allocated."}
 
 
 def warnings(view: dict[str, Any], on: date,

@@ -28,8 +28,8 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
-from explorer import coordination
-from explorer.children import child_view, child_views
+from explorer import changes, coordination
+from explorer.children import child_view, child_views, sibling_views
 
 NODE_CAP = 250
 MAX_EXPAND = 10
@@ -43,9 +43,11 @@ KINDS: dict[str, dict[str, str]] = {
     "practitioner": {"color": "#0072B2", "shape": "diamond", "name": "Practitioner"},
     "service": {"color": "#D55E00", "shape": "hexagon", "name": "Service"},
     "universal": {"color": "#CC79A7", "shape": "triangleDown", "name": "School or GP practice"},
+    "service_group": {"color": "#D55E00", "shape": "box",
+                      "name": "A service with its practitioners, grouped (listed in the tables)"},
 }
 KIND_ORDER = {k: i for i, k in enumerate(("child", "household", "adult", "sibling", "practitioner",
-                                          "universal", "service"))}
+                                          "service_group", "universal", "service"))}
 ROOT_RING = {"household": 1, "adult": 1, "sibling": 1, "practitioner": 2, "universal": 2,
              "service": 3}
 RING_GAP, NODE_SPACING = 190, 120
@@ -89,6 +91,9 @@ def as_of(view: dict[str, Any], on: date, *, ceased: bool = True) -> dict[str, A
         ended = until is not None and until < on
         return started and (ceased or not ended), ended
 
+    def born(person: dict[str, Any]) -> bool:
+        return person.get("date_of_birth") is None or person["date_of_birth"] <= on
+
     out = dict(view)
     households = []
     for h in view.get("households", []):
@@ -98,7 +103,7 @@ def as_of(view: dict[str, Any], on: date, *, ceased: bool = True) -> dict[str, A
         members = []
         for m in h["members"]:
             m_shown, m_ended = keep(m.get("since"), m.get("until"))
-            if m_shown:
+            if m_shown and born(m):
                 members.append({**m, "ceased": m_ended})
         households.append({**h, "members": members, "ceased": ended})
     out["households"] = households
@@ -114,6 +119,22 @@ def as_of(view: dict[str, Any], on: date, *, ceased: bool = True) -> dict[str, A
         if shown:
             universal.append({**u, "ceased": ended})
     out["universal"] = universal
+    # A sibling is drawn from the day it was born; one who is a sibling only by living with
+    # the child, from the first day they lived together (a member's stay and the child's).
+    together: dict[str, list[date | None]] = {}
+    for h in view.get("households", []):
+        for m in h["members"]:
+            starts = [d for d in (h.get("since"), m.get("since")) if d is not None]
+            together.setdefault(m["id"], []).append(max(starts) if starts else None)
+
+    def sibling_then(s: dict[str, Any]) -> bool:
+        if not born(s["sibling"]):
+            return False
+        if "parent" in (s.get("via") or []):
+            return True
+        return any(start is None or start <= on for start in together.get(s["sibling"]["id"], [None]))
+
+    out["siblings"] = [s for s in view.get("siblings", []) if sibling_then(s)]
     return out
 
 
@@ -140,15 +161,13 @@ def plan_badge(child: dict[str, Any], on: date,
     ...            earlier)["text"]
     'Child protection plan: physical (2023-01-09 to 2024-02-01)'
     """
-    status, category = child.get("status"), child.get("plan_category")
-    start, end = child.get("plan_start"), child.get("plan_end")
-    if status in STATUS_NAMES and not (start and start > on) and not (end and end < on):
+    plan = coordination.plan_in_force(child, on, previous)
+    if plan is None:
+        return None
+    status, category, start, end = plan["status"], plan["category"], plan["start"], plan["end"]
+    if plan["current"]:
         period = f" (since {start.isoformat()})" if start else ""
     else:
-        plan = next((p for p in previous if p["start"] <= on <= p["end"]), None)
-        if plan is None:
-            return None
-        status, category, start, end = "cp_plan", plan.get("category"), plan["start"], plan["end"]
         period = f" ({start.isoformat()} to {end.isoformat()})"
     text = STATUS_NAMES[status] + (f": {category}" if category else "") + period
     earlier = sum(1 for p in previous if start and p["end"] < start)
@@ -222,7 +241,7 @@ def _add_view(b: _Builder, view: dict[str, Any], *, root: bool) -> None:
                                          "local authority": hh.get("local_authority"),
                                          "address status": (hh.get("address_status") or "")
                                          .replace("_", " ")}, ring("household"),
-               household_id=hh["id"])
+               **({"household_id": hh["id"]} if view.get("level") != "sibling" else {}))
         verb = "lived here" if h.get("ceased") else "lives here"
         b.edge(f"lives:{child['id']}:{hh['id']}", cid, hid, "lives_in",
                f"{verb}\n{_span(h.get('since'), h.get('until'))}", ceased=h.get("ceased", False),
@@ -300,6 +319,106 @@ def _add_view(b: _Builder, view: dict[str, Any], *, root: bool) -> None:
         b.edge(f"works:{prac['id']}:{svc['id']}", pid, sid, "works_for", "")
 
 
+# A big view groups each service drawn with many practitioners into one node (its people are
+# listed in the node's details and the tables): 180 practitioners round one child are a fan
+# of unlabelled dots at any zoom that fits them.
+GROUP_WHEN_NODES = 40
+GROUP_AT = 4
+
+
+def group_services(b: _Builder, root: str) -> _Builder:
+    """The view with, when it has more than GROUP_WHEN_NODES nodes, every service that has
+    GROUP_AT or more practitioners drawn replaced, with them, by one 'service_group' node:
+    one line to each child they work with, saying how many involvements (and how many
+    ceased), drawn thick when one of them is the lead professional.
+
+    >>> b = _Builder(cap=100)
+    >>> _ = b.node("child:C", "child", "C", {}, 0)
+    >>> for i in range(5):
+    ...     _ = b.node(f"practitioner:P{i}", "practitioner", f"P{i}", {"name": f"P{i}"}, 2)
+    ...     _ = b.node("service:S", "service", "S", {"name": "S"}, 3)
+    ...     b.edge(f"involvement:I{i}", f"practitioner:P{i}", "child:C", "involvement", "role",
+    ...            ceased=i == 4, lead=i == 0, details={"role": f"r{i}"})
+    ...     b.edge(f"works:P{i}:S", f"practitioner:P{i}", "service:S", "works_for", "")
+    >>> grouped = group_services(b, "child:C")
+    >>> len(grouped.nodes) == len(b.nodes)  # 7 nodes: small enough to draw one by one
+    True
+    >>> import explorer.ecomap as m; m.GROUP_WHEN_NODES = 3
+    >>> grouped = group_services(b, "child:C"); m.GROUP_WHEN_NODES = 40
+    >>> sorted(grouped.nodes), grouped.edges["group:service:S:child:C"]["label"]
+    (['child:C', 'group:service:S'], '5 involvements (1 ceased)')
+    """
+    if len(b.nodes) <= GROUP_WHEN_NODES:
+        return b
+    staff: dict[str, list[str]] = {}
+    taken: set[str] = set()
+    for e in sorted(b.edges.values(), key=lambda e: e["id"]):
+        if e["kind"] == "works_for" and e["from"] not in taken:
+            staff.setdefault(e["to"], []).append(e["from"])
+            taken.add(e["from"])
+    out = _Builder(cap=b.cap, nodes={k: dict(v) for k, v in b.nodes.items()},
+                   edges=dict(b.edges), ring=dict(b.ring), dropped=b.dropped)
+    for service_id in sorted(staff):
+        members = sorted(staff[service_id])
+        if len(members) < GROUP_AT or service_id == root:
+            continue
+        service = out.nodes[service_id]
+        gid = f"group:{service_id}"
+        involvements = [e for e in out.edges.values()
+                        if e["kind"] == "involvement" and e["from"] in members]
+        details = {out.nodes[m]["details"].get("name") or m: ", ".join(
+            x for x in (out.nodes[m]["details"].get("profession"), out.nodes[m]["details"].get("phone"))
+            if x) for m in members}
+        lead = any(out.nodes[m].get("lead") for m in members)
+        label = f"{service['details'].get('name') or service['label']}\n{len(members)} practitioners"
+        out.nodes[gid] = {"id": gid, "kind": "service_group", "label": label, "lead": lead,
+                          "caf": any(out.nodes[m].get("caf") for m in members),
+                          "details": {"service": service["details"].get("name"), **details}}
+        out.ring[gid] = min(out.ring[m] for m in members)
+        by_child: dict[str, list[dict[str, Any]]] = {}
+        for e in involvements:
+            by_child.setdefault(e["to"], []).append(e)
+        gone = {*members, service_id}
+        for node_id in gone:
+            out.nodes.pop(node_id, None)
+            out.ring.pop(node_id, None)
+        out.edges = {k: e for k, e in out.edges.items() if e["from"] not in gone and e["to"] not in gone}
+        for child, lines in sorted(by_child.items()):
+            if child not in out.nodes:
+                continue
+            ceased = sum(1 for e in lines if e["ceased"])
+            label = f"{len(lines)} involvement{'s' if len(lines) != 1 else ''}" + \
+                (f" ({ceased} ceased)" if ceased else "")
+            out.edge(f"{gid}:{child}", gid, child, "involvement", label,
+                     ceased=ceased == len(lines), lead=any(e.get("lead") for e in lines),
+                     caf=any(e.get("caf") for e in lines),
+                     details={"involvements": str(len(lines)), "ceased": str(ceased)})
+    return out
+
+
+def legend(b: _Builder, marks: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The legend of what is drawn, and of nothing else: the kinds of node present, then the
+    kinds of line (current, ceased, lead professional, new and ended since the date compared
+    with) and the CAF mark when any is drawn."""
+    kinds = {n["kind"] for n in b.nodes.values()}
+    found = [{"kind": k, **v} for k, v in KINDS.items() if k in kinds]
+    lines = list(b.edges.values())
+    if any(not e["ceased"] for e in lines):
+        found.append({"kind": "line-current", "name": "Current involvement or relationship"})
+    if any(e["ceased"] for e in lines):
+        found.append({"kind": "line-ceased", "name": "Ceased (dashed)"})
+    if any(e.get("lead") for e in lines) or any(n.get("lead") for n in b.nodes.values()):
+        found.append({"kind": "line-lead", "name": "Lead professional (★ LEAD, thick line and border)"})
+    marked = set((marks or {}).values())
+    if "new" in marked:
+        found.append({"kind": "line-new", "name": "▲ NEW: started since the date compared with"})
+    if "ended" in marked:
+        found.append({"kind": "line-ended", "name": "▼ ENDED: ended since the date compared with"})
+    if any(n.get("caf") for n in b.nodes.values()):
+        found.append({"kind": "caf", "name": "[CAF]: holds a CAF assessment"})
+    return found
+
+
 def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
            ring: dict[str, int], root: str) -> dict[str, tuple[int, int]]:
     """Concentric rings around the root, the same every time for the same network.
@@ -348,9 +467,12 @@ def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
                     -family_arc / 2, family_arc), radius)
     if professionals:
         rest = 2 * math.pi - family_arc
-        radius = max(radius + RING_GAP, len(professionals) * GROUP_SPACING / rest)
+        # A service's group is a box as wide as its name: more room between them.
+        spacing = GROUP_SPACING * (1.5 if any(nodes[n]["kind"] == "service_group"
+                                              for n in professionals) else 1)
+        radius = max(radius + RING_GAP, len(professionals) * spacing / rest)
         put(_in_arc(_grouped(professionals, nodes, neighbours, ring, root),
-                    GROUP_SPACING / radius, family_arc / 2, rest), radius)
+                    spacing / radius, family_arc / 2, rest), radius)
     for k in sorted({r for n, r in ring.items() if r > PROFESSIONAL_RING}):
         members = on(k)
         radius = max(radius + RING_GAP, len(members) * NODE_SPACING / (2 * math.pi))
@@ -454,6 +576,7 @@ class Gathered:
     on: date
     depth: int
     ceased: bool
+    since: date | None = None  # what changed since this day (None: since the last conference)
 
     @property
     def child_ids(self) -> list[str]:
@@ -465,7 +588,7 @@ class Gathered:
 
 def gather(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, depth: int = 1,
            ceased: bool = True, expand: tuple[str, ...] = (),
-           cap: int = NODE_CAP) -> Gathered | None:
+           cap: int = NODE_CAP, since: date | None = None) -> Gathered | None:
     """What the ecomap of a child holds as this viewer may see it on a day; None when out of
     scope."""
     root_view = child_view(graph, viewer, child_id, today=today)
@@ -481,21 +604,55 @@ def gather(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, dep
               and n["child_id"] != child_id] if depth >= 2 else []
     wanted = list(dict.fromkeys([*others, *expand[:MAX_EXPAND]]))
     expanded, closed, other_views = [], [], {}
+    root_siblings = {s["sibling"]["id"] for s in root_view["siblings"]}
     for other in wanted:
         if other == child_id or f"child:{other}" not in b.nodes:
             continue
         view = child_view(graph, viewer, other, today=today)
+        if view is None and other in root_siblings:
+            # A sibling the viewer may not open in its own right: what the root's network
+            # shows of it (policy: "siblings of a chaired child").
+            view = sibling_views(graph, viewer, root_view, [other], today=today).get(other)
         if view is None:
             closed.append(other)
             continue
         other_views[other] = view
         _add_view(b, as_of(view, on, ceased=ceased), root=False)
         expanded.append(other)
+    # Siblings of the root are each joined to it; the lines their own views add between
+    # them (every pair of 11 siblings: 55 lines) say nothing more and made a hairball.
+    root_id = f"child:{child_id}"
+    joined = {e["to"] if e["from"] == root_id else e["from"] for k, e in b.edges.items()
+              if k in own_edges and e["kind"] == "sibling"}
+    b.edges = {k: e for k, e in b.edges.items() if k in own_edges or e["kind"] != "sibling"
+               or not (e["from"] in joined and e["to"] in joined)}
+    sibling_level = {k for k, v in other_views.items() if v.get("level") == "sibling"}
     for node in b.nodes.values():
         if node.get("child_id") and node["child_id"] != child_id and node["child_id"] not in expanded:
             node["expanded"] = False
+        if node.get("child_id") and node["child_id"] != child_id:
+            # Where the side panel may send the viewer: the sibling page (what the root's
+            # network shows of a sibling), and the child's own ecomap unless it is known closed.
+            node["sibling_of_root"] = node["child_id"] in root_siblings
+            node["opens_ecomap"] = node["child_id"] not in closed and \
+                node["child_id"] not in sibling_level
     return Gathered(child_id, root_view, b, own_edges, other_views, expanded, closed, on, depth,
-                    ceased)
+                    ceased, since)
+
+
+def view_warnings(root_view: dict[str, Any], on: date,
+                  sibling_views: dict[str, dict[str, Any]]) -> tuple[list[dict[str, str]], list[str]]:
+    """The coordination warnings of a child's view on a day, as the ecomap shows them, and the
+    ids of the siblings compared: ``sibling_views`` are the views (each read through the
+    policy) of the root's siblings that the viewer may open; shielded ones are not compared.
+    Used by the ecomap and the conference list alike, so their counts agree."""
+    then = as_of(root_view, on)
+    # Only the siblings drawn on the day (born, and siblings by then) are compared.
+    sibling_ids = {s["sibling"]["id"] for s in then.get("siblings", [])}
+    compared = {k: v for k, v in sibling_views.items()
+                if k in sibling_ids and v.get("level") != "shielded"}
+    seen = {k: as_of(v, on) for k, v in compared.items()}
+    return coordination.warnings(then, on, seen), sorted(compared)
 
 
 def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
@@ -503,30 +660,40 @@ def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
     g, b, root_view = gathered, gathered.drawn, gathered.root_view
     # Siblings' social workers are compared at every depth (a chair opens depth 1), each
     # sibling's view read through the policy on its own account, drawn only at depth 2.
-    sibling_ids = sorted({s["sibling"]["id"] for s in root_view["siblings"]})
+    # The siblings drawn on the day (as_of leaves out those not born, or not yet siblings).
+    sibling_ids = sorted({s["sibling"]["id"] for s in as_of(root_view, g.on)["siblings"]})
     compared = {k: v for k, v in g.other_views.items() if k in sibling_ids}
     unread = [k for k in sibling_ids if k not in compared and k not in g.closed]
     if unread:
         compared.update(child_views(graph, viewer, unread, today=today, parts=("involvements",)))
-    compared = {k: v for k, v in compared.items() if v.get("level") != "shielded"}
-    siblings_seen = {k: as_of(v, g.on) for k, v in compared.items()}
-    warnings = coordination.warnings(as_of(root_view, g.on), g.on, siblings_seen)
+        rest = [k for k in unread if k not in compared]
+        if rest:
+            compared.update(sibling_views(graph, viewer, root_view, rest, today=today))
+    warnings, compared_ids = view_warnings(root_view, g.on, compared)
     root = f"child:{g.child_id}"
+    b = group_services(b, root)
     positions = layout(b.nodes, b.edges, b.ring, root)
     # The child's own network is laid out clear of crossings; lines that other children's
     # views add (depth 2, expand) may run through a node, and bend round it instead.
-    bends = _bends(positions, b.edges, sorted(set(b.edges) - g.own_edges))
-    nodes, edges, options = _to_vis(b, positions, bends)
+    bends = _bends(positions, b.edges, sorted((set(b.edges) - g.own_edges)
+                                              & {k for k in b.edges if not k.startswith("group:")}))
+    # What changed between the last conference (or the day asked for) and the as-of date.
+    since = g.since or changes.default_since(root_view, g.on)
+    changed = changes.changes(root_view, since, g.on) if since and since < g.on else []
+    marks = {c["edge"]: "new" if c["change"] in ("started", "moved in") else "ended"
+             for c in changed if c["edge"] and c["edge"] in b.edges}
+    nodes, edges, options = _to_vis(b, positions, bends, marks)
     child = root_view["child"]
     return {
         "child": {"id": child["id"], "name": _name(child), "shielded": bool(child.get("shielded"))},
         "level": root_view["level"], "as_of": g.on.isoformat(), "depth": g.depth,
         "ceased": g.ceased, "plan": plan_badge(child, g.on, root_view.get("previous_plans", [])),
         "nodes": nodes, "edges": edges, "options": options,
-        "legend": [{"kind": k, **v} for k, v in KINDS.items()], "warnings": warnings,
+        "legend": legend(b, marks), "warnings": warnings,
+        "changes": changed, "changes_since": since.isoformat() if since else None,
         "expanded": g.expanded, "not_expandable": g.closed,
         "cap": b.cap, "capped": b.dropped > 0, "not_drawn": b.dropped,
-        "siblings_not_compared": sorted(set(sibling_ids) - set(compared)),
+        "siblings_not_compared": sorted(set(sibling_ids) - set(compared_ids)),
         "child_ids": g.child_ids,
     }
 
@@ -607,8 +774,12 @@ def _bends(positions: dict[str, tuple[int, int]], edges: dict[str, dict[str, Any
     return bends
 
 
+MARK_STYLE = {"new": ("▲ NEW ", "#009E73"), "ended": ("▼ ENDED ", "#D55E00")}
+
+
 def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]],
-            bends: dict[str, dict[str, Any]]) -> tuple[list, list, dict]:
+            bends: dict[str, dict[str, Any]],
+            marks: dict[str, str] | None = None) -> tuple[list, list, dict]:
     """Nodes, edges and options built with pyvis, returned as plain data for JSON. Labels
     and titles are plain strings: vis-network draws labels as text on the canvas and shows
     a string title as text."""
@@ -622,6 +793,11 @@ def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]],
         x, y = positions[node_id]
         lead, caf = node.get("lead", False), node.get("caf", False)
         label = node["label"] + ("\n★ LEAD PROFESSIONAL" if lead else "") + ("\n[CAF]" if caf else "")
+        # A group is a box with its label inside: white, bordered in its service's colour.
+        boxed = {"color": {"background": "#ffffff", "border": style["color"],
+                           "highlight": {"background": "#ffffff", "border": "#000000"}},
+                 "font": {"strokeWidth": 0}, "borderWidth": 3 + (2 if lead else 0)} \
+            if node["kind"] == "service_group" else {}
         net.add_node(node_id, label=label, shape=style["shape"], x=x, y=y, physics=False,
                      title=f"{KINDS[node['kind']]['name']}: {node['label']}".replace("\n", " "),
                      color={"background": style["color"], "border": "#000000",
@@ -629,8 +805,12 @@ def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]],
                      borderWidth=5 if lead else 1, size=28 if node["kind"] == "child" else 16,
                      kind=node["kind"], details=node["details"], lead=lead, caf=caf,
                      child_id=node.get("child_id"), expanded=node.get("expanded", False),
+                     sibling_of_root=node.get("sibling_of_root", False),
+                     opens_ecomap=node.get("opens_ecomap", False),
                      household_id=node.get("household_id"),
                      practitioner_id=node.get("practitioner_id"))
+        if boxed:
+            net.nodes[-1].update(boxed)
     joined: Counter[frozenset[str]] = Counter()
     for edge_id in sorted(b.edges):
         e = b.edges[edge_id]
@@ -639,21 +819,25 @@ def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]],
         joined[frozenset((e["from"], e["to"]))] += 1
         smooth = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
                   "roundness": 0.25 * ((k + 1) // 2)} if k else bends.get(edge_id, False)
-        net.add_edge(e["from"], e["to"], id=edge_id, label=e["label"], kind=e["kind"],
+        mark = (marks or {}).get(edge_id)
+        prefix, colour = MARK_STYLE[mark] if mark else ("", "#6b6b6b" if e["ceased"] else "#303030")
+        net.add_edge(e["from"], e["to"], id=edge_id, label=prefix + e["label"], kind=e["kind"],
                      smooth=smooth, arrows={"to": {"enabled": False}},
                      dashes=[8, 6] if e["ceased"] else False, ceased=e["ceased"],
-                     width=4 if e.get("lead") else 1.5, details=e["details"],
-                     lead=e.get("lead", False), caf=e.get("caf", False),
-                     color={"color": "#6b6b6b" if e["ceased"] else "#303030"})
+                     width=4 if e.get("lead") or mark else 1.5, details=e["details"],
+                     lead=e.get("lead", False), caf=e.get("caf", False), changed=mark,
+                     color={"color": colour})
     net.toggle_physics(False)
     options = json.loads(net.options.to_json())
     options.update({
         "layout": {"randomSeed": 1, "improvedLayout": False},
         "interaction": {"hover": True, "keyboard": {"enabled": False}, "multiselect": False,
                         "navigationButtons": False, "dragNodes": False, "tooltipDelay": 300},
-        "nodes": {"font": {"face": "system-ui, sans-serif", "size": 14, "color": "#0b0c0c",
+        # Long names wrap (a police unit's name ran into its neighbours' on one line).
+        "nodes": {"widthConstraint": {"maximum": 170},
+                  "font": {"face": "system-ui, sans-serif", "size": 20, "color": "#0b0c0c",
                            "strokeWidth": 3, "strokeColor": "#ffffff", "multi": False}},
-        "edges": {"smooth": False, "font": {"size": 11, "align": "middle", "color": "#303030",
+        "edges": {"smooth": False, "font": {"size": 16, "align": "middle", "color": "#303030",
                                             "strokeWidth": 3, "strokeColor": "#ffffff"}},
     })
     options["physics"] = {"enabled": False}

@@ -394,8 +394,13 @@ def child_view(viewer: ViewerLike, raw: dict[str, Any], *, today: date,
     for h in raw["households"]:
         if not network and h.get("until") is not None:
             continue  # practitioners see the current household only
+        # A child member's date of birth, for those who see the whole network (they see the
+        # siblings' anyway): an ecomap as of an earlier day leaves out who was not born yet.
+        member_fields = ("id", "label", "given_name", "family_name", "since", "until")
         members = [
-            {k: m.get(k) for k in ("id", "label", "given_name", "family_name", "since", "until")}
+            {**{k: m.get(k) for k in member_fields},
+             **({"date_of_birth": m.get("date_of_birth")}
+                if network and m.get("label") == "Child" else {})}
             for m in h["members"] if m["id"] != child["id"] and shown_person(m)
             and (network or m.get("until") is None)
         ]
@@ -440,6 +445,145 @@ def child_view(viewer: ViewerLike, raw: dict[str, Any], *, today: date,
     return {"level": level, "child": record, "households": households, "carers": carers,
             "siblings": siblings, "involvements": involvements, "universal": universal,
             "conferences": conferences, "previous_plans": previous_plans}
+
+
+# -- siblings of a chaired child -------------------------------------------------------------
+#
+# domain.md gives a conference chair "the whole network — household, siblings in other
+# households". A sibling (a child sharing a parent with the chaired child, or who lived in
+# the same household at the same time) is not the chair's own case, so the chair sees of it
+# what the conference needs to plan round the family and to invite who works with it, and no
+# more (Caldicott: minimum necessary):
+#
+# - the sibling's identity (id, name, gender, date of birth) and status (child in need, on a
+#   plan, looked after: whether the siblings are protected too), but not its NHS number,
+#   former names, plan category, plan history or conferences, which are its own case's;
+# - where it lives now: its current household's address and who lives there now (adults by
+#   name, no contact details; children only when they are in the chaired child's network);
+#   not its earlier households;
+# - who works with it now: each open involvement's practitioner (contact details, role,
+#   service, lead professional), as the chair would invite them; not ceased involvements and
+#   not the CAF flag; an involvement with a sensitive service follows involvement_visible;
+# - its current school and GP practice.
+#
+# A shielded sibling is never in a chaired child's network outside the management team (see
+# child_view's shown_person: its presence beside a parent would say whose it is), so it has no
+# sibling page either: the same 404 as a child that does not exist. The management team sees
+# every child whole. A sibling that the viewer may open in its own right (their own conference,
+# their involvement) is shown as this page says and links to its own page.
+
+SIBLING_FIELDS = ("id", "given_name", "family_name", "gender", "date_of_birth", "status")
+
+
+def sibling_view(viewer: ViewerLike, raw: dict[str, Any], *, today: date,
+                 viewer_service_ids: frozenset[str], network_ids: frozenset[str]) -> dict[str, Any]:
+    """What a viewer who sees a child's whole network sees of one of its siblings (the rule
+    above), in the shape of ``child_view``'s result with ``level`` 'sibling', so the ecomap
+    draws it like any other child's view. ``raw`` holds ``child``, ``households``,
+    ``involvements`` and ``universal`` as the child's own reads return them;
+    ``network_ids`` are the children of the chaired child's network (itself and the siblings
+    its view shows), the only children named among the household's members.
+
+    >>> class C: roles = frozenset({"chair"}); username = "c"; practitioner_id = None
+    >>> raw = {"child": {"id": "S1", "given_name": "A", "nhs_number": "1", "plan_category": "x",
+    ...                  "status": "child_in_need"}, "households": [], "universal": [],
+    ...        "involvements": [{"involvement": {"since": date(2020, 1, 1), "until": date(2021, 1, 1),
+    ...                                          "role": "ended"}, "practitioner": {"id": "P"},
+    ...                          "service": {"id": "S"}}]}
+    >>> v = sibling_view(C(), raw, today=date(2026, 1, 1), viewer_service_ids=frozenset(),
+    ...                  network_ids=frozenset())
+    >>> v["level"], sorted(v["child"]), v["involvements"]
+    ('sibling', ['date_of_birth', 'family_name', 'gender', 'given_name', 'id', 'status'], [])
+    """
+    child = raw["child"]
+    empty: dict[str, Any] = {"households": [], "carers": [], "siblings": [], "involvements": [],
+                             "universal": [], "conferences": [], "previous_plans": []}
+    if child.get("shielded") and not sees_shielded_fields(viewer):
+        return {"level": "shielded", "child": child_record(viewer, child), **empty}
+    full = sees_shielded_fields(viewer)
+    households = []
+    for h in raw.get("households", []):
+        if not _is_open({"since": h.get("since"), "until": h.get("until")}, today):
+            continue
+        members = []
+        for m in h["members"]:
+            if m["id"] == child["id"] or not _is_open(m, today):
+                continue
+            if m.get("shielded") and not full:
+                continue
+            if m.get("label") == "Child" and m["id"] not in network_ids:
+                continue
+            members.append({**{k: m.get(k) for k in ("id", "label", "given_name", "family_name",
+                                                     "since", "until")},
+                            **({"date_of_birth": m.get("date_of_birth")}
+                               if m.get("label") == "Child" else {})})
+        households.append({"household": _pick(h["household"], HOUSEHOLD_FIELDS),
+                           "since": h.get("since"), "until": h.get("until"), "members": members})
+    involvements = []
+    for inv in raw.get("involvements", []):
+        record, service = inv["involvement"], inv["service"]
+        if not (_is_open(record, today) and involvement_visible(record, service, viewer_service_ids)):
+            continue
+        involvements.append({"involvement": _pick(record, ("id", "role", "since", "until", "lead")),
+                             "practitioner": _pick(inv["practitioner"], PRACTITIONER_CONTACT),
+                             "service": _pick(service, SERVICE_FIELDS)})
+    universal = [{"kind": u["kind"], "service": _pick(u["service"], SERVICE_FIELDS),
+                  "since": u.get("since"), "until": u.get("until")}
+                 for u in raw.get("universal", []) if _is_open(u, today)]
+    return {**empty, "level": "sibling", "child": {k: child.get(k) for k in SIBLING_FIELDS},
+            "households": households, "involvements": involvements, "universal": universal}
+
+
+def may_list_conferences(viewer: ViewerLike) -> bool:
+    """The conference list is for those who chair conferences (their own) and the management
+    team (every one); a practitioner's work is their involvements, not the timetable.
+
+    >>> class C: roles = frozenset({"chair"}); username = "c"; practitioner_id = None
+    >>> class P: roles = frozenset({"practitioner"}); username = "p"; practitioner_id = "P1"
+    >>> may_list_conferences(C()), may_list_conferences(P())
+    (True, False)
+    """
+    return bool(viewer.roles & {"chair", "management"})
+
+
+CONFERENCE_FIELDS = ("id", "date", "kind", "chair", "strategy_discussion")
+
+
+def conference_row(viewer: ViewerLike, raw: dict[str, Any], *, today: date,
+                   viewer_service_ids: frozenset[str]) -> dict[str, Any]:
+    """One child of the conference list as the viewer may see it: the record as
+    ``child_record`` cuts it, the conferences about the child and the lead professionals
+    involved today (``leads``: practitioner contact, service name, role).
+
+    A shielded child outside the management team shows its shielded record and nothing
+    else, as on the child's own page: its conference dates and lead professional would say
+    who works with it and so where it is. A lead involvement with a sensitive service follows
+    ``involvement_visible``.
+
+    >>> class C: roles = frozenset({"chair"}); username = "c"; practitioner_id = None
+    >>> raw = {"child": {"id": "C1", "given_name": "A", "family_name": "B", "shielded": True},
+    ...        "conferences": [{"id": "K1", "date": date(2026, 1, 5), "kind": "initial"}],
+    ...        "leads": []}
+    >>> conference_row(C(), raw, today=date(2026, 2, 1), viewer_service_ids=frozenset())["conferences"]
+    []
+    """
+    child = raw["child"]
+    record = child_record(viewer, child)
+    if child.get("shielded") and not sees_shielded_fields(viewer):
+        return {"child": record, "conferences": [], "leads": []}
+    leads = []
+    for entry in raw.get("leads", []):
+        involvement, service = entry["involvement"], entry["service"]
+        if not (involvement.get("lead") and _is_open(involvement, today)
+                and involvement_visible(involvement, service, viewer_service_ids)):
+            continue
+        leads.append({"practitioner": _pick(entry["practitioner"], PRACTITIONER_CONTACT),
+                      "service": _pick(service, ("id", "name", "type")),
+                      "role": involvement.get("role")})
+    leads.sort(key=lambda e: (e["practitioner"].get("family_name") or "", e["practitioner"]["id"]))
+    conferences = sorted((_pick(k, CONFERENCE_FIELDS) for k in raw.get("conferences", [])),
+                         key=lambda k: (k["date"], k["id"]))
+    return {"child": record, "conferences": conferences, "leads": leads}
 
 
 def lookup_view(child: dict[str, Any], contacts: list[dict[str, Any]]) -> dict[str, Any]:

@@ -23,10 +23,13 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's ch
 
 # What each role opens, as (path, what to do there first).
 PAGES = {
-    "chair": [("/", None), ("/children/C-ZOE", None), ("/children/C-ZOE/ecomap", "details"),
+    "chair": [("/", None), ("/conferences", None), ("/children/C-ZOE", None),
+              ("/children/C-ZOE/siblings/C-AVA", None), ("/children/C-ZOE/ecomap", "details"),
               ("/households/H-OBRIEN", None), ("/search", "search"), ("/lookup", None)],
-    "management": [("/practitioners/P-SW1/caseload", None), ("/audit", None),
+    "management": [("/conferences?sort=lead&order=desc", None),
+                   ("/practitioners/P-SW1/caseload", None), ("/audit", None),
                    ("/audit/anomalies", None), ("/children/C-ZOE/ecomap", None),
+                   ("/children/C-ZOE/pack?since=2026-01-01", None),
                    ("/children/C-JAY", None), ("/children/C-JAY", "open archived")],
     "analyst": [("/analyst", None), ("/analyst/gaps/no-gp", None), ("/analyst/caseloads", None),
                 ("/analyst/analytics", None), ("/analyst/network", None)],
@@ -68,6 +71,8 @@ def test_every_page_of_every_role_passes_axe_and_fits_a_laptop_screen(served, ap
                 assert page.goto(base + path).status == 200, path
                 if "ecomap" in path:
                     page.wait_for_selector("#ecomap[data-ready='1']")
+                if "/pack" in path:
+                    page.wait_for_selector("#pack[data-ready='1']")
                 if then == "details":  # the side panel open on a node, by keyboard
                     page.focus("#network")
                     page.keyboard.press("ArrowRight")

@@ -217,7 +217,10 @@ def test_a_chair_sees_only_who_lived_with_the_child_and_siblings_of_the_same_tim
     assert "Nadia" in page and "C-SAMETIME" in page  # lived there with her: a sibling too
     for stranger in ("Tamsin", "C-LATER", "Rufus", "Owen", "C-CAREDFOR"):
         assert stranger not in page, stranger
-    network = client.get("/api/children/C-ZOE/network?as_of=2019-03-01&depth=2").get_json()
+    network = client.get("/api/children/C-ZOE/network?as_of=2019-06-15&depth=2").get_json()
     drawn = " ".join(str(n) for n in network["nodes"])
     assert "C-SAMETIME" in drawn
+    # Before Nadia moved in (2019-06-01) she was not yet living with Zoë: not drawn then.
+    before = client.get("/api/children/C-ZOE/network?as_of=2019-03-01&depth=2").get_json()
+    assert "C-SAMETIME" not in " ".join(str(n) for n in before["nodes"])
     assert not [s for s in ("C-LATER", "A-LATER", "C-CAREDFOR") if s in drawn]

@@ -295,6 +295,80 @@ def forbidden_in_view(world: World, v: Viewer, child: dict, override: bool) -> s
     return forbidden
 
 
+def siblings_of(world: World, child: dict) -> set[str]:
+    """domain.md: siblings share a parent or lived in one household at the same time (every
+    stay here begins on one day, so sharing a household means overlapping in it)."""
+    parents = {r["adult"] for r in world.parent_of if r["child"] == child["id"]}
+    homes = {h["household"] for h in world.lives_in if h["person"] == child["id"]}
+    return {c["id"] for c in world.children if c["id"] != child["id"] and (
+        any(r["adult"] in parents and r["child"] == c["id"] for r in world.parent_of)
+        or any(h["person"] == c["id"] and h["household"] in homes for h in world.lives_in))}
+
+
+def sees_network(world: World, v: Viewer, child: dict) -> bool:
+    """The chair of the child's conference, or the management team."""
+    return "management" in v.roles or ("chair" in v.roles and any(
+        k["chair"] == v.username and k["child"] == child["id"] for k in world.conferences))
+
+
+def check_conference_list(graph: Graph, world: World, viewer: Viewer) -> None:
+    """The conference list: a chair's own conferences' children, the management team's every
+    one, nobody else's; within each, no more than the child's own page shows."""
+    rows = reads.conference_rows(graph, viewer, today=TODAY)
+    with_conference = {k["child"] for k in world.conferences}
+    if "management" in viewer.roles:
+        expected = with_conference
+    elif "chair" in viewer.roles:
+        expected = {k["child"] for k in world.conferences if k["chair"] == viewer.username}
+    else:
+        expected = set()
+    assert {r["child"]["id"] for r in rows} == expected
+    for row in rows:
+        child = next(c for c in world.children if c["id"] == row["child"]["id"])
+        forbidden = forbidden_in_view(world, viewer, child, override=False)
+        # Only the lead professionals involved today: an ended involvement is not a lead now.
+        forbidden |= {i["role"] for i in world.involvements
+                      if i["child"] == child["id"] and not (i["lead"] and open_on(i))}
+        if child["shielded"] and "management" not in viewer.roles:
+            assert row["conferences"] == [] and row["leads"] == []
+        assert not leaks(row, forbidden)
+
+
+def check_sibling_pages(graph: Graph, world: World, viewer: Viewer) -> None:
+    """A sibling page: only through a child whose whole network the viewer sees, only for its
+    siblings, never a shielded one outside management, and only the sibling rule's fields."""
+    full = "management" in viewer.roles
+    for child in world.children:
+        siblings = siblings_of(world, child)
+        network = {child["id"]} | {s for s in siblings if full or not next(
+            c for c in world.children if c["id"] == s)["shielded"]}
+        for sibling in world.children:
+            found = reads.sibling_view(graph, viewer, child["id"], sibling["id"], today=TODAY)
+            allowed = (in_scope(world, viewer, child) and sees_network(world, viewer, child)
+                       and sibling["id"] in siblings and (full or not child["shielded"])
+                       and (full or not sibling["shielded"]))
+            assert (found is not None) == allowed, (child["id"], sibling["id"])
+            if found is None:
+                continue
+            forbidden = {sibling["nhs_number"], *sibling["former_names"], *plan_tokens(world, sibling)}
+            for inv in world.involvements:
+                if inv["child"] == sibling["id"] and (not open_on(inv)
+                                                      or hidden_involvement(world, viewer, inv)):
+                    forbidden.add(inv["role"])
+            for home in world.lives_in:
+                if home["person"] == sibling["id"] and home["until"] is not None:
+                    h = next(h for h in world.households if h["id"] == home["household"])
+                    forbidden |= {h["address"], h["postcode"]}
+            current = {h["household"] for h in world.lives_in
+                       if h["person"] == sibling["id"] and h["until"] is None}
+            for other in world.children:
+                lives_there = any(h["person"] == other["id"] and h["household"] in current
+                                  and h["until"] is None for h in world.lives_in)
+                if other["id"] != sibling["id"] and lives_there and other["id"] not in network:
+                    forbidden |= {other["given_name"], other["family_name"]}
+            assert not leaks(found, forbidden), (child["id"], sibling["id"])
+
+
 # 1000 examples take about two minutes on an idle 2-core machine; allow for a busy one.
 @pytest.mark.timeout(1500)
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
@@ -351,6 +425,8 @@ def test_no_viewer_receives_what_the_policy_denies(graph: Graph, data):
                 assert c["id"] not in {e["child"]["id"] for e in load["entries"]}
         assert not leaks(load, forbidden)
 
+    check_conference_list(graph, world, viewer)
+    check_sibling_pages(graph, world, viewer)
 
     # The first page's list.
     kind, listed = reads.list_children(graph, viewer, today=TODAY)

@@ -754,3 +754,32 @@ def test_a_header_ending_in_a_comma_names_the_nameless_column(tmp_path):
     assert problems_of(make_seed(tmp_path, households__csv=households)) == [
         "households.csv:1:#6: column 6 has no name in the header (a comma at the end of the "
         "header line?)"]
+
+
+CONFERENCES_HEADER = "id,child_id,date,kind,strategy_discussion,chair\n"
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param("K1,C1,2025-03-02,review,2025-02-20,chair\n",
+                     "conferences.csv:2:strategy_discussion: must be empty unless kind is initial",
+                     id="a review has no strategy discussion"),
+        pytest.param("K1,C1,2025-03-02,initial,2025-03-09,chair\n",
+                     "conferences.csv:2:strategy_discussion: strategy_discussion 2025-03-09 is after "
+                     "the conference's date 2025-03-02",
+                     id="discussion after the conference"),
+        pytest.param("K1,C1,2025-03-02,initial,2025-02-30,chair\n",
+                     "conferences.csv:2:strategy_discussion:",
+                     id="not a date"),
+    ],
+)
+def test_a_strategy_discussion_belongs_before_an_initial_conference(tmp_path, rows, expected):
+    problems = problems_of(make_seed(tmp_path, conferences__csv=CONFERENCES_HEADER + rows))
+    assert [p for p in problems if p.startswith(expected)], problems
+
+
+def test_a_strategy_discussion_before_the_initial_conference_is_stored(tmp_path):
+    seed = read_seed(make_seed(tmp_path, conferences__csv=CONFERENCES_HEADER
+                               + "K1,C1,2025-03-02,initial,2025-02-12,chair\n"), today=TODAY)
+    assert seed.rows["conference"][0]["strategy_discussion"] == date(2025, 2, 12)

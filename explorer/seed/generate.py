@@ -521,7 +521,10 @@ class _Generator:
         chair = la["chairs"][int(self.rng.random() * len(la["chairs"]))]
         when, kind = plan_start, "initial"
         while when <= self.today:
-            self.write("conference", [self.next_id("K", 6), cid, _d(when), kind, chair])
+            # The strategy discussion a fortnight before the initial conference (ten working
+            # days, within the fifteen allowed); a review has none.
+            discussed = _d(when - timedelta(days=14)) if kind == "initial" else ""
+            self.write("conference", [self.next_id("K", 6), cid, _d(when), kind, discussed, chair])
             when += timedelta(days=91 if kind == "initial" else 182)
             kind = "review"
 

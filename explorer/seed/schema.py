@@ -191,6 +191,9 @@ CONFERENCE = SeedType(
         _ref("child_id", ("Child",), "C1001"),
         Column("date", "date", required=True, example="2025-06-02"),
         Column("kind", "enum", required=True, values=CONFERENCE_KINDS, example="initial"),
+        Column("strategy_discussion", "date", example="2025-05-12",
+               doc="for an initial conference, the strategy discussion's date: the conference is "
+                   "due within 15 working days of it"),
         Column("chair", "username", required=True, example="chair",
                doc="username of the chairing user account"),
     ),

@@ -338,6 +338,21 @@ def _check_plan(row: dict, today: date, report: Report) -> None:
                       "on the child: status, plan_start)")
 
 
+def _check_conference(row: dict, today: date, report: Report) -> None:
+    """A strategy discussion is what an initial conference is counted from, so it belongs to
+    an initial conference only, and comes before it (explorer/reviews.py)."""
+    discussed = row.get("strategy_discussion")
+    if discussed is None:
+        return
+    if row.get("kind") != "initial":
+        report("strategy_discussion", "must be empty unless kind is initial (a review is "
+                                      "counted from the conference before it)")
+    elif row.get("date") is not None and discussed > row["date"]:
+        report("strategy_discussion", f"strategy_discussion {discussed.isoformat()} is after the "
+                                      f"conference's date {row['date'].isoformat()}; the "
+                                      "discussion comes first")
+
+
 def _check_household(row: dict, today: date, report: Report) -> None:
     if row.get("address_status") == "none":
         for col in ("address", "postcode"):
@@ -356,6 +371,7 @@ RECORD_RULES: dict[str, Callable[[dict, date, Report], None]] = {
     "child": _check_child,
     "household": _check_household,
     "plan": _check_plan,
+    "conference": _check_conference,
     "service": _mark_sensitive,
 }
 

@@ -81,9 +81,13 @@ def _known() -> list[str]:
     return g.analyst_areas
 
 
-def _record(action: str, params: dict, returned: list[str]) -> None:
-    audit.record(graph_of(current_app), viewer=current_viewer(), action=action, params=params,
-                 returned_ids=returned, reason=None, client=client_address())
+def _record(action: str, params: dict, returned: list[str]) -> str:
+    return audit.record(graph_of(current_app), viewer=current_viewer(), action=action,
+                        params=params, returned_ids=returned, reason=None, client=client_address())
+
+
+def _provenance(event_id: str) -> dict:
+    return {"viewer": current_viewer().username, "event_id": event_id}
 
 
 def _params(filters: Filters, on: date, **more: object) -> dict:
@@ -117,11 +121,11 @@ def dashboard():
 def summary_export():
     filters, on = _filters(), _on()
     found = gaps.summary(graph_of(current_app), key=_key(), on=on, filters=filters, known=_known())
-    _record("analyst.summary.export", _params(filters, on), [])
+    event = _record("analyst.summary.export", _params(filters, on), [])
     header = ["local_authority", *(c.gap.slug for c in found.columns)]
     rows = [[area, *(c.cells[area] for c in found.columns)] for area in found.areas]
     rows.append(["total", *(c.total for c in found.columns)])
-    return spreadsheet.download("gap-summary", header, rows)
+    return spreadsheet.download("gap-summary", header, rows, **_provenance(event))
 
 
 def _gap_list(slug: str) -> tuple:
@@ -158,14 +162,15 @@ def gap_list(slug: str):
 @require_roles("analyst")
 def gap_export(slug: str):
     _gap, filters, on, records, _column = _gap_list(slug)
-    _record("analyst.gap.export", _params(filters, on, gap=slug),
-            _returned(slug, records) if records else [])
+    event = _record("analyst.gap.export", _params(filters, on, gap=slug),
+                    _returned(slug, records) if records else [])
     columns = LIST_COLUMNS.get(slug, CHILD_COLUMNS)
     if records is None:
         return spreadsheet.download(f"gap-{slug}", ["withheld"],
-                    [["fewer than 5 (or a count that would reveal one): list withheld"]])
+                    [["fewer than 5 (or a count that would reveal one): list withheld"]],
+                    **_provenance(event))
     return spreadsheet.download(f"gap-{slug}", [_header(c, on) for c in columns],
-                [[r.get(c) for c in columns] for r in records])
+                [[r.get(c) for c in columns] for r in records], **_provenance(event))
 
 
 @bp.get("/caseloads")
@@ -182,13 +187,14 @@ def caseloads():
 def caseloads_export():
     on = _on()
     found = gaps.caseload_distribution(graph_of(current_app), key=_key(), on=on)
-    _record("analyst.caseloads.export", {"on": on.isoformat()}, [])
+    event = _record("analyst.caseloads.export", {"on": on.isoformat()}, [])
     rows = [[bucket, *found["table"][i]] for i, bucket in enumerate(found["buckets"])]
     rows.append(["social workers", *found["table"][-1]])
     for stat in ("mean", "median", "p90", "max"):
         rows.append([stat, *(found["stats"][a][stat] for a in found["areas"]),
                      found["stats"]["all"][stat]])
-    return spreadsheet.download("caseloads", ["open caseload", *found["areas"], "all"], rows)
+    return spreadsheet.download("caseloads", ["open caseload", *found["areas"], "all"], rows,
+                                **_provenance(event))
 
 
 @bp.get("/analytics")
@@ -205,7 +211,7 @@ def analytics():
 def analytics_export():
     on = _on()
     found = overview.overview(graph_of(current_app), on=on)
-    _record("analyst.analytics.export", {"on": on.isoformat()}, [])
+    event = _record("analyst.analytics.export", {"on": on.isoformat()}, [])
     rows: list[list[object]] = []
     for r in found["professions"]:
         rows.append(["caseload by profession", r["profession"], "", "", r["practitioners"],
@@ -219,7 +225,7 @@ def analytics_export():
         rows.append(["service betweenness", r["service"], r["type"], r["local_authority"], "",
                      r["betweenness"]])
     return spreadsheet.download("analytics", ["table", "name", "type", "local_authority", "count",
-                                              "value"], rows)
+                                              "value"], rows, **_provenance(event))
 
 
 @bp.get("/network")

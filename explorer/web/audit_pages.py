@@ -48,9 +48,10 @@ def _filters(form: FilterForm) -> dict:
     }
 
 
-def _record(action: str, params: dict, returned_ids: list[str]) -> None:
-    audit.record(graph_of(current_app), viewer=current_viewer(), action=action, params=params,
-                 returned_ids=returned_ids, reason=None, client=client_address())
+def _record(action: str, params: dict, returned_ids: list[str]) -> str:
+    return audit.record(graph_of(current_app), viewer=current_viewer(), action=action,
+                        params=params, returned_ids=returned_ids, reason=None,
+                        client=client_address())
 
 
 @bp.get("")
@@ -86,9 +87,10 @@ def export():
     filters = _filters(form) if form.validate() else {}
     rows = audit.search(graph_of(current_app), limit=EXPORT_LIMIT, **filters)
     # Recorded before the file leaves: who exported which events.
-    _record("audit.export", _printable(filters), [r["id"] for r in rows])
+    event = _record("audit.export", _printable(filters), [r["id"] for r in rows])
     return spreadsheet.download("audit", CSV_COLUMNS, ([row.get(c) for c in CSV_COLUMNS]
-                                                       for row in rows))
+                                                       for row in rows),
+                                viewer=current_viewer().username, event_id=event)
 
 
 @bp.get("/anomalies")

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from explorer import audit, graph_of, policy
 from explorer.accounts import client_address, current_viewer, require_roles
 from explorer.accounts.clock import today
-from explorer.children import archive_notice, child_view, look_up, search_children
+from explorer.children import archive_notice, child_view, look_up, search_children, sibling_view
 from explorer.ecomap import STATUS_NAMES
 
 bp = Blueprint("children", __name__)
@@ -95,6 +95,26 @@ def archived(child_id: str):
         abort(404)
     event = _record("child.view_archived", {"child_id": child_id}, _ids(view), reason=reason)
     return render_template("children/child.html", view=view, event_id=event, may_override=False)
+
+
+@bp.get("/children/<child_id>/siblings/<sibling_id>")
+@require_roles(*IDENTIFIED_ROLES)
+def sibling(child_id: str, sibling_id: str):
+    """A sibling as seen through a child's whole network (policy: "siblings of a chaired
+    child"); 404 when the viewer does not see that network or it holds no such sibling."""
+    viewer = current_viewer()
+    graph = graph_of(current_app)
+    found = sibling_view(graph, viewer, child_id, sibling_id, today=today())
+    params = {"child_id": child_id, "sibling_id": sibling_id}
+    if found is None:
+        _record("child.sibling", params, [])
+        abort(404)
+    named = [sibling_id] + [m["id"] for h in found["households"] for m in h["members"]
+                            if m.get("label") == "Child"]
+    event = _record("child.sibling", params, list(dict.fromkeys(named)))
+    # Their own page too, when the viewer may open it in its own right (read, not shown here).
+    own = child_view(graph, viewer, sibling_id, today=today()) is not None
+    return render_template("children/sibling.html", view=found, event_id=event, own_page=own)
 
 
 @bp.post("/children/<child_id>/override")

@@ -16,7 +16,7 @@ from explorer.children import caseload, child_view, household_view
 bp = Blueprint("networks", __name__)
 
 IDENTIFIED_ROLES = ("practitioner", "chair", "management")
-EXPORT_KINDS = ("png", "print")
+EXPORT_KINDS = ("png", "print", "pack_png")
 
 
 def _record(action: str, params: dict, returned: list[str]) -> str:
@@ -37,12 +37,19 @@ def _network_params(source) -> dict:
         abort(400, "depth is 1 or 2; ceased is 0 or 1.")
     expand = tuple(dict.fromkeys(x.strip()[:64] for x in str(source.get("expand") or "").split(",")
                                  if x.strip()))[:ecomap.MAX_EXPAND]
-    return {"on": on, "depth": int(depth), "ceased": ceased == "1", "expand": expand}
+    raw_since = (source.get("since") or "").strip()
+    try:
+        since = date.fromisoformat(raw_since) if raw_since else None
+    except ValueError:
+        abort(400, "since must be a date like 2026-05-01.")
+    return {"on": on, "depth": int(depth), "ceased": ceased == "1", "expand": expand,
+            "since": since}
 
 
 def _audit_params(child_id: str, params: dict) -> dict:
     return {"child_id": child_id, "as_of": params["on"], "depth": params["depth"],
-            "ceased": params["ceased"], "expand": list(params["expand"])}
+            "ceased": params["ceased"], "expand": list(params["expand"]),
+            "since": params["since"]}
 
 
 def _gather(child_id: str, params: dict) -> ecomap.Gathered | None:
@@ -104,7 +111,7 @@ def export(child_id: str):
     form = request.get_json(silent=True) or request.form
     kind = form.get("kind")
     if kind not in EXPORT_KINDS:
-        abort(400, "kind is png or print.")
+        abort(400, "kind is png, print or pack_png.")
     params = _network_params(form)
     found = _gather(child_id, params)
     if found is None:
@@ -114,6 +121,26 @@ def export(child_id: str):
     return jsonify({"event_id": event, "viewer": current_viewer().username,
                     "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
                     "marking": "OFFICIAL-SENSITIVE"})
+
+
+@bp.get("/children/<child_id>/pack")
+@require_roles(*IDENTIFIED_ROLES)
+def pack(child_id: str):
+    """The conference pack: one printable page with the map, its legend, the warnings, what
+    changed and the tables, for the view in the query string. Recorded in the audit trail
+    before it is produced; the record's id, the viewer and the time are printed on it."""
+    params = _network_params(request.args)
+    found = _gather(child_id, params)
+    if found is None:
+        _record("child.export.pack", _audit_params(child_id, params), [])
+        abort(404)
+    event = _record("child.export.pack", _audit_params(child_id, params), found.child_ids)
+    network = _finish(found)
+    provenance = {"viewer": current_viewer().username, "event_id": event,
+                  "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                  "marking": "OFFICIAL-SENSITIVE"}
+    return render_template("children/pack.html", network=network, provenance=provenance,
+                           params=params, kinds=ecomap.KINDS)
 
 
 @bp.get("/households/<household_id>")

@@ -11,6 +11,8 @@
   var state = { expand: [], network: null, data: null, order: [], cursor: -1, nodes: null, edges: null };
   // The map's size on an A4 page (the print stylesheet gives .ecomap-canvas the same height).
   var PRINT_SIZE = ["700px", "520px"];
+  // The smallest a node's label may be drawn on screen, in CSS pixels.
+  var MIN_LABEL_PX = 12;
 
   function text(tag, value, cls) {
     var node = document.createElement(tag);
@@ -26,6 +28,7 @@
     p.set("as_of", el("as-of").value || "");
     p.set("depth", el("depth").value);
     p.set("ceased", el("ceased").checked ? "1" : "0");
+    if (el("since").value) { p.set("since", el("since").value); }
     if (state.expand.length) { p.set("expand", state.expand.join(",")); }
     return p;
   }
@@ -39,6 +42,8 @@
     var day = asked.get("as_of") || "";
     if (/^\d{4}-\d{2}-\d{2}$/.test(day)) { el("as-of").value = day; }
     if (["1", "2"].indexOf(asked.get("depth")) >= 0) { el("depth").value = asked.get("depth"); }
+    var since = asked.get("since") || "";
+    if (/^\d{4}-\d{2}-\d{2}$/.test(since)) { el("since").value = since; }
     if (["0", "1"].indexOf(asked.get("ceased")) >= 0) { el("ceased").checked = asked.get("ceased") === "1"; }
     state.expand = (asked.get("expand") || "").split(",").filter(function (id) {
       return /^[A-Za-z0-9_-]{1,64}$/.test(id);
@@ -59,8 +64,10 @@
 
   function visNode(n) {
     // Only what vis needs; labels and titles are plain strings (vis draws them as text).
-    return { id: n.id, label: n.label, title: n.title, shape: n.shape, x: n.x, y: n.y,
-             color: n.color, borderWidth: n.borderWidth, size: n.size, physics: false };
+    var node = { id: n.id, label: n.label, title: n.title, shape: n.shape, x: n.x, y: n.y,
+                 color: n.color, borderWidth: n.borderWidth, size: n.size, physics: false };
+    if (n.font) { node.font = n.font; }
+    return node;
   }
 
   function visEdge(e) {
@@ -99,20 +106,72 @@
       " nodes and " + data.not_drawn + " more were not drawn. Open the other children's ecomaps " +
       "one at a time, or use depth 1." : "";
     fillWarnings(data);
+    fillChanges(data);
+    fillLegend(data);
     fillTables(data);
     fillPathChoices(data);
     var expandedNote = data.not_expandable.length ?
       " Nothing more you may see about: " + data.not_expandable.join(", ") + "." : "";
     status(data.nodes.length + " nodes, " + data.edges.length + " connections, as of " +
-           data.as_of + "." + expandedNote);
+           data.as_of + "." + expandedNote + (state.zoomed ? " Shown at a readable size from the " +
+           "child outwards: drag the map to see the rest, or read the tables below." : ""));
     root.dataset.ready = "1";
     root.dataset.eventId = data.event_id;
+  }
+
+  // What changed between the date compared with (the last conference unless one is chosen)
+  // and the as-of date; the same changes are marked on the map.
+  function fillChanges(data) {
+    var list = el("changes");
+    clear(list);
+    el("changes-what").textContent = data.changes_since ?
+      "From " + data.changes_since + " (" + (el("since").value ? "chosen" : "the last conference") +
+      ") to " + data.as_of + "." : "Choose a date under “Changes since” to compare with.";
+    if (data.changes_since && !data.changes.length) { list.appendChild(text("li", "No changes.")); }
+    data.changes.forEach(function (c) {
+      list.appendChild(text("li", c.date + ": " + c.change + ": " + c.what, "change-" + c.change.replace(" ", "-")));
+    });
+  }
+
+  // The legend lists what is drawn and nothing else (the server says which).
+  function fillLegend(data) {
+    var list = el("legend");
+    clear(list);
+    var lines = { "line-current": "legend-line", "line-ceased": "legend-line legend-dashed",
+                  "line-lead": "legend-line legend-lead", "line-new": "legend-line legend-new",
+                  "line-ended": "legend-line legend-ended" };
+    data.legend.forEach(function (item) {
+      var li = document.createElement("li");
+      li.dataset.kind = item.kind;
+      if (item.shape || lines[item.kind]) {
+        var mark = document.createElement("span");
+        mark.className = item.shape ? "legend-shape shape-" + item.shape + " kind-" + item.kind
+                                    : lines[item.kind];
+        mark.setAttribute("aria-hidden", "true");
+        li.appendChild(mark);
+        li.appendChild(document.createTextNode(" "));
+      }
+      li.appendChild(document.createTextNode(item.name));
+      list.appendChild(li);
+    });
   }
 
   function fitView() {
     state.network.fit({ animation: false });
     // fit() frames the nodes, not their labels: step back so the outermost labels show too.
-    state.network.moveTo({ scale: state.network.getScale() * 0.85, animation: false });
+    state.network.moveTo({ scale: state.network.getScale() * 0.92, animation: false });
+    // Never smaller than readable: a big view is shown from the child outwards at a size its
+    // labels can be read at, and dragged to see the rest (everything is in the tables too).
+    var options = state.data.options, readable = MIN_LABEL_PX / options.nodes.font.size;
+    state.zoomed = state.network.getScale() < readable;
+    if (state.zoomed) {
+      var at = state.network.getPositions([state.data.nodes[0].id])[state.data.nodes[0].id];
+      state.network.moveTo({ position: at, scale: readable, animation: false });
+    }
+    // The labels' size on screen, for the tests and the screenshots (docs/ecomap-readability.md).
+    var scale = state.network.getScale();
+    root.dataset.nodeLabelPx = (options.nodes.font.size * scale).toFixed(1);
+    root.dataset.edgeLabelPx = (options.edges.font.size * scale).toFixed(1);
   }
 
   function fillWarnings(data) {
@@ -212,8 +271,15 @@
         actions.appendChild(expand);
         actions.appendChild(document.createTextNode(" "));
       }
-      actions.appendChild(link(root.dataset.ecomapUrl.replace("CHILD_ID", encodeURIComponent(n.child_id)),
-                               "Open this child's ecomap"));
+      if (n.sibling_of_root) {
+        actions.appendChild(link(root.dataset.siblingUrl.replace("SIBLING_ID", encodeURIComponent(n.child_id)),
+                                 "Open this sibling's page"));
+        actions.appendChild(document.createTextNode(" "));
+      }
+      if (n.opens_ecomap) {
+        actions.appendChild(link(root.dataset.ecomapUrl.replace("CHILD_ID", encodeURIComponent(n.child_id)),
+                                 "Open this child's ecomap"));
+      }
     }
     if (n.household_id) {
       actions.appendChild(link(root.dataset.householdUrl.replace("HOUSEHOLD_ID",
@@ -254,7 +320,7 @@
   });
   el("details-close").addEventListener("click", closeDetails);
 
-  ["as-of", "depth", "ceased"].forEach(function (id) { el(id).addEventListener("change", load); });
+  ["as-of", "since", "depth", "ceased"].forEach(function (id) { el(id).addEventListener("change", load); });
   el("controls").addEventListener("submit", function (event) { event.preventDefault(); load(); });
 
   el("path-form").addEventListener("submit", function (event) {
@@ -284,7 +350,8 @@
 
   function recordExport(kind) {
     var body = { kind: kind, as_of: el("as-of").value, depth: el("depth").value,
-                 ceased: el("ceased").checked ? "1" : "0", expand: state.expand.join(",") };
+                 ceased: el("ceased").checked ? "1" : "0", expand: state.expand.join(","),
+                 since: el("since").value };
     return fetch(root.dataset.exportUrl, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf },
@@ -332,6 +399,11 @@
         status("PNG exported; recorded as audit event " + record.event_id + ".");
       }, "image/png");
     }).catch(function (error) { status(error.message); });
+  });
+
+  // The conference pack: its own page for the same view (the server records it first).
+  el("export-pack").addEventListener("click", function () {
+    window.location.href = root.dataset.packUrl + "?" + params().toString();
   });
 
   el("export-print").addEventListener("click", function () {

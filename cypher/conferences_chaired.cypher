@@ -1,0 +1,28 @@
+// The chair's conference list: the children whose conference a user chairs, each with every
+// conference about them (whoever chairs it) and the lead professionals involved today.
+// A shielded child's leads are not read unless the viewer sees shielded fields; an
+// involvement with a sensitive service is read only as child_involvements would read it.
+// Returns: child (map), conferences (list of {id, date, kind, chair, strategy_discussion}),
+//          leads (list of {involvement, practitioner, service} maps).
+// Params: $username, $today (date), $practitioner_id (the viewer's, or null), $see_shielded,
+// $retained (policy.retained: an archived child is not listed).
+MATCH (:Conference {chair: $username})-[:ABOUT]->(c:Child)
+WITH DISTINCT c
+WHERE ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
+CALL (c) {
+  MATCH (k:Conference)-[:ABOUT]->(c)
+  RETURN collect(k {.id, .date, .kind, .chair, .strategy_discussion}) AS conferences
+}
+CALL (c) {
+  OPTIONAL MATCH (p:Practitioner)-[i:INVOLVED_WITH]->(c)
+  WHERE i.lead AND (i.since IS NULL OR i.since <= $today) AND (i.until IS NULL OR i.until >= $today)
+    AND ($see_shielded OR NOT coalesce(c.shielded, false))
+  OPTIONAL MATCH (s:Service {id: i.service_id})
+  WITH p, i, s
+  WHERE s IS NOT NULL AND (NOT coalesce(s.sensitive, false) OR coalesce(i.consent_to_share, false)
+     OR EXISTS { MATCH (:Practitioner {id: $practitioner_id})-[w:WORKS_FOR]->(s) WHERE w.until IS NULL })
+  RETURN collect({involvement: properties(i), practitioner: properties(p),
+                  service: properties(s)}) AS leads
+}
+RETURN properties(c) AS child, conferences, leads
+ORDER BY c.id

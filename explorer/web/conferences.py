@@ -1,0 +1,37 @@
+"""The conference list (a chair's own conferences; the management team's, all): parse the
+sort and page from the query string, call explorer.conferences, audit, render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from explorer import audit, graph_of, reviews
+from explorer.accounts import client_address, current_viewer, require_roles
+from explorer.conferences import conference_list
+
+bp = Blueprint("conferences", __name__)
+
+
+@bp.get("/conferences")
+@require_roles("chair", "management")
+def conferences_page():
+    sort = request.args.get("sort") or reviews.DEFAULT_SORT
+    order = request.args.get("order") or "asc"
+    if sort not in reviews.SORT_KEYS or order not in ("asc", "desc"):
+        abort(400, "sort is one of " + ", ".join(reviews.SORT_KEYS) + "; order is asc or desc.")
+    try:
+        page = int(request.args.get("page") or "1")
+    except ValueError:
+        abort(400, "page is a number.")
+    today = date.today()
+    viewer = current_viewer()
+    found = conference_list(graph_of(current_app), viewer, today=today, sort=sort,
+                            descending=order == "desc", page=page)
+    event = audit.record(graph_of(current_app), viewer=viewer, action="conference.list",
+                         params={"sort": sort, "order": order, "page": found["page"]},
+                         returned_ids=[r["child"]["id"] for r in found["rows"]], reason=None,
+                         client=client_address())
+    return render_template("conferences/list.html", found=found, today=today, event_id=event,
+                           sort_keys=reviews.SORT_KEYS, everyone="management" in viewer.roles)
