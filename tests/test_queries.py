@@ -80,3 +80,39 @@ def test_unknown_query_name_fails_loudly():
 def test_a_query_the_server_refuses_becomes_query_failed(session_graph: Graph):
     with pytest.raises(QueryFailed):
         session_graph.run_autocommit("MATCH (n RETURN n")
+
+
+# The retention rule (explorer.policy, "retention") is applied in Cypher by every query that
+# finds children. A query here reads a child without it only for a reason named below; a new
+# query that finds children and forgets the rule fails this test.
+RETENTION_LINE = ("$retained.archived OR {v}.archived_at IS NULL AND ({v}.date_of_birth IS NULL"
+                  " OR {v}.date_of_birth > $retained.born_after"
+                  " OR coalesce({v}.care_leaver AND {v}.care_leaver_consent, false)"
+                  " AND {v}.date_of_birth > $retained.leaver_born_after)")
+NO_RETENTION_RULE = {
+    # The parts of one child's view, read by id only after child_in_scope (which applies it).
+    "child_by_id": "a test's read-back of a stored record (tests/test_localdb.py)",
+    "child_carers": "a part of one child's view, read after child_in_scope",
+    "child_conferences": "a part of one child's view, read after child_in_scope",
+    "child_contacts": "a part of one looked-up child's view, read after child_lookup_*",
+    "child_involvements": "a part of one child's view, read after child_in_scope",
+    "child_previous_plans": "a part of one child's view, read after child_in_scope",
+    "child_universal_services": "a part of one child's view, read after child_in_scope",
+    "analytics_baseline": "a count for the benchmark's baseline, no child returned",
+    "audit_children_outside_involvement": "the management team's audit of past views",
+}
+
+
+def test_every_query_that_finds_children_applies_the_retention_rule():
+    missing = []
+    for name in ALL_QUERIES:
+        if name.startswith(("seed_", "retention_")) or name in NO_RETENTION_RULE:
+            continue  # loading and retention itself must see every record
+        text = queries.load_all()[name].text
+        if ":Child" not in text:
+            continue
+        if "$retained" not in text or not any(RETENTION_LINE.format(v=v) in text
+                                              for v in "cspm"):
+            missing.append(name)
+    assert not missing, f"these queries find children without the retention rule: {missing}"
+
