@@ -338,15 +338,8 @@ def search(
 ) -> list[dict[str, Any]]:
     """Events matching the filters, newest first, after the ``skip`` newest; ``date_to`` is
     inclusive."""
-    return graph.read(
-        "audit_search",
-        username=username or None,
-        action=action or None,
-        flagged=flagged,
-        limit=int(limit),
-        skip=int(skip),
-        **{"from": _day_start(date_from), "to": _day_start(date_to, 1)},
-    )
+    return graph.read("audit_search", limit=int(limit), skip=int(skip),
+                      **_filter_params(username, action, date_from, date_to, flagged))
 
 
 def count(
@@ -359,13 +352,16 @@ def count(
     flagged: bool | None = None,
 ) -> int:
     """How many events :func:`search` would page through with these filters."""
-    return int(graph.read(
-        "audit_count",
-        username=username or None,
-        action=action or None,
-        flagged=flagged,
-        **{"from": _day_start(date_from), "to": _day_start(date_to, 1)},
-    )[0]["n"])
+    return int(graph.read("audit_count", **_filter_params(username, action, date_from, date_to,
+                                                          flagged))[0]["n"])
+
+
+def _filter_params(username: str | None, action: str | None, date_from: date | None,
+                   date_to: date | None, flagged: bool | None) -> dict[str, Any]:
+    """The filters of :func:`search` and :func:`count` as their queries' parameters (one
+    place, so the count always counts what the pages show)."""
+    return {"username": username or None, "action": action or None, "flagged": flagged,
+            "from": _day_start(date_from), "to": _day_start(date_to, 1)}
 
 
 def _day_start(day: date | None, plus_days: int = 0) -> datetime | None:
