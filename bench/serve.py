@@ -16,6 +16,7 @@
    no session check and no audit append.
 
     .venv/bin/python bench/serve.py [--children 200000] [--clients 8,32] [--seconds 30]
+                                    [--warm-up 10] [--workers 2] [--threads 8]
 """
 
 from __future__ import annotations
@@ -206,6 +207,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--clients", default="8,32")
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--warm-up", type=float, default=10, help="seconds, untimed, each way")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--bolt-port", type=int, default=7814)
@@ -259,6 +261,8 @@ def main() -> None:
                 reply = b.request("POST", path, {**form, "csrf_token": tokens[client.viewer.username]})
             else:
                 reply = b.get(path)
+            if reply.status != 200:
+                print(f"    {reply.status} from {path}", flush=True)
             return reply.status == 200
 
         def on_driver(client: Client, rng: random.Random) -> bool:
@@ -270,6 +274,12 @@ def main() -> None:
             except Exception:
                 return False
 
+        # Untimed: the first requests of a cold server plan every query (seconds each on a
+        # busy machine), which the first level would otherwise carry alone.
+        if args.warm_up > 0:
+            print(f"warming up ({args.warm_up:.0f} s each way)", flush=True)
+            drive(clients_all[:min(counts)], args.warm_up, over_http)
+            drive(clients_all[:min(counts)], args.warm_up, on_driver)
         for count in counts:
             print(f"{count} clients, {args.seconds:.0f} s each:", flush=True)
             rates = {}
