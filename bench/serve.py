@@ -90,6 +90,9 @@ def scopes(graph: Graph, count: int, today: date) -> list[Client]:
         details = graph.run_autocommit(
             "UNWIND $ids AS id MATCH (c:Child {id: id}) "
             "OPTIONAL MATCH (c)-[l:LIVES_IN]->(h:Household) WHERE l.until IS NULL "
+            # A shielded child's household is rightly a 404 outside the management team (its
+            # address is withheld): not a request a chair or practitioner would make.
+            "WITH c, h WHERE NOT coalesce(c.shielded, false) "
             "RETURN c.id AS id, c.family_name AS family_name, head(collect(h.id)) AS household",
             ids=row["ids"])
         if any(d["household"] for d in details):
