@@ -1,7 +1,10 @@
-// Appends one AuditEvent and moves the AuditHead to it (run after audit_head_lock in one tx).
-// Returns id. Params: $event (map of the event's fields, with seq and hash).
+// Appends a batch of AuditEvents (already chained: consecutive seq, each prev_hash the hash
+// before it) and moves the AuditHead to the last (run after audit_head_lock in one tx).
+// Returns id per event. Params: $events (list of maps of the events' fields, with seq and hash).
 MATCH (h:AuditHead {id: 'audit'})
+SET h.seq = last($events).seq, h.hash = last($events).hash, h._lock = false
+WITH h
+UNWIND $events AS event
 CREATE (e:AuditEvent)
-SET e = $event
-SET h.seq = e.seq, h.hash = e.hash, h._lock = false
+SET e = event
 RETURN e.id AS id

@@ -5,7 +5,9 @@ response is sent. Each event carries ``seq`` (1, 2, 3, ... with no gaps) and
 ``hash = sha256(canonical JSON of its fields, including prev_hash)``, where
 ``prev_hash`` is the previous event's hash. Writers serialise on the single
 ``(:AuditHead)`` node, so concurrent requests cannot fork the chain; the whole
-write is one transaction function, so a driver retry reruns all of it.
+write is one transaction function, so a driver retry reruns all of it. A process's
+concurrent requests append together, one transaction for all the events waiting
+(group commit), and each returns only once the transaction holding its event committed.
 
 Nothing in the application edits or deletes an event. :func:`verify` walks the
 chain and names the first edited, inserted or deleted event. A hash chain
@@ -16,9 +18,11 @@ keep the head hash that ``explorer audit verify`` prints somewhere else
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
+import threading
 import uuid
 import weakref
 from collections.abc import Iterable, Iterator
@@ -27,7 +31,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from explorer.accounts.clock import now as clock_now
-from explorer.graph import Graph, run_named
+from explorer.graph import Graph, QueryFailed, run_named
 
 if TYPE_CHECKING:
     from explorer.accounts import Viewer
@@ -136,35 +140,136 @@ def record(
         "client": str(client),
         "flagged": bool(flagged),
     }
-    def chained(seq: int, prev_hash: str) -> dict[str, Any]:
-        event = dict(fields, seq=int(seq) + 1, prev_hash=prev_hash or GENESIS)
-        event["hash"] = event_hash(event)
-        return event
-
-    def work(tx) -> dict[str, Any]:
-        end = _chain_ends.get(graph)
-        if end is not None:
-            # Where this process left the chain: append in one statement if it is still so.
-            event = chained(*end)
-            row = run_named(tx, "audit_append_at_end", {"event": event})[0]
-            if row["id"] is not None:
-                return event
-            end = (row["seq"], row["hash"])  # another writer moved it; the head is locked
-        else:
-            head = run_named(tx, "audit_head_lock", {})[0]
-            end = (head["seq"], head["hash"])
-        event = chained(*end)
-        run_named(tx, "audit_append", {"event": event})
-        return event
-
-    event = graph.write_tx(work)
-    _chain_ends[graph] = (event["seq"], event["hash"])  # only once committed
-    return event["id"]
+    return _appender(graph).append(graph, fields)["id"]
 
 
-# The end of the chain as each Graph's last committed append left it: a guess (another
-# process or thread may have appended since) that saves a round trip when it is right.
-_chain_ends: weakref.WeakKeyDictionary[Graph, tuple[int, str]] = weakref.WeakKeyDictionary()
+class _Waiting:
+    """One request's event, waiting in :class:`_GroupCommit` until it is committed."""
+
+    __slots__ = ("done", "error", "event", "fields")
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.fields = fields
+        self.event: dict[str, Any] | None = None
+        self.error: BaseException | None = None
+        self.done = False
+
+
+class _GroupCommit:
+    """The appends of one process's concurrent requests, committed together.
+
+    The chain has one head, and whoever appends holds its lock from the append until the
+    commit has reached the transaction log, so appends are serialised across the whole app:
+    one transaction per event capped the app at about 120 events a second on two cores
+    (docs/serve-benchmarks.md), while the same write without the shared lock scaled. Here the
+    first request to arrive while no append is in flight leads: it takes every event waiting
+    (its own and those that arrived meanwhile, up to MAX_BATCH), chains them in arrival order
+    and appends them in one transaction, holding the lock once for all of them. The others
+    wait for that commit (or lead the next batch), so each request still answers only once
+    its own event is committed, and fails (a 503) if its batch could not be.
+    """
+
+    MAX_BATCH = 64
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._pending: list[_Waiting] = []
+        self._leading = False
+        # Where this process's last committed append left the chain: a guess (another process
+        # may have appended since) that saves a round trip under the lock when it is right.
+        self.end: tuple[int, str] | None = None
+
+    def append(self, graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
+        mine = _Waiting(fields)
+        with self._cond:
+            self._pending.append(mine)
+        while True:
+            with self._cond:
+                # Until done, ``mine`` is waiting in _pending: a leader takes events out of it
+                # only into its batch, and marks its batch done before it stops leading.
+                while not mine.done and self._leading:
+                    self._cond.wait()
+                if mine.done:
+                    break
+                batch = self._pending[:self.MAX_BATCH]
+                del self._pending[:self.MAX_BATCH]
+                self._leading = True
+            try:
+                self._commit_batch(graph, batch)
+            finally:
+                with self._cond:
+                    for waiting in batch:
+                        waiting.done = True
+                    self._leading = False
+                    self._cond.notify_all()
+        if mine.error is not None:
+            # A copy per request: one exception object raised in several threads at once
+            # would collect all their tracebacks.
+            raise copy.copy(mine.error) from mine.error
+        assert mine.event is not None
+        return mine.event
+
+    def _commit_batch(self, graph: Graph, batch: list[_Waiting]) -> None:
+        try:
+            events = self._commit(graph, [w.fields for w in batch])
+        except QueryFailed as exc:
+            if len(batch) == 1:
+                batch[0].error = exc
+                return
+            # The database refused the statement (a bug, not an outage): one event it cannot
+            # store must not fail the requests whose events were fine, so each alone.
+            for waiting in batch:
+                self._commit_batch(graph, [waiting])
+            return
+        except BaseException as exc:  # the database is gone or busy: the batch's requests fail
+            for waiting in batch:
+                waiting.error = exc
+            return
+        for waiting, event in zip(batch, events, strict=True):
+            waiting.event = event
+
+    def _commit(self, graph: Graph, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        def chained(seq: int, prev_hash: str) -> list[dict[str, Any]]:
+            events = []
+            for fields in batch:
+                seq += 1
+                event = dict(fields, seq=int(seq), prev_hash=prev_hash or GENESIS)
+                event["hash"] = prev_hash = event_hash(event)
+                events.append(event)
+            return events
+
+        def work(tx) -> list[dict[str, Any]]:
+            # A retry reruns all of this from the head: nothing is remembered until committed.
+            end = self.end
+            if end is not None:
+                # Hashed before the lock is taken; if the chain still ends there, one statement.
+                events = chained(*end)
+                row = run_named(tx, "audit_append_at_end", {"events": events})[0]
+                if row["appended"]:
+                    return events
+                end = (row["seq"], row["hash"])  # another process moved it; the head is locked
+            else:
+                head = run_named(tx, "audit_head_lock", {})[0]
+                end = (head["seq"], head["hash"])
+            events = chained(*end)
+            run_named(tx, "audit_append", {"events": events})
+            return events
+
+        events = graph.write_tx(work)
+        self.end = (events[-1]["seq"], events[-1]["hash"])  # only once committed
+        return events
+
+
+_appenders: weakref.WeakKeyDictionary[Graph, _GroupCommit] = weakref.WeakKeyDictionary()
+_appenders_lock = threading.Lock()
+
+
+def _appender(graph: Graph) -> _GroupCommit:
+    with _appenders_lock:
+        found = _appenders.get(graph)
+        if found is None:
+            found = _appenders[graph] = _GroupCommit()
+        return found
 
 
 # -- verification ---------------------------------------------------------------------

@@ -18,7 +18,8 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-# On the reference machine's 2 cores, shared with Neo4j: docs/serve-benchmarks.md.
+# Measured on the reference machine's 2 cores, shared with Neo4j (docs/serve-benchmarks.md): 2 x 8
+# did twice the requests of 4 x 4, since audit appends are group-committed per process.
 DEFAULT_WORKERS = 2
 DEFAULT_THREADS = 8
 

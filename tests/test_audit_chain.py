@@ -12,7 +12,7 @@ import pytest
 from explorer import audit
 from explorer.accounts import Viewer
 from explorer.cli import main
-from explorer.graph import Graph
+from explorer.graph import Graph, QueryFailed
 
 ALICE = Viewer(username="alice", roles=frozenset({"practitioner"}), practitioner_id="P-1", user_id="u1")
 
@@ -186,3 +186,126 @@ def test_a_chain_emptied_under_a_writer_starts_again_at_one(graph):
     result = audit.verify(graph)
     assert result.intact, result.problem
     assert result.events == 2 and _event(graph, 1)["prev_hash"] == ""
+
+
+def test_many_concurrent_requests_each_get_their_own_committed_event_in_one_gapless_chain(graph):
+    """Group commit: 24 threads appending at once (a busy worker's requests). Each record()
+    returns only once its event is committed (another driver, i.e. another process, reads it
+    straight away), every event is there once, and the chain has no gaps or forks."""
+    other = Graph(graph.settings)
+    found: dict[str, str] = {}  # event id -> the writer that recorded it
+    missing: list[str] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(24)
+
+    def writer(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(8):
+                event_id = audit.record(graph, viewer=ALICE, action="search", params={"w": n, "i": i},
+                                        returned_ids=[], reason=None, client=f"t{n}")
+                rows = other.run_autocommit("MATCH (e:AuditEvent {id: $id}) RETURN e.seq AS s",
+                                            id=event_id)
+                if len(rows) != 1:
+                    missing.append(event_id)
+                found[event_id] = f"t{n}"
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(24)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        other.close()
+    assert not errors and not missing
+    result = audit.verify(graph)
+    assert result.intact, result.problem
+    assert result.events == 24 * 8 == len(found) and result.head_seq == 24 * 8
+    events = [_event(graph, s) for s in range(1, 24 * 8 + 1)]
+    assert {e["id"]: e["client"] for e in events} == found
+    for n in range(24):  # each writer's events in the order it recorded them
+        mine = [json.loads(e["params"])["i"] for e in events if e["client"] == f"t{n}"]
+        assert mine == list(range(8))
+
+
+def _hold_the_chain_head(graph):
+    """A transaction holding the chain head's lock, as a slow append in another process would."""
+    session = graph.driver().session(database=graph.database)
+    tx = session.begin_transaction()
+    tx.run("MERGE (h:AuditHead {id: 'audit'}) ON CREATE SET h.seq = 0, h.hash = '' "
+           "SET h._lock = true").consume()
+    return session, tx
+
+
+def _wait_for_waiting(graph, count: int) -> None:
+    appender = audit._appender(graph)
+    for _ in range(500):
+        with appender._cond:
+            if len(appender._pending) >= count:
+                return
+        threading.Event().wait(0.01)
+    raise AssertionError(f"{count} appends never queued up")
+
+
+def test_appends_queued_behind_a_held_head_commit_together_and_in_order(graph):
+    """While the head is locked elsewhere, one request's append waits on the lock and the
+    others queue in the process; once it is free, they commit (as one batch) in arrival order."""
+    _record(graph, 1)  # the chain's head exists
+    session, tx = _hold_the_chain_head(graph)
+    done: list[str] = []
+    threads = [threading.Thread(target=lambda n=n: done.append(audit.record(
+        graph, viewer=ALICE, action="search", params={"n": n}, returned_ids=[], reason=None,
+        client=f"q{n}"))) for n in range(6)]
+    try:
+        threads[0].start()
+        threading.Event().wait(0.3)  # the first is now waiting on the lock, leading
+        for t in threads[1:]:
+            t.start()
+            _wait_for_waiting(graph, threads.index(t))
+        assert done == []  # nobody answered while their events could not be committed
+    finally:
+        tx.rollback()
+        session.close()
+    for t in threads:
+        t.join()
+    assert len(done) == 6
+    result = audit.verify(graph)
+    assert result.intact and result.events == 7
+    assert [_event(graph, s)["client"] for s in range(2, 8)] == [f"q{n}" for n in range(6)]
+
+
+def test_an_event_the_database_refuses_fails_only_its_own_request(graph):
+    """A batch holding one event Neo4j cannot store (here a map where a string belongs) is
+    committed event by event: that request fails, the others in its batch are recorded."""
+    _record(graph, 1)
+    session, tx = _hold_the_chain_head(graph)
+    outcome: dict[int, object] = {}
+
+    def writer(n: int) -> None:
+        try:
+            outcome[n] = audit.record(graph, viewer=ALICE, action="search", params={"n": n},
+                                      returned_ids=[], client=f"r{n}",
+                                      reason={"not": "a string"} if n == 2 else None)
+        except Exception as exc:  # the outcome is the assertion
+            outcome[n] = exc
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(5)]
+    try:
+        threads[0].start()
+        threading.Event().wait(0.3)
+        for t in threads[1:]:
+            t.start()
+            _wait_for_waiting(graph, threads.index(t))
+    finally:
+        tx.rollback()
+        session.close()
+    for t in threads:
+        t.join()
+    assert isinstance(outcome[2], QueryFailed)
+    assert all(isinstance(outcome[n], str) for n in (0, 1, 3, 4))
+    result = audit.verify(graph)
+    assert result.intact and result.events == 5
+    assert sorted(_event(graph, s)["client"] for s in range(2, 6)) == ["r0", "r1", "r3", "r4"]
