@@ -57,7 +57,7 @@ RING_GAP, NODE_SPACING = 190, 120
 GROUP_SPACING = 170  # between neighbours in a group: room for two labels side by side
 FAMILY_RING, PROFESSIONAL_RING = ROOT_RING["household"], ROOT_RING["practitioner"]
 GROUP_KINDS = frozenset({"household", "service", "universal"})  # places people gather round
-OFFSET = {"household": -0.25, "universal": 0.5}  # off their ring, in ring gaps
+OFFSET = {"universal": 0.5}  # off their ring, in ring gaps
 CLEARANCE = 30  # px a line keeps from a node it does not join, bending round it if need be
 BENDS = [(kind, roundness) for roundness in (0.25, 0.45, 0.7) for kind in ("curvedCW", "curvedCCW")]
 
@@ -491,9 +491,10 @@ def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
     the circle on the second ring, so no line from the child to a professional crosses the
     family. On both, nodes come in groups: a household among the people who live in it, a
     school or GP practice beside the practitioners who work there, a service's
-    practitioners side by side; a household sits a little inside its people and a school or
-    practice a little outside its staff, so the lines to them fan out instead of running
-    along the ring through the others. Outer rings (services, and what other children's views add)
+    practitioners side by side; a school or practice sits a little outside its staff, so the
+    lines to them fan out instead of running along the ring through the others (a household
+    sits on the ring in the middle of its people: set inside them, its address hung over its
+    neighbours' names). Outer rings (services, and what other children's views add)
     put each node beside the nodes that brought it in, at the mean of their angles, pushed
     apart only as far as needed.
 
@@ -512,8 +513,8 @@ def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
 
     def put(placed: dict[str, float], radius: float) -> None:
         for n, a in placed.items():
-            # A household sits inside its people and a school or practice outside its staff,
-            # so the lines to them fan out instead of running along the ring through the others.
+            # A school or practice sits outside its staff, so the lines to them fan out
+            # instead of running along the ring through the others.
             r = radius + OFFSET.get(nodes[n]["kind"], 0.0) * RING_GAP
             angle[n] = a
             pos[n] = (round(r * math.sin(a)), round(-r * math.cos(a)))
@@ -970,11 +971,19 @@ def node_overlaps(nodes: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 def _label_choices(label: str) -> list[str]:
     """An edge's label, then shorter forms of it (without its dates, then its first line
-    alone), then none: the full text is always in the tables and the edge's details."""
+    alone, then a change's mark alone), then none: the full text is always in the tables and
+    the edge's tooltip.
+
+    >>> _label_choices("▼ ENDED investigating officer\\n2026-02-10 to 2026-04-30")
+    ['▼ ENDED investigating officer\\n2026-02-10 to 2026-04-30', '▼ ENDED investigating officer', '▼ ENDED']
+    """
     lines = label.split("\n")
     undated = [line for line in lines if not any(ch.isdigit() for ch in line)
                or line.startswith(("▲", "▼"))]
-    return list(dict.fromkeys(x for x in ("\n".join(lines), "\n".join(undated), lines[0]) if x))
+    # A change since the last conference keeps at least its mark on the map.
+    mark = " ".join(lines[0].split(" ")[:2]) if lines[0].startswith(("▲", "▼")) else ""
+    return list(dict.fromkeys(x for x in ("\n".join(lines), "\n".join(undated), lines[0], mark)
+                              if x))
 
 
 # Which edge labels are placed first when room is short: a change since the last conference,
@@ -983,11 +992,13 @@ _LABEL_ORDER = {"carer": 0, "lives_in": 1, "involvement": 2, "universal": 3, "si
 
 
 def place_labels(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
-    """Make the drawn labels clear of each other, in place. First the layout is spread out
-    from the child (every position scaled alike, so the picture keeps its shape) until no
-    node or node label touches another; then each edge's label is drawn where it touches no
-    node, node label or label already placed, in full, or shortened, or not at all
-    (``canvas_label``; ``label`` keeps the full text for the tables and details).
+    """Make the drawn labels clear of each other, in place. First the layout is drawn in or
+    spread out from the child (every position scaled alike, so the picture keeps its shape)
+    to the smallest size at which no node or node label touches another, then further (while
+    the map still fits the canvas at readable labels) if that makes room for more edge
+    labels; each edge's label is drawn where it touches no node, node label or label already
+    placed, in full, or shortened, or not at all (``canvas_label``; ``label`` keeps the full
+    text for the tables and details).
 
     >>> ns = [{"id": "a", "x": 0, "y": 0, "shape": "dot", "size": 16, "label": "Ann Long-Name"},
     ...       {"id": "b", "x": 60, "y": 0, "shape": "dot", "size": 16, "label": "Bob Long-Name"}]
@@ -1004,7 +1015,9 @@ def place_labels(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> No
         for n in nodes:
             n["x"], n["y"] = round(cx + home[n["id"]][0] * factor), round(cy + home[n["id"]][1] * factor)
 
-    factor = 1.0
+    # From a little closer than the layout put them (its rings are a fixed gap apart, room
+    # the labels may not need) outwards, to the first spread at which no two touch.
+    factor = 0.6
     while True:
         spread(factor)
         if factor > 6 or not node_overlaps(nodes):

@@ -94,7 +94,12 @@ DRAWN_JS = """() => {
     const a = net.canvasToDOM({ x: b.left, y: b.top }), z = net.canvasToDOM({ x: b.right, y: b.bottom });
     if (a.x < 0 || a.y < 0 || z.x > frame.width || z.y > frame.height) { outside.push(id); }
   }
-  const options = net.body.nodes[ids[0]].options;
-  return { scale: net.getScale(), nodes: ids.length, overlaps: overlaps, outside: outside,
+  // The smallest label text on screen, in CSS pixels: each label's font size at the zoom drawn.
+  const scale = net.getScale();
+  const nodePx = Math.min(...ids.map(id => net.body.nodes[id].options.font.size * scale));
+  const drawnEdges = Object.values(net.body.edges).filter(e => e.options.label);
+  const edgePx = Math.min(...drawnEdges.map(e => e.options.font.size * scale));
+  return { scale: scale, nodes: ids.length, overlaps: overlaps, outside: outside, nodePx: nodePx,
+           edgePx: edgePx, edgeLabels: drawnEdges.map(e => e.options.label),
            labels: items.filter(i => i.what !== "shape").length };
 }"""

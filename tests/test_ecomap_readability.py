@@ -113,6 +113,59 @@ def test_siblings_in_other_households_are_grouped_opened_on_request_and_collapse
     assert boss.get("/api/children/C-ZOE/network?siblings=all").status_code == 400
 
 
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+def test_a_chair_reads_every_label_without_zooming_or_panning(app, graph: Graph, make_user):
+    """What a chair would check, measured from the map Chromium drew: every label at 12 px or
+    more at the zoom the page opens at; no label over another or over a node at 16, 29 and
+    200 nodes; the 16- and 200-node maps whole in the canvas (nothing to pan to); the group
+    of siblings opened from the keyboard; the marks of what changed still drawn."""
+    load(graph, read_seed(DEMO, today=date.today()), source="demo", progress=False)
+    graph.run_autocommit(MAKE_BIG)
+    graph.run_autocommit(HALF_SIBLINGS)
+    _, password, secret = make_user("boss", ["management"])
+    with serving(app) as base, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        sign_in(page, base, app, "boss", password, secret)
+        for child, query in VIEWS:
+            page.goto(f"{base}/children/{child}/ecomap?{query}")
+            page.wait_for_selector("#ecomap[data-ready='1']", timeout=60000)
+            drawn = page.evaluate(DRAWN_JS)
+            assert drawn["overlaps"] == [], (child, query)
+            assert drawn["nodePx"] >= 12 and drawn["edgePx"] >= 9.5, (child, query, drawn["scale"])
+            if query == "depth=1":
+                assert drawn["outside"] == [], (child, drawn["outside"])
+                assert "drag the map" not in page.inner_text("#status")
+        # The 200-node map: its twelve groups and the family, every one in the canvas.
+        assert drawn["nodes"] < 40 and "Worker 12.15" in page.inner_text("#nodes-table")
+        # The siblings' group, from the keyboard: arrow keys to it, Enter, Tab to its button.
+        page.goto(f"{base}/children/C-ZOE/ecomap?depth=2")
+        page.wait_for_selector("#ecomap[data-ready='1']", timeout=60000)
+        assert "sibling_group" in _legend(page)
+        before = page.locator("#nodes-table tbody tr").count()
+        page.focus("#network")
+        for _ in range(before):
+            page.keyboard.press("ArrowRight")
+            if "in other households" in page.inner_text("#status"):
+                break
+        page.keyboard.press("Enter")
+        button = page.get_by_role("button", name="Show each of the 9 siblings")
+        playwright.expect(button).to_be_visible()
+        button.focus()
+        page.keyboard.press("Enter")
+        playwright.expect(page.locator("#nodes-table tbody tr")).to_have_count(before + 8, timeout=60000)
+        assert "siblings=open" in page.url and not page.is_checked("#group-siblings")
+        assert "sibling_group" not in _legend(page) and "Hal Price" in page.inner_text("#nodes-table")
+        # As of a past day, with what changed since: the marks are drawn on the map.
+        page.goto(f"{base}/children/C-ZOE/ecomap?as_of=2026-06-01&since=2026-01-01")
+        page.wait_for_selector("#ecomap[data-ready='1']", timeout=60000)
+        drawn = page.evaluate(DRAWN_JS)
+        assert drawn["overlaps"] == []
+        assert any(label.startswith("▲ NEW") for label in drawn["edgeLabels"])
+        assert any(label.startswith("▼ ENDED") for label in drawn["edgeLabels"])
+        browser.close()
+
+
 def _legend(page) -> list[str]:
     return page.eval_on_selector_all("#legend li", "items => items.map(i => i.dataset.kind)")
 
