@@ -559,7 +559,7 @@ def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
 
 def drawn_label(node: dict[str, Any]) -> str:
     """A node's label as drawn: its name, and its lead professional and CAF marks."""
-    return node["label"] + ("\n★ LEAD PROFESSIONAL" if node.get("lead") else "") + \
+    return node.get("label", "") + ("\n★ LEAD PROFESSIONAL" if node.get("lead") else "") + \
         ("\n[CAF]" if node.get("caf") else "")
 
 

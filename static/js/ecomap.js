@@ -52,16 +52,21 @@
     }).slice(0, 10);
   }
 
+  // Only the latest request is drawn: two settings changed in quick succession (the as-of
+  // date, then "changes since") could otherwise answer out of order, the older one last.
+  var latest = 0;
   function load() {
     status("Loading…");
-    var query = "?" + params().toString();
+    var query = "?" + params().toString(), mine = ++latest;
     window.history.replaceState(null, "", window.location.pathname + query);
     return fetch(root.dataset.networkUrl + query, {
       credentials: "same-origin", headers: { "Accept": "application/json" }
     }).then(function (reply) {
       if (!reply.ok) { throw new Error("The network could not be loaded (" + reply.status + ")."); }
       return reply.json();
-    }).then(draw).catch(function (error) { status(error.message); });
+    }).then(function (data) {
+      if (mine === latest) { draw(data); }
+    }).catch(function (error) { if (mine === latest) { status(error.message); } });
   }
 
   function visNode(n) {
