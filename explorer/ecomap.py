@@ -57,7 +57,7 @@ RING_GAP, NODE_SPACING = 190, 120
 GROUP_SPACING = 170  # between neighbours in a group: room for two labels side by side
 FAMILY_RING, PROFESSIONAL_RING = ROOT_RING["household"], ROOT_RING["practitioner"]
 GROUP_KINDS = frozenset({"household", "service", "universal"})  # places people gather round
-OFFSET = {"universal": 0.5}  # off their ring, in ring gaps
+OFFSET = {"household": -0.35, "universal": 0.5}  # off their ring, in ring gaps
 CLEARANCE = 30  # px a line keeps from a node it does not join, bending round it if need be
 BENDS = [(kind, roundness) for roundness in (0.25, 0.45, 0.7) for kind in ("curvedCW", "curvedCCW")]
 
@@ -491,12 +491,12 @@ def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
     the circle on the second ring, so no line from the child to a professional crosses the
     family. On both, nodes come in groups: a household among the people who live in it, a
     school or GP practice beside the practitioners who work there, a service's
-    practitioners side by side; a school or practice sits a little outside its staff, so the
-    lines to them fan out instead of running along the ring through the others (a household
-    sits on the ring in the middle of its people: set inside them, its address hung over its
-    neighbours' names). Outer rings (services, and what other children's views add)
-    put each node beside the nodes that brought it in, at the mean of their angles, pushed
-    apart only as far as needed.
+    practitioners side by side; a household sits a little inside its people and a school or
+    practice a little outside its staff, so the lines to them fan out instead of running
+    along the ring through the others (place_labels then spreads the layout until the
+    household's address clears its neighbours' names). Outer rings (services, and what
+    other children's views add) put each node beside the nodes that brought it in, at the
+    mean of their angles, pushed apart only as far as needed.
 
     >>> pos = layout({"a": {"kind": "child"}, "b": {"kind": "adult"}, "c": {"kind": "adult"}},
     ...              {}, {"a": 0, "b": 1, "c": 1}, "a")
@@ -513,8 +513,8 @@ def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
 
     def put(placed: dict[str, float], radius: float) -> None:
         for n, a in placed.items():
-            # A school or practice sits outside its staff, so the lines to them fan out
-            # instead of running along the ring through the others.
+            # A household sits inside its people and a school or practice outside its staff,
+            # so the lines to them fan out instead of running along the ring through the others.
             r = radius + OFFSET.get(nodes[n]["kind"], 0.0) * RING_GAP
             angle[n] = a
             pos[n] = (round(r * math.sin(a)), round(-r * math.cos(a)))

@@ -19,10 +19,11 @@ from tests.test_child_views import DEMO
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-# One child with twelve services of fifteen practitioners each (every seventh ceased): with
-# the family, about 200 nodes.
+# One child with twelve services of fifteen practitioners each (every seventh ceased), in a
+# household of its own (in Zoë's, it would be a sibling of hers): about 200 nodes.
 MAKE_BIG = """
-MATCH (h:Household {id: 'H-OBRIEN'})
+CREATE (h:Household {id: 'H-BIG', address: '1 Test Row, Northmere', postcode: 'NM1 1TT',
+                     local_authority: 'Northmere', address_status: 'known'})
 CREATE (c:Child {id: 'C-BIG', given_name: 'Sam', family_name: 'Manyservices', gender: 'other',
                  date_of_birth: date('2014-01-01'), shielded: false, status: 'none'})
 CREATE (c)-[:LIVES_IN {since: date('2014-01-01')}]->(h)
