@@ -125,8 +125,7 @@
       " Nothing more you may see about: " + data.not_expandable.join(", ") + "." : "";
     status(data.nodes.length + " nodes, " + data.edges.length + " connections, as of " +
            data.as_of + "." + expandedNote + (data.labels_not_drawn ? " " + data.labels_not_drawn +
-           " line labels had no room on the map and are shortened or left off: hover over a line, " +
-           "or read the tables below." : "") + (state.zoomed ? " Shown at a readable size from the " +
+           " line labels had no room on the map: hover over a line, or read the tables below." : "") + (state.zoomed ? " Shown at a readable size from the " +
            "child outwards: drag the map to see the rest, or read the tables below." : ""));
     root.dataset.ready = "1";
     root.dataset.eventId = data.event_id;
