@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,16 +46,18 @@ KINDS: dict[str, dict[str, str]] = {
     "universal": {"color": "#CC79A7", "shape": "triangleDown", "name": "School or GP practice"},
     "service_group": {"color": "#D55E00", "shape": "box",
                       "name": "A service with its practitioners, grouped (listed in the tables)"},
+    "sibling_group": {"color": "#F0E442", "shape": "box",
+                      "name": "Siblings in other households, grouped (select it to show each)"},
 }
-KIND_ORDER = {k: i for i, k in enumerate(("child", "household", "adult", "sibling", "practitioner",
-                                          "service_group", "universal", "service"))}
-ROOT_RING = {"household": 1, "adult": 1, "sibling": 1, "practitioner": 2, "universal": 2,
-             "service": 3}
+KIND_ORDER = {k: i for i, k in enumerate(("child", "household", "adult", "sibling", "sibling_group",
+                                          "practitioner", "service_group", "universal", "service"))}
+ROOT_RING = {"household": 1, "adult": 1, "sibling": 1, "sibling_group": 1, "practitioner": 2,
+             "universal": 2, "service": 3}
 RING_GAP, NODE_SPACING = 190, 120
 GROUP_SPACING = 170  # between neighbours in a group: room for two labels side by side
 FAMILY_RING, PROFESSIONAL_RING = ROOT_RING["household"], ROOT_RING["practitioner"]
 GROUP_KINDS = frozenset({"household", "service", "universal"})  # places people gather round
-OFFSET = {"household": -0.25, "universal": 0.5}  # off their ring, in ring gaps
+OFFSET = {"household": -0.35, "universal": 0.5}  # off their ring, in ring gaps
 CLEARANCE = 30  # px a line keeps from a node it does not join, bending round it if need be
 BENDS = [(kind, roundness) for roundness in (0.25, 0.45, 0.7) for kind in ("curvedCW", "curvedCCW")]
 
@@ -396,6 +399,66 @@ def group_services(b: _Builder, root: str) -> _Builder:
     return out
 
 
+SIBLINGS_GROUP = "group:siblings"
+
+
+def group_siblings(b: _Builder, root: str, *, opened: bool = False) -> _Builder:
+    """The view with the root's siblings in other households (those not drawn living in a
+    household the child is drawn in) drawn as one 'sibling_group' node when there are
+    GROUP_AT or more of them and the viewer has not opened the group: eleven siblings, each
+    with its own lines to the parents they share, made a hairball. Every line a grouped
+    sibling had to a node outside the group becomes one line from the group to that node,
+    saying how many (and drawn dashed only if all of them ceased); the siblings are listed
+    in the group's details and in the tables.
+
+    >>> b = _Builder(cap=100)
+    >>> _ = b.node("child:C", "child", "C", {}, 0)
+    >>> _ = b.node("adult:K", "adult", "K", {}, 1)
+    >>> for i in range(4):
+    ...     _ = b.node(f"child:S{i}", "sibling", f"S{i}", {"name": f"S{i}"}, 1, child_id=f"S{i}")
+    ...     b.edge(f"sibling:child:C:child:S{i}", "child:C", f"child:S{i}", "sibling", "sibling")
+    ...     b.edge(f"carer:K:S{i}", "adult:K", f"child:S{i}", "carer", "parent")
+    >>> g = group_siblings(b, "child:C")
+    >>> sorted(g.nodes), sorted(e["label"] for e in g.edges.values())
+    (['adult:K', 'child:C', 'group:siblings'], ['parent (4)', 'sibling (4)'])
+    >>> sorted(group_siblings(b, "child:C", opened=True).nodes) == sorted(b.nodes)
+    True
+    """
+    homes = {e["to"] for e in b.edges.values() if e["kind"] == "lives_in" and e["from"] == root}
+    at_home = {e["from"] for e in b.edges.values() if e["kind"] == "lives_in" and e["to"] in homes}
+    siblings = sorted({e["to"] if e["from"] == root else e["from"] for e in b.edges.values()
+                       if e["kind"] == "sibling" and root in (e["from"], e["to"])} - at_home - {root})
+    if opened or len(siblings) < GROUP_AT:
+        return b
+    members = set(siblings)
+    out = _Builder(cap=b.cap, nodes={k: dict(v) for k, v in b.nodes.items() if k not in members},
+                   edges={}, ring={k: v for k, v in b.ring.items() if k not in members},
+                   dropped=b.dropped)
+    out.nodes[SIBLINGS_GROUP] = {
+        "id": SIBLINGS_GROUP, "kind": "sibling_group", "group_of": len(siblings),
+        "label": f"{len(siblings)} siblings\nin other households",
+        "details": {b.nodes[s]["details"].get("name") or b.nodes[s]["label"]:
+                    "born " + (b.nodes[s]["details"].get("date of birth") or "(date unknown)")
+                    for s in siblings}}
+    out.ring[SIBLINGS_GROUP] = FAMILY_RING
+    merged: dict[tuple[str, str, bool], list[dict[str, Any]]] = {}
+    for edge_id, e in sorted(b.edges.items()):
+        inside = (e["from"] in members, e["to"] in members)
+        if inside == (False, False):
+            out.edges[edge_id] = e
+        elif inside != (True, True):  # lines between two grouped siblings say nothing more
+            other, group_first = (e["to"], True) if inside[0] else (e["from"], False)
+            merged.setdefault((other, e["kind"], group_first), []).append(e)
+    for (other, kind, group_first), lines in sorted(merged.items()):
+        words = sorted({e["label"].split("\n")[0] for e in lines})
+        a, z = (SIBLINGS_GROUP, other) if group_first else (other, SIBLINGS_GROUP)
+        out.edges[f"{SIBLINGS_GROUP}:{kind}:{other}"] = {
+            "id": f"{SIBLINGS_GROUP}:{kind}:{other}", "from": a, "to": z, "kind": kind,
+            "label": f"{', '.join(words)} ({len(lines)})", "ceased": all(e["ceased"] for e in lines),
+            "details": {"connections": str(len(lines))}}
+    return out
+
+
 def legend(b: _Builder, marks: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """The legend of what is drawn, and of nothing else: the kinds of node present, then the
     kinds of line (current, ceased, lead professional, new and ended since the date compared
@@ -430,9 +493,10 @@ def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
     school or GP practice beside the practitioners who work there, a service's
     practitioners side by side; a household sits a little inside its people and a school or
     practice a little outside its staff, so the lines to them fan out instead of running
-    along the ring through the others. Outer rings (services, and what other children's views add)
-    put each node beside the nodes that brought it in, at the mean of their angles, pushed
-    apart only as far as needed.
+    along the ring through the others (place_labels then spreads the layout until the
+    household's address clears its neighbours' names). Outer rings (services, and what
+    other children's views add) put each node beside the nodes that brought it in, at the
+    mean of their angles, pushed apart only as far as needed.
 
     >>> pos = layout({"a": {"kind": "child"}, "b": {"kind": "adult"}, "c": {"kind": "adult"}},
     ...              {}, {"a": 0, "b": 1, "c": 1}, "a")
@@ -461,23 +525,48 @@ def layout(nodes: dict[str, dict[str, Any]], edges: dict[str, dict[str, Any]],
     family, professionals = on(FAMILY_RING), on(PROFESSIONAL_RING)
     radius, family_arc = 0.0, 0.0
     if family:
-        radius = max(RING_GAP, len(family) * GROUP_SPACING / math.pi)
+        # At most half the circle, and less when the professionals far outnumber the family:
+        # twelve services' boxes squeezed into the lower half made the map too wide to read.
+        share = min(math.pi, 2.4 * math.pi * len(family) / (len(family) + len(professionals)))
+        radius = max(RING_GAP, len(family) * GROUP_SPACING / share)
         family_arc = len(family) * GROUP_SPACING / radius
         put(_in_arc(_grouped(family, nodes, neighbours, ring, root), GROUP_SPACING / radius,
                     -family_arc / 2, family_arc), radius)
     if professionals:
         rest = 2 * math.pi - family_arc
-        # A service's group is a box as wide as its name: more room between them.
-        spacing = GROUP_SPACING * (1.5 if any(nodes[n]["kind"] == "service_group"
-                                              for n in professionals) else 1)
-        radius = max(radius + RING_GAP, len(professionals) * spacing / rest)
-        put(_in_arc(_grouped(professionals, nodes, neighbours, ring, root),
-                    spacing / radius, family_arc / 2, rest), radius)
+        groups = _grouped(professionals, nodes, neighbours, ring, root)
+        # The smallest ring on which no two neighbours' boxes (a node with its label, or a
+        # group's box) touch: a fixed spacing put twelve groups a canvas and a half apart.
+        placed = [_layout_boxes(nodes[n], pos[n]) for n in pos]
+        order = [n for g in groups for n in g]
+        radius = max(radius + RING_GAP, len(professionals) * NODE_SPACING / rest)
+        while True:
+            angles = _in_arc(groups, GROUP_SPACING / radius, family_arc / 2, rest)
+            at = {n: (radius * math.sin(a), -radius * math.cos(a)) for n, a in angles.items()}
+            boxes = [_layout_boxes(nodes[n], at[n]) for n in order]
+            near = itertools.chain(itertools.pairwise(boxes), zip(boxes, boxes[2:], strict=False),
+                                   itertools.product(boxes, placed))
+            if radius > 20000 or not any(_touch(p, q) for a, b in near for p in a for q in b):
+                break
+            radius *= 1.03
+        put(angles, radius)
     for k in sorted({r for n, r in ring.items() if r > PROFESSIONAL_RING}):
         members = on(k)
         radius = max(radius + RING_GAP, len(members) * NODE_SPACING / (2 * math.pi))
         put(_beside(members, nodes, neighbours, angle, NODE_SPACING / radius), radius)
     return pos
+
+
+def drawn_label(node: dict[str, Any]) -> str:
+    """A node's label as drawn: its name, and its lead professional and CAF marks."""
+    return node.get("label", "") + ("\n★ LEAD PROFESSIONAL" if node.get("lead") else "") + \
+        ("\n[CAF]" if node.get("caf") else "")
+
+
+def _layout_boxes(node: dict[str, Any], at: tuple[float, float]) -> list[Box]:
+    return node_boxes({"x": at[0], "y": at[1], "label": drawn_label(node),
+                       "shape": KINDS[node["kind"]]["shape"],
+                       "size": 28 if node["kind"] == "child" else 16})
 
 
 def _grouped(members: list[str], nodes: dict[str, dict[str, Any]],
@@ -577,6 +666,7 @@ class Gathered:
     depth: int
     ceased: bool
     since: date | None = None  # what changed since this day (None: since the last conference)
+    siblings_open: bool = False  # the viewer opened the group of siblings in other households
 
     @property
     def child_ids(self) -> list[str]:
@@ -588,7 +678,8 @@ class Gathered:
 
 def gather(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, depth: int = 1,
            ceased: bool = True, expand: tuple[str, ...] = (),
-           cap: int = NODE_CAP, since: date | None = None) -> Gathered | None:
+           cap: int = NODE_CAP, since: date | None = None,
+           siblings_open: bool = False) -> Gathered | None:
     """What the ecomap of a child holds as this viewer may see it on a day; None when out of
     scope."""
     root_view = child_view(graph, viewer, child_id, today=today)
@@ -637,7 +728,7 @@ def gather(graph: Any, viewer: Any, child_id: str, *, today: date, on: date, dep
             node["opens_ecomap"] = node["child_id"] not in closed and \
                 node["child_id"] not in sibling_level
     return Gathered(child_id, root_view, b, own_edges, other_views, expanded, closed, on, depth,
-                    ceased, since)
+                    ceased, since, siblings_open)
 
 
 def view_warnings(root_view: dict[str, Any], on: date,
@@ -671,7 +762,7 @@ def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
             compared.update(sibling_views(graph, viewer, root_view, rest, today=today))
     warnings, compared_ids = view_warnings(root_view, g.on, compared)
     root = f"child:{g.child_id}"
-    b = group_services(b, root)
+    b = group_siblings(group_services(b, root), root, opened=g.siblings_open)
     positions = layout(b.nodes, b.edges, b.ring, root)
     # The child's own network is laid out clear of crossings; lines that other children's
     # views add (depth 2, expand) may run through a node, and bend round it instead.
@@ -692,6 +783,9 @@ def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
         "legend": legend(b, marks), "warnings": warnings,
         "changes": changed, "changes_since": since.isoformat() if since else None,
         "expanded": g.expanded, "not_expandable": g.closed,
+        "siblings_open": g.siblings_open,
+        "sibling_group": b.nodes[SIBLINGS_GROUP]["group_of"] if SIBLINGS_GROUP in b.nodes else 0,
+        "labels_not_drawn": sum(1 for e in edges if e["label"] and not e["canvas_label"]),
         "cap": b.cap, "capped": b.dropped > 0, "not_drawn": b.dropped,
         "siblings_not_compared": sorted(set(sibling_ids) - set(compared_ids)),
         "child_ids": g.child_ids,
@@ -774,6 +868,206 @@ def _bends(positions: dict[str, tuple[int, int]], edges: dict[str, dict[str, Any
     return bends
 
 
+# Label sizes in canvas units: at the smallest zoom the page draws (MIN_LABEL_PX in ecomap.js,
+# 12 px for a node's label) an edge's label is 9.6 px.
+NODE_FONT, EDGE_FONT, WRAP = 20, 16, 170
+# The map's canvas is 860 x 720 CSS px in a 1400-px window: at 12-px labels (0.6 of NODE_FONT)
+# it holds about 1430 x 1200 canvas units; the layout spreads out no further than this for
+# the sake of edge labels.
+MAP_UNITS = (1380, 1150)
+BOX_MARGIN = 5  # vis-network's margin round a node's label
+LABEL_DROP = 14  # from the bottom of a node's shape to the top of the label hanging below it
+LABEL_GAP = 6  # canvas units kept between any two boxes: labels that touch read as one
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+# Advance widths (in ems) of DejaVu Sans, the face Debian's Chromium draws "system-ui,
+# sans-serif" in. It is one of the widest common faces, so a box estimated with it holds the
+# label drawn in a narrower one too.
+_EM = {**dict.fromkeys("ijl|!.,:;'", 0.30), **dict.fromkeys(" ftI-()[]", 0.40),
+       **dict.fromkeys("rsczJ", 0.56), **dict.fromkeys("0123456789", 0.64),
+       "m": 0.98, "w": 0.82, "M": 0.87, "W": 0.99, "·": 0.32}
+
+
+def _em(ch: str) -> float:
+    if ch in _EM:
+        return _EM[ch]
+    base = unicodedata.normalize("NFD", ch)[0]  # ë is as wide as e
+    if base in _EM:
+        return _EM[base]
+    if base.isascii() and base.isalpha():
+        return 0.71 if base.isupper() else 0.62
+    return 0.84  # ★ ▲ ▼, and anything else: as wide as the widest of them
+
+
+def text_size(text: str, size: float, wrap: float | None = None) -> tuple[float, float]:
+    """The width and height of a label as vis-network lays it out: one line per "\\n", each
+    line wrapped at spaces to ``wrap`` wide (a word longer than that stands alone), each
+    line ``size`` high.
+
+    >>> w, h = text_size("Zoë O'Brien", 20)
+    >>> 100 < w < 140, h
+    (True, 20)
+    >>> text_size("Northmere Children's Social Care", 20, 170)[1]
+    60
+    """
+    def width(line: str) -> float:
+        return sum(_em(ch) for ch in line) * size
+
+    lines: list[str] = []
+    widest = 0.0  # where a line wraps, it may be as wide as the wrap: the estimate errs wide
+    for part in text.split("\n"):
+        line = ""
+        for word in part.split(" "):
+            joined = f"{line} {word}" if line else word
+            if wrap is not None and line and width(joined) > wrap:
+                lines.append(line)
+                line = word
+                widest = wrap
+            else:
+                line = joined
+        lines.append(line)
+    return max(widest, *(width(line) for line in lines)), len(lines) * size
+
+
+def node_boxes(node: dict[str, Any]) -> list[Box]:
+    """Where a drawn node and its label are, in canvas units: a box node holds its label;
+    any other shape is ``size`` round its centre with the label hanging below it, LABEL_DROP
+    lower (labels wrap inside the node's margins, as vis-network measured them in Chromium)."""
+    x, y, label = node["x"], node["y"], node.get("label") or ""
+    if node["shape"] == "box":
+        w, h = text_size(label, NODE_FONT, WRAP - 2 * BOX_MARGIN)
+        w, h = w / 2 + BOX_MARGIN + 2, h / 2 + BOX_MARGIN + 2  # and its border
+        return [(x - w, y - h, x + w, y + h)]
+    r = node["size"] + 2
+    w, h = text_size(label, NODE_FONT, WRAP - 2 * BOX_MARGIN)
+    top = y + node["size"] + LABEL_DROP
+    return [(x - r, y - r, x + r, y + r), (x - w / 2, top - 2, x + w / 2, top + h + 2)]
+
+
+def edge_label_box(edge: dict[str, Any], a: tuple[float, float], b: tuple[float, float],
+                   label: str) -> Box:
+    """Where an edge's label is drawn: level, centred on the middle of the line (or of the
+    curve, for a bent one)."""
+    smooth = edge.get("smooth")
+    if smooth:
+        c = _via(a, b, smooth["type"], smooth["roundness"])
+        mx, my = 0.25 * a[0] + 0.5 * c[0] + 0.25 * b[0], 0.25 * a[1] + 0.5 * c[1] + 0.25 * b[1]
+    else:
+        mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+    w, h = text_size(label, EDGE_FONT)
+    return (mx - w / 2, my - h / 2, mx + w / 2, my + h / 2)
+
+
+def _touch(p: Box, q: Box, gap: float = LABEL_GAP) -> bool:
+    return p[0] < q[2] + gap and q[0] < p[2] + gap and p[1] < q[3] + gap and q[1] < p[3] + gap
+
+
+def node_overlaps(nodes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs of drawn nodes whose shapes or labels touch."""
+    boxes = [(n["id"], node_boxes(n)) for n in nodes]
+    return [(a, b) for (a, pa), (b, pb) in itertools.combinations(boxes, 2)
+            if any(_touch(p, q) for p in pa for q in pb)]
+
+
+def _label_choices(label: str) -> list[str]:
+    """An edge's label, then shorter forms of it (without its dates, then its first line
+    alone, then a change's mark alone), then none: the full text is always in the tables and
+    the edge's tooltip.
+
+    >>> _label_choices("▼ ENDED investigating officer\\n2026-02-10 to 2026-04-30")
+    ['▼ ENDED investigating officer\\n2026-02-10 to 2026-04-30', '▼ ENDED investigating officer', '▼ ENDED']
+    """
+    lines = label.split("\n")
+    undated = [line for line in lines if not any(ch.isdigit() for ch in line)
+               or line.startswith(("▲", "▼"))]
+    # A change since the last conference keeps at least its mark on the map.
+    mark = " ".join(lines[0].split(" ")[:2]) if lines[0].startswith(("▲", "▼")) else ""
+    return list(dict.fromkeys(x for x in ("\n".join(lines), "\n".join(undated), lines[0], mark)
+                              if x))
+
+
+# Which edge labels are placed first when room is short: a change since the last conference,
+# the lead professional, then the child's own people and places.
+_LABEL_ORDER = {"carer": 0, "lives_in": 1, "involvement": 2, "universal": 3, "sibling": 4}
+
+
+def place_labels(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
+    """Make the drawn labels clear of each other, in place. First the layout is drawn in or
+    spread out from the child (every position scaled alike, so the picture keeps its shape)
+    to the smallest size at which no node or node label touches another, then further (while
+    the map still fits the canvas at readable labels) if that makes room for more edge
+    labels; each edge's label is drawn where it touches no node, node label or label already
+    placed, in full, or shortened, or not at all (``canvas_label``; ``label`` keeps the full
+    text for the tables and details).
+
+    >>> ns = [{"id": "a", "x": 0, "y": 0, "shape": "dot", "size": 16, "label": "Ann Long-Name"},
+    ...       {"id": "b", "x": 60, "y": 0, "shape": "dot", "size": 16, "label": "Bob Long-Name"}]
+    >>> es = [{"id": "e", "from": "a", "to": "b", "label": "parent"}]
+    >>> place_labels(ns, es); node_overlaps(ns), ns[1]["x"] > 120
+    ([], True)
+    """
+    if not nodes:
+        return
+    centre = next((n for n in nodes if n.get("kind") == "child"), nodes[0])
+    cx, cy = centre["x"], centre["y"]
+    home = {n["id"]: (n["x"] - cx, n["y"] - cy) for n in nodes}
+    def spread(factor: float) -> None:
+        for n in nodes:
+            n["x"], n["y"] = round(cx + home[n["id"]][0] * factor), round(cy + home[n["id"]][1] * factor)
+
+    # From a little closer than the layout put them (its rings are a fixed gap apart, room
+    # the labels may not need) outwards, to the first spread at which no two touch.
+    factor = 0.6
+    while True:
+        spread(factor)
+        if factor > 6 or not node_overlaps(nodes):
+            break
+        factor *= 1.04
+    # Then further apart, while the map still fits the canvas at readable labels, if that
+    # finds room for more edge labels (the fewest spread that leaves the fewest out).
+    order = sorted(edges, key=lambda e: (not e.get("changed"), not e.get("lead"),
+                                         e["id"].startswith("group:"),
+                                         _LABEL_ORDER.get(e.get("kind", ""), 9), e["id"]))
+    best: tuple[float, float] | None = None
+    for step in range(12):
+        spread(factor * 1.05 ** step)
+        boxes = [box for n in nodes for box in node_boxes(n)]
+        wide = max(b[2] for b in boxes) - min(b[0] for b in boxes)
+        high = max(b[3] for b in boxes) - min(b[1] for b in boxes)
+        if step and (wide > MAP_UNITS[0] or high > MAP_UNITS[1]):
+            break
+        missing = _place_edge_labels(order, nodes, boxes)
+        if best is None or missing < best[0]:
+            best = (missing, factor * 1.05 ** step)
+        if not missing:
+            break
+    assert best is not None
+    spread(best[1])
+    _place_edge_labels(order, nodes, [box for n in nodes for box in node_boxes(n)])
+
+
+def _place_edge_labels(order: list[dict[str, Any]], nodes: list[dict[str, Any]],
+                       taken: list[Box]) -> float:
+    """Each edge's label, in this order, where it touches nothing already placed: in full,
+    shortened, or left off. How much was left out (a shortened label counts half)."""
+    at = {n["id"]: (n["x"], n["y"]) for n in nodes}
+    taken = list(taken)
+    missing = 0.0
+    for e in order:
+        e["canvas_label"] = ""
+        choices = _label_choices(e.get("label") or "")
+        for i, choice in enumerate(choices):
+            box = edge_label_box(e, at[e["from"]], at[e["to"]], choice)
+            if not any(_touch(box, other) for other in taken):
+                e["canvas_label"] = choice
+                taken.append(box)
+                missing += 0.5 if i else 0
+                break
+        else:
+            missing += 1 if choices else 0
+    return missing
+
+
 MARK_STYLE = {"new": ("▲ NEW ", "#009E73"), "ended": ("▼ ENDED ", "#D55E00")}
 
 
@@ -792,12 +1086,16 @@ def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]],
         style = KINDS[node["kind"]]
         x, y = positions[node_id]
         lead, caf = node.get("lead", False), node.get("caf", False)
-        label = node["label"] + ("\n★ LEAD PROFESSIONAL" if lead else "") + ("\n[CAF]" if caf else "")
-        # A group is a box with its label inside: white, bordered in its service's colour.
+        label = drawn_label(node)
+        # A group is a box with its label inside: a service's white, bordered in its colour;
+        # the siblings' in their yellow, bordered black (black text on it: 14:1).
         boxed = {"color": {"background": "#ffffff", "border": style["color"],
                            "highlight": {"background": "#ffffff", "border": "#000000"}},
                  "font": {"strokeWidth": 0}, "borderWidth": 3 + (2 if lead else 0)} \
-            if node["kind"] == "service_group" else {}
+            if node["kind"] == "service_group" else \
+            {"color": {"background": style["color"], "border": "#000000",
+                       "highlight": {"background": style["color"], "border": "#000000"}},
+             "font": {"strokeWidth": 0}, "borderWidth": 2} if node["kind"] == "sibling_group" else {}
         net.add_node(node_id, label=label, shape=style["shape"], x=x, y=y, physics=False,
                      title=f"{KINDS[node['kind']]['name']}: {node['label']}".replace("\n", " "),
                      color={"background": style["color"], "border": "#000000",
@@ -807,7 +1105,7 @@ def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]],
                      child_id=node.get("child_id"), expanded=node.get("expanded", False),
                      sibling_of_root=node.get("sibling_of_root", False),
                      opens_ecomap=node.get("opens_ecomap", False),
-                     household_id=node.get("household_id"),
+                     household_id=node.get("household_id"), group_of=node.get("group_of"),
                      practitioner_id=node.get("practitioner_id"))
         if boxed:
             net.nodes[-1].update(boxed)
@@ -834,13 +1132,17 @@ def _to_vis(b: _Builder, positions: dict[str, tuple[int, int]],
         "interaction": {"hover": True, "keyboard": {"enabled": False}, "multiselect": False,
                         "navigationButtons": False, "dragNodes": False, "tooltipDelay": 300},
         # Long names wrap (a police unit's name ran into its neighbours' on one line).
-        "nodes": {"widthConstraint": {"maximum": 170},
-                  "font": {"face": "system-ui, sans-serif", "size": 20, "color": "#0b0c0c",
+        "nodes": {"widthConstraint": {"maximum": WRAP},
+                  "font": {"face": "system-ui, sans-serif", "size": NODE_FONT, "color": "#0b0c0c",
                            "strokeWidth": 3, "strokeColor": "#ffffff", "multi": False}},
-        "edges": {"smooth": False, "font": {"size": 16, "align": "middle", "color": "#303030",
-                                            "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        # Edge labels level, not along the line: easier to read, and their boxes are the
+        # ones place_labels keeps apart.
+        "edges": {"smooth": False, "font": {"size": EDGE_FONT, "align": "horizontal",
+                                            "color": "#303030", "strokeWidth": 3,
+                                            "strokeColor": "#ffffff"}},
     })
     options["physics"] = {"enabled": False}
+    place_labels(net.nodes, net.edges)
     return net.nodes, net.edges, options
 
 

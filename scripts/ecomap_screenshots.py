@@ -30,6 +30,7 @@ from explorer.graph import Graph
 from explorer.localdb import REPO_ROOT, LocalNeo4j
 from explorer.seed import read_seed
 from explorer.seed.loader import load
+from tests.browser import DRAWN_JS
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -128,16 +129,20 @@ def main(argv: list[str] | None = None) -> int:
         page.wait_for_url(f"{base}/")
         for name, path in (("ecomap-16", "/children/C-ZOE/ecomap?depth=1"),
                            ("ecomap-depth2", "/children/C-ZOE/ecomap?depth=2"),
+                           ("ecomap-depth2-open", "/children/C-ZOE/ecomap?depth=2&siblings=open"),
                            ("ecomap-200", f"/children/{BIG}/ecomap?depth=1")):
             if name == "ecomap-depth2":
                 graph.run_autocommit(HALF_SIBLINGS)
             page.goto(base + path)
             page.wait_for_selector("#ecomap[data-ready='1']", timeout=60000)
-            nodes = page.evaluate("() => document.querySelectorAll('#nodes-table tbody tr').length")
+            drawn = page.evaluate(DRAWN_JS)
             sizes = page.evaluate("() => [document.getElementById('ecomap').dataset.nodeLabelPx,"
                                   " document.getElementById('ecomap').dataset.edgeLabelPx]")
+            status = page.inner_text("#status")
             page.locator(".ecomap-layout").screenshot(path=str(args.out / f"{name}.png"))
-            print(f"{name}: {nodes} nodes; labels on screen: nodes {sizes[0]} px, edges {sizes[1]} px")
+            print(f"{name}: {drawn['nodes']} nodes drawn, {drawn['labels']} labels; labels on screen:"
+                  f" nodes {sizes[0]} px, edges {sizes[1]} px; overlapping: {drawn['overlaps']};"
+                  f" outside the canvas: {drawn['outside']}; status: {status}")
         graph.run_autocommit("MATCH (c:Child) WHERE c.id STARTS WITH 'C-SHOT-HALF-' DETACH DELETE c")
         page.goto(f"{base}/children/C-ZOE/pack?as_of=2026-06-01&since=2026-01-01")
         page.wait_for_selector("#pack[data-ready='1']", timeout=60000)

@@ -25,7 +25,8 @@ def _record(action: str, params: dict, returned: list[str]) -> str:
 
 
 def _network_params(source) -> dict:
-    """as_of (a date, default today), depth (1 or 2), ceased (0 or 1), expand (child ids)."""
+    """as_of (a date, default today), depth (1 or 2), ceased (0 or 1), expand (child ids),
+    since (a date), siblings ("open": the group of siblings in other households opened)."""
     raw_date = (source.get("as_of") or "").strip()
     try:
         on = date.fromisoformat(raw_date) if raw_date else today()
@@ -42,14 +43,17 @@ def _network_params(source) -> dict:
         since = date.fromisoformat(raw_since) if raw_since else None
     except ValueError:
         abort(400, "since must be a date like 2026-05-01.")
+    siblings = str(source.get("siblings") or "grouped")
+    if siblings not in ("grouped", "open"):
+        abort(400, "siblings is grouped or open.")
     return {"on": on, "depth": int(depth), "ceased": ceased == "1", "expand": expand,
-            "since": since}
+            "since": since, "siblings_open": siblings == "open"}
 
 
 def _audit_params(child_id: str, params: dict) -> dict:
     return {"child_id": child_id, "as_of": params["on"], "depth": params["depth"],
             "ceased": params["ceased"], "expand": list(params["expand"]),
-            "since": params["since"]}
+            "since": params["since"], "siblings_open": params["siblings_open"]}
 
 
 def _gather(child_id: str, params: dict) -> ecomap.Gathered | None:
@@ -112,7 +116,9 @@ def export(child_id: str):
     kind = form.get("kind")
     if kind not in EXPORT_KINDS:
         abort(400, "kind is png, print or pack_png.")
-    params = _network_params(form)
+    # An export shows the siblings in other households as their group, with its count:
+    # a printed or saved page is read without the screen's means of opening it.
+    params = {**_network_params(form), "siblings_open": False}
     found = _gather(child_id, params)
     if found is None:
         _record(f"child.export.{kind}", _audit_params(child_id, params), [])
@@ -129,7 +135,7 @@ def pack(child_id: str):
     """The conference pack: one printable page with the map, its legend, the warnings, what
     changed and the tables, for the view in the query string. Recorded in the audit trail
     before it is produced; the record's id, the viewer and the time are printed on it."""
-    params = _network_params(request.args)
+    params = {**_network_params(request.args), "siblings_open": False}  # as in export()
     found = _gather(child_id, params)
     if found is None:
         _record("child.export.pack", _audit_params(child_id, params), [])

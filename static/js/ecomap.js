@@ -29,6 +29,7 @@
     p.set("depth", el("depth").value);
     p.set("ceased", el("ceased").checked ? "1" : "0");
     if (el("since").value) { p.set("since", el("since").value); }
+    if (!el("group-siblings").checked) { p.set("siblings", "open"); }
     if (state.expand.length) { p.set("expand", state.expand.join(",")); }
     return p;
   }
@@ -45,21 +46,27 @@
     var since = asked.get("since") || "";
     if (/^\d{4}-\d{2}-\d{2}$/.test(since)) { el("since").value = since; }
     if (["0", "1"].indexOf(asked.get("ceased")) >= 0) { el("ceased").checked = asked.get("ceased") === "1"; }
+    el("group-siblings").checked = asked.get("siblings") !== "open";
     state.expand = (asked.get("expand") || "").split(",").filter(function (id) {
       return /^[A-Za-z0-9_-]{1,64}$/.test(id);
     }).slice(0, 10);
   }
 
+  // Only the latest request is drawn: two settings changed in quick succession (the as-of
+  // date, then "changes since") could otherwise answer out of order, the older one last.
+  var latest = 0;
   function load() {
     status("Loading…");
-    var query = "?" + params().toString();
+    var query = "?" + params().toString(), mine = ++latest;
     window.history.replaceState(null, "", window.location.pathname + query);
     return fetch(root.dataset.networkUrl + query, {
       credentials: "same-origin", headers: { "Accept": "application/json" }
     }).then(function (reply) {
       if (!reply.ok) { throw new Error("The network could not be loaded (" + reply.status + ")."); }
       return reply.json();
-    }).then(draw).catch(function (error) { status(error.message); });
+    }).then(function (data) {
+      if (mine === latest) { draw(data); }
+    }).catch(function (error) { if (mine === latest) { status(error.message); } });
   }
 
   function visNode(n) {
@@ -70,9 +77,12 @@
     return node;
   }
 
+  // The label drawn is the one the server found room for (canvas_label: in full, shortened or
+  // none); the full text is the edge's tooltip and is in the tables.
   function visEdge(e) {
-    return { id: e.id, from: e.from, to: e.to, label: e.label, dashes: e.dashes, width: e.width,
-             color: e.color, smooth: e.smooth };
+    return { id: e.id, from: e.from, to: e.to, label: e.canvas_label,
+             title: e.label ? e.label.replace(/\n/g, ", ") : undefined,
+             dashes: e.dashes, width: e.width, color: e.color, smooth: e.smooth };
   }
 
   function draw(data) {
@@ -87,6 +97,7 @@
       state.edges = new vis.DataSet(data.edges.map(visEdge));
       state.network = new vis.Network(el("network"), { nodes: state.nodes, edges: state.edges },
                                       data.options);
+      el("network").visNetwork = state.network;  // for the browser tests' measurements
       state.network.on("click", function (event) {
         if (event.nodes.length) { select(event.nodes[0]); } else { closeDetails(); }
       });
@@ -113,7 +124,8 @@
     var expandedNote = data.not_expandable.length ?
       " Nothing more you may see about: " + data.not_expandable.join(", ") + "." : "";
     status(data.nodes.length + " nodes, " + data.edges.length + " connections, as of " +
-           data.as_of + "." + expandedNote + (state.zoomed ? " Shown at a readable size from the " +
+           data.as_of + "." + expandedNote + (data.labels_not_drawn ? " " + data.labels_not_drawn +
+           " line labels had no room on the map: hover over a line, or read the tables below." : "") + (state.zoomed ? " Shown at a readable size from the " +
            "child outwards: drag the map to see the rest, or read the tables below." : ""));
     root.dataset.ready = "1";
     root.dataset.eventId = data.event_id;
@@ -156,14 +168,38 @@
     });
   }
 
+  // The box round every node and its label, in canvas units (measured as drawn).
+  function drawnBox(network, ids) {
+    network.redraw();
+    var box = null;
+    ids.forEach(function (id) {
+      var b = network.getBoundingBox(id);
+      if (!b) { return; }
+      box = box ? { left: Math.min(box.left, b.left), top: Math.min(box.top, b.top),
+                    right: Math.max(box.right, b.right), bottom: Math.max(box.bottom, b.bottom) } : b;
+    });
+    return box;
+  }
+
+  // The whole map, labels included, framed in the canvas with a small margin, at no more
+  // than 1.5 times its size (a child alone is not blown up).
+  function frame(network, ids, width, height) {
+    var box = drawnBox(network, ids), margin = 10;
+    if (!box) { network.fit({ animation: false }); return; }
+    var scale = Math.min((width - 2 * margin) / Math.max(box.right - box.left, 1),
+                         (height - 2 * margin) / Math.max(box.bottom - box.top, 1), 1.5);
+    network.moveTo({ position: { x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2 },
+                     scale: scale, animation: false });
+  }
+
   function fitView() {
-    state.network.fit({ animation: false });
-    // fit() frames the nodes, not their labels: step back so the outermost labels show too.
-    state.network.moveTo({ scale: state.network.getScale() * 0.92, animation: false });
+    var canvas = el("network").querySelector("canvas");
+    frame(state.network, state.data.nodes.map(function (n) { return n.id; }),
+          canvas.clientWidth, canvas.clientHeight);
     // Never smaller than readable: a big view is shown from the child outwards at a size its
     // labels can be read at, and dragged to see the rest (everything is in the tables too).
     var options = state.data.options, readable = MIN_LABEL_PX / options.nodes.font.size;
-    state.zoomed = state.network.getScale() < readable;
+    state.zoomed = state.network.getScale() < readable - 1e-9;
     if (state.zoomed) {
       var at = state.network.getPositions([state.data.nodes[0].id])[state.data.nodes[0].id];
       state.network.moveTo({ position: at, scale: readable, animation: false });
@@ -260,6 +296,16 @@
     });
     if (n.lead) { list.appendChild(text("dt", "Lead professional")); list.appendChild(text("dd", "yes")); }
     if (n.caf) { list.appendChild(text("dt", "CAF")); list.appendChild(text("dd", "holds a CAF assessment")); }
+    if (n.group_of) {
+      // The group opens on demand: the box, Enter on it, or the checkbox above the map.
+      var open = text("button", "Show each of the " + n.group_of + " siblings");
+      open.type = "button";
+      open.addEventListener("click", function () {
+        el("group-siblings").checked = false;
+        load().then(function () { el("network").focus(); });
+      });
+      actions.appendChild(open);
+    }
     if (n.child_id && n.child_id !== root.dataset.childId) {
       if (!n.expanded && state.expand.indexOf(n.child_id) < 0) {
         var expand = text("button", "Expand this child's network");
@@ -320,7 +366,7 @@
   });
   el("details-close").addEventListener("click", closeDetails);
 
-  ["as-of", "since", "depth", "ceased"].forEach(function (id) { el(id).addEventListener("change", load); });
+  ["as-of", "since", "depth", "ceased", "group-siblings"].forEach(function (id) { el(id).addEventListener("change", load); });
   el("controls").addEventListener("submit", function (event) { event.preventDefault(); load(); });
 
   el("path-form").addEventListener("submit", function (event) {
@@ -370,9 +416,37 @@
 
   function footerText(record) { return footerLines(record).join(" · "); }
 
+  // The map as exported: what is on screen, or, when the siblings' group is open, the same
+  // view drawn again off screen with the group collapsed (an export shows it with its count).
+  function exportCanvas() {
+    var shown = el("network").querySelector("canvas");
+    if (!state.data.siblings_open) { return Promise.resolve({ canvas: shown, done: function () {} }); }
+    var p = params();
+    p.delete("siblings");
+    return fetch(root.dataset.networkUrl + "?" + p.toString(), {
+      credentials: "same-origin", headers: { "Accept": "application/json" }
+    }).then(function (reply) {
+      if (!reply.ok) { throw new Error("The network could not be loaded (" + reply.status + ")."); }
+      return reply.json();
+    }).then(function (data) {
+      var off = document.createElement("div");
+      off.className = "pack-offscreen";
+      off.style.width = shown.clientWidth + "px";
+      off.style.height = shown.clientHeight + "px";
+      document.body.appendChild(off);
+      var network = new vis.Network(off, { nodes: new vis.DataSet(data.nodes.map(visNode)),
+                                           edges: new vis.DataSet(data.edges.map(visEdge)) }, data.options);
+      frame(network, data.nodes.map(function (n) { return n.id; }), shown.clientWidth, shown.clientHeight);
+      network.redraw();
+      return { canvas: off.querySelector("canvas"), done: function () { network.destroy(); off.remove(); } };
+    });
+  }
+
   el("export-png").addEventListener("click", function () {
     recordExport("png").then(function (record) {
-      var source = el("network").querySelector("canvas");
+      return exportCanvas().then(function (drawn) { return [record, drawn]; });
+    }).then(function (made) {
+      var record = made[0], source = made[1].canvas;
       var footer = 56, out = document.createElement("canvas");
       out.width = source.width;
       out.height = source.height + footer;
@@ -388,6 +462,7 @@
       footerLines(record).forEach(function (line, i) {  // two lines, so a narrow map need not squeeze them
         ctx.fillText(line, 12, source.height + 17 + 22 * i, out.width - 24);
       });
+      made[1].done();
       out.toBlob(function (blob) {
         var a = document.createElement("a");
         a.href = URL.createObjectURL(blob);

@@ -20,7 +20,8 @@
   }
 
   function visEdge(e) {
-    return { id: e.id, from: e.from, to: e.to, label: e.label, dashes: e.dashes, width: e.width,
+    // The label the server found room for; the full text is in the pack's tables.
+    return { id: e.id, from: e.from, to: e.to, label: e.canvas_label, dashes: e.dashes, width: e.width,
              color: e.color, smooth: e.smooth };
   }
 
