@@ -20,11 +20,11 @@ import argparse
 import statistics
 import sys
 import time
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from explorer import policy
+from explorer.accounts import Viewer
 from explorer.children import search_children
 from explorer.config import Neo4jSettings
 from explorer.graph import Graph
@@ -51,13 +51,6 @@ ORDER BY c.family_name, c.given_name, c.id
 LIMIT 100
 """
 
-
-@dataclass(frozen=True)
-class Viewer:
-    username: str
-    roles: frozenset[str]
-    practitioner_id: str | None
-    user_id: str = "bench"
 
 
 def timed(work, repeat: int) -> float:
@@ -92,9 +85,10 @@ def main() -> None:
         "MATCH (:Practitioner {id: $p})-[i:INVOLVED_WITH]->(c:Child) WHERE i.until IS NULL "
         "RETURN c.id AS id, c.family_name AS family, c.date_of_birth AS dob LIMIT 1", p=worker["id"])[0]
     viewers = {
-        f"chair ({chair['n']} children)": Viewer(chair["chair"], frozenset({"chair"}), None),
-        f"practitioner ({worker['n']} children)": Viewer("p", frozenset({"practitioner"}), worker["id"]),
-        f"management ({children:,} children)": Viewer("m", frozenset({"management"}), None),
+        f"chair ({chair['n']} children)": Viewer(chair["chair"], frozenset({"chair"}), None, "bench"),
+        f"practitioner ({worker['n']} children)": Viewer("p", frozenset({"practitioner"}),
+                                                         worker["id"], "bench"),
+        f"management ({children:,} children)": Viewer("m", frozenset({"management"}), None, "bench"),
     }
     searches = {
         "family name": {"text": sample["family"], "dob": None, "child_id": None},

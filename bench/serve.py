@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from common import machine, population
 
 from explorer import children as reads
-from explorer.accounts import users
+from explorer.accounts import Viewer, users
 from explorer.config import Neo4jSettings
 from explorer.graph import Graph
 from explorer.localdb import REPO_ROOT, LocalNeo4j
@@ -49,13 +49,6 @@ from tests.live_server import Browser, start_server, stop_server
 PASSWORD = "bench serve password 0001"  # noqa: S105 - synthetic bench accounts
 KINDS = ("ecomap", "child", "search", "household", "caseload")
 
-
-@dataclass(frozen=True)
-class Viewer:
-    username: str
-    roles: frozenset[str]
-    practitioner_id: str | None
-    user_id: str = "bench"
 
 
 @dataclass
@@ -83,10 +76,10 @@ def scopes(graph: Graph, count: int, today: date) -> list[Client]:
             break
         if i % 2 == 0 and chairs:
             row = chairs[(i // 2) % len(chairs)]
-            viewer = Viewer(row["who"], frozenset({"chair"}), None)
+            viewer = Viewer(row["who"], frozenset({"chair"}), None, "bench")
         else:
             row = workers[(i // 2) % len(workers)]
-            viewer = Viewer(f"bench-p-{row['who']}".lower(), frozenset({"practitioner"}), row["who"])
+            viewer = Viewer(f"bench-p-{row['who']}".lower(), frozenset({"practitioner"}), row["who"], "bench")
         details = graph.run_autocommit(
             "UNWIND $ids AS id MATCH (c:Child {id: id}) "
             "OPTIONAL MATCH (c)-[l:LIVES_IN]->(h:Household) WHERE l.until IS NULL "

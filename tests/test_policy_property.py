@@ -24,18 +24,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from explorer import children as reads
+from explorer.accounts import Viewer
 from explorer.graph import Graph
 
 TODAY = date.today()
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "1000"))
 
-
-@dataclass(frozen=True)
-class Viewer:
-    username: str
-    roles: frozenset[str]
-    practitioner_id: str | None
-    user_id: str = "u"
 
 
 @dataclass
@@ -160,7 +154,7 @@ def viewers(draw, world: World) -> Viewer:
         ["practitioner", "chair", "analyst", "management", "admin"]), max_size=3)))
     pid = draw(st.sampled_from([p["id"] for p in world.practitioners] + [None]))
     return Viewer(username=draw(st.sampled_from(["chair1", "chair2", "other"])), roles=roles,
-                  practitioner_id=pid)
+                  practitioner_id=pid, user_id="u")
 
 
 WRITE = """
