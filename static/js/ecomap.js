@@ -6,7 +6,7 @@
   "use strict";
 
   var root = document.getElementById("ecomap");
-  if (!root || !window.vis) { return; }
+  if (!root || !window.vis || !window.EcomapShared) { return; }
   var el = function (id) { return document.getElementById(id); };
   var state = { expand: [], network: null, data: null, order: [], cursor: -1, nodes: null, edges: null };
   // The map's size on an A4 page (the print stylesheet gives .ecomap-canvas the same height).
@@ -69,21 +69,8 @@
     }).catch(function (error) { if (mine === latest) { status(error.message); } });
   }
 
-  function visNode(n) {
-    // Only what vis needs; labels and titles are plain strings (vis draws them as text).
-    var node = { id: n.id, label: n.label, title: n.title, shape: n.shape, x: n.x, y: n.y,
-                 color: n.color, borderWidth: n.borderWidth, size: n.size, physics: false };
-    if (n.font) { node.font = n.font; }
-    return node;
-  }
-
-  // The label drawn is the one the server found room for (canvas_label: in full, shortened or
-  // none); the full text is the edge's tooltip and is in the tables.
-  function visEdge(e) {
-    return { id: e.id, from: e.from, to: e.to, label: e.canvas_label,
-             title: e.label ? e.label.replace(/\n/g, ", ") : undefined,
-             dashes: e.dashes, width: e.width, color: e.color, smooth: e.smooth };
-  }
+  var visNode = window.EcomapShared.visNode;
+  var visEdge = window.EcomapShared.visEdge;
 
   function draw(data) {
     state.data = data;
@@ -395,17 +382,9 @@
   });
 
   function recordExport(kind) {
-    var body = { kind: kind, as_of: el("as-of").value, depth: el("depth").value,
-                 ceased: el("ceased").checked ? "1" : "0", expand: state.expand.join(","),
-                 since: el("since").value };
-    return fetch(root.dataset.exportUrl, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf },
-      body: JSON.stringify(body)
-    }).then(function (reply) {
-      if (!reply.ok) { throw new Error("The export could not be recorded (" + reply.status + ")."); }
-      return reply.json();
-    });
+    return window.EcomapShared.recordExport(root, {
+      kind: kind, as_of: el("as-of").value, depth: el("depth").value,
+      ceased: el("ceased").checked ? "1" : "0", expand: state.expand.join(","), since: el("since").value });
   }
 
   function footerLines(record) {

@@ -7,23 +7,13 @@
 
   var root = document.getElementById("pack");
   var source = document.getElementById("pack-network");
-  if (!root || !source || !window.vis) { return; }
+  if (!root || !source || !window.vis || !window.EcomapShared) { return; }
   var data = JSON.parse(source.textContent);
   var el = function (id) { return document.getElementById(id); };
   var SCALE = 2;  // the PNG's resolution against the map on the page
 
-  function visNode(n) {
-    var node = { id: n.id, label: n.label, title: n.title, shape: n.shape, x: n.x, y: n.y,
-                 color: n.color, borderWidth: n.borderWidth, size: n.size, physics: false };
-    if (n.font) { node.font = n.font; }
-    return node;
-  }
-
-  function visEdge(e) {
-    // The label the server found room for; the full text is in the pack's tables.
-    return { id: e.id, from: e.from, to: e.to, label: e.canvas_label, dashes: e.dashes, width: e.width,
-             color: e.color, smooth: e.smooth };
-  }
+  var visNode = window.EcomapShared.visNode;
+  var visEdge = window.EcomapShared.visEdge;
 
   function draw(container) {
     var options = JSON.parse(JSON.stringify(data.options));
@@ -44,16 +34,9 @@
   function status(message) { el("pack-status").textContent = message; }
 
   function record(kind) {
-    var body = { kind: kind, as_of: root.dataset.asOf, depth: root.dataset.depth,
-                 ceased: root.dataset.ceased, expand: root.dataset.expand, since: root.dataset.since };
-    return fetch(root.dataset.exportUrl, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf },
-      body: JSON.stringify(body)
-    }).then(function (reply) {
-      if (!reply.ok) { throw new Error("The export could not be recorded (" + reply.status + ")."); }
-      return reply.json();
-    });
+    return window.EcomapShared.recordExport(root, {
+      kind: kind, as_of: root.dataset.asOf, depth: root.dataset.depth, ceased: root.dataset.ceased,
+      expand: root.dataset.expand, since: root.dataset.since });
   }
 
   function lines(list) {
