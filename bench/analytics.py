@@ -5,7 +5,7 @@
 What it does:
 
 1. Generates a synthetic population with ``explorer.seed.generate`` (cached in
-   ``var/bench-data/<children>-<seed>``, shared with bench/load.py, reused when present).
+   ``var/bench-data/<children>-<seed>-<date>``, shared with bench/load.py, reused when present).
 2. Starts its own Neo4j (``LocalNeo4j``, home ``var/bench-neo4j-analytics``, Bolt port
    7757 by default, heap and page cache 3g) and loads the population unless the home
    already holds it (``--reload`` to start again from an empty database).

@@ -20,8 +20,11 @@ from explorer.seed.schema import SEED_TYPES
 
 
 def population(children: int, seed: int, today: date) -> Path:
-    """The generated population for (children, seed), made once and kept in var/bench-data."""
-    out = REPO_ROOT / "var" / "bench-data" / f"{children}-{seed}"
+    """The generated population for (children, seed, today), made once and kept in
+    var/bench-data. The date is in the folder's name: the generator's dates follow it and the
+    loader checks ages and dates against it, so a population made as of one day (serve.py's
+    today) did not load as of another (ecomap.py's fixed date)."""
+    out = REPO_ROOT / "var" / "bench-data" / f"{children}-{seed}-{today.isoformat()}"
     marker = out / ".complete"
     # Made again when the generator has changed since (its source's hash is in the marker),
     # so that a figure is always for what the generator makes now.

@@ -1,7 +1,7 @@
 """Ecomap benchmark: the data endpoint against the bare Cypher, and drawing 200 nodes.
 
 1. Generates 100,000 children with ``explorer.seed.generate`` (cached in
-   ``var/bench-data/<children>-<seed>``, shared with the other benchmarks) and loads them into
+   ``var/bench-data/<children>-<seed>-<date>``, shared with the other benchmarks) and loads them into
    its own Neo4j (``LocalNeo4j``, home ``var/bench-neo4j-ecomap``, Bolt port 7777) unless the
    home already holds them. Adds one synthetic child, C-BENCH-200, whose ecomap has 200 nodes.
 2. For the child with the most involvements (and C-BENCH-200): p50/p95 of

@@ -5,7 +5,7 @@
 What it does:
 
 1. Generates a synthetic population with ``explorer.seed.generate`` (cached in
-   ``var/bench-data/<children>-<seed>`` and reused when present).
+   ``var/bench-data/<children>-<seed>-<date>`` and reused when present).
 2. Starts its own Neo4j (``LocalNeo4j`` in ``var/bench-neo4j-<port>``, wiped
    first, Bolt port 7717 by default) for each method, so both load into an
    empty database with the schema applied, and each JVM's peak RSS (VmHWM)
