@@ -17,6 +17,7 @@ drawn the same every time (see :func:`layout`).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -899,6 +900,7 @@ def _em(ch: str) -> float:
     return 0.84  # ★ ▲ ▼, and anything else: as wide as the widest of them
 
 
+@functools.lru_cache(maxsize=4096)
 def text_size(text: str, size: float, wrap: float | None = None) -> tuple[float, float]:
     """The width and height of a label as vis-network lays it out: one line per "\\n", each
     line wrapped at spaces to ``wrap`` wide (a word longer than that stands alone), each
@@ -962,11 +964,47 @@ def _touch(p: Box, q: Box, gap: float = LABEL_GAP) -> bool:
     return p[0] < q[2] + gap and q[0] < p[2] + gap and p[1] < q[3] + gap and q[1] < p[3] + gap
 
 
+class _Grid:
+    """Boxes filed by the cells of a square grid they reach (widened by LABEL_GAP), so that
+    asking whether a box touches any filed one tests only those sharing a cell with it: at
+    200 nodes, testing every pair made placing the labels most of the endpoint's time. The
+    answers are those of testing every pair (``_touch`` decides, on every box that could)."""
+
+    CELL = 120.0
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list[tuple[int, Box]]] = {}
+
+    def _keys(self, box: Box) -> list[tuple[int, int]]:
+        c, g = self.CELL, LABEL_GAP
+        return [(i, j) for i in range(math.floor((box[0] - g) / c), math.floor((box[2] + g) / c) + 1)
+                for j in range(math.floor((box[1] - g) / c), math.floor((box[3] + g) / c) + 1)]
+
+    def add(self, box: Box, owner: int = -1) -> None:
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append((owner, box))
+
+    def touching(self, box: Box) -> set[int]:
+        """The owners of the filed boxes that touch ``box``."""
+        return {owner for key in self._keys(box) for owner, other in self.cells.get(key, ())
+                if _touch(box, other)}
+
+    def touches(self, box: Box) -> bool:
+        return any(_touch(box, other) for key in self._keys(box)
+                   for _, other in self.cells.get(key, ()))
+
+
 def node_overlaps(nodes: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """Pairs of drawn nodes whose shapes or labels touch."""
-    boxes = [(n["id"], node_boxes(n)) for n in nodes]
-    return [(a, b) for (a, pa), (b, pb) in itertools.combinations(boxes, 2)
-            if any(_touch(p, q) for p in pa for q in pb)]
+    """Pairs of drawn nodes whose shapes or labels touch, in the nodes' order."""
+    grid = _Grid()
+    found: set[tuple[int, int]] = set()
+    for i, n in enumerate(nodes):
+        boxes = node_boxes(n)
+        for box in boxes:
+            found |= {(j, i) for j in grid.touching(box)}
+        for box in boxes:
+            grid.add(box, i)
+    return [(nodes[a]["id"], nodes[b]["id"]) for a, b in sorted(found)]
 
 
 def _label_choices(label: str) -> list[str]:
@@ -1051,16 +1089,18 @@ def _place_edge_labels(order: list[dict[str, Any]], nodes: list[dict[str, Any]],
     """Each edge's label, in this order, where it touches nothing already placed: in full,
     shortened, or left off. How much was left out (a shortened label counts half)."""
     at = {n["id"]: (n["x"], n["y"]) for n in nodes}
-    taken = list(taken)
+    grid = _Grid()
+    for box in taken:
+        grid.add(box)
     missing = 0.0
     for e in order:
         e["canvas_label"] = ""
         choices = _label_choices(e.get("label") or "")
         for i, choice in enumerate(choices):
             box = edge_label_box(e, at[e["from"]], at[e["to"]], choice)
-            if not any(_touch(box, other) for other in taken):
+            if not grid.touches(box):
                 e["canvas_label"] = choice
-                taken.append(box)
+                grid.add(box)
                 missing += 0.5 if i else 0
                 break
         else:
