@@ -41,7 +41,8 @@ from explorer import schema
 from explorer.analytics import gaps, network_view, overview
 from explorer.config import Neo4jSettings
 from explorer.graph import Graph
-from explorer.localdb import REPO_ROOT, LocalNeo4j
+from explorer.localdb import LocalNeo4j
+from explorer.paths import REPO_ROOT
 from explorer.seed import read_seed
 from explorer.seed.generate import DEFAULT_TODAY
 from explorer.seed.loader import load
@@ -72,7 +73,8 @@ def draw_in_chromium(view: network_view.NetworkView, out: Path) -> float:
                              autoescape=True)
     svg = env.get_template("analyst/_network_svg.html").render(
         view=view, size=network_view.SIZE, area=view.local_authority)
-    css = "".join(f'<link rel="stylesheet" href="{(REPO_ROOT / "static" / "css" / name).as_uri()}">'
+    static = REPO_ROOT / "explorer" / "static"
+    css = "".join(f'<link rel="stylesheet" href="{(static / "css" / name).as_uri()}">'
                   for name in ("app.css", "analyst.css"))
     out.write_text(f"<!doctype html><html><head><meta charset='utf-8'>{css}</head>"
                    f"<body>{svg}</body></html>", encoding="utf-8")

@@ -32,7 +32,8 @@ from explorer import audit
 from explorer.accounts import sessions
 from explorer.config import Neo4jSettings
 from explorer.graph import Graph
-from explorer.localdb import REPO_ROOT, LocalNeo4j
+from explorer.localdb import LocalNeo4j
+from explorer.paths import REPO_ROOT
 
 KINDS = ("audit", "write", "session")
 

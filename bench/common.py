@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 
 import explorer.seed.generate as generate_module
-from explorer.localdb import NEO4J_VERSION, REPO_ROOT
+from explorer.localdb import NEO4J_VERSION
+from explorer.paths import REPO_ROOT
 from explorer.seed.schema import SEED_TYPES
 
 

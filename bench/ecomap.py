@@ -37,7 +37,8 @@ from explorer import audit, create_app, ecomap, policy, schema
 from explorer.accounts import SESSION_TOKEN_KEY, Viewer, sessions, users
 from explorer.config import Config, Neo4jSettings
 from explorer.graph import Graph, run_named
-from explorer.localdb import REPO_ROOT, LocalNeo4j
+from explorer.localdb import LocalNeo4j
+from explorer.paths import REPO_ROOT
 from explorer.seed import read_seed
 from explorer.seed.generate import DEFAULT_TODAY
 from explorer.seed.loader import load
@@ -197,7 +198,7 @@ def stock_pyvis_html(network: dict, out: Path) -> Path:
     for e in network["edges"]:
         net.add_edge(e["from"], e["to"], label=e["label"])
     html = net.generate_html()
-    vendor = REPO_ROOT / "static" / "vendor"
+    vendor = REPO_ROOT / "explorer" / "static" / "vendor"
     lines = []
     for line in html.splitlines():
         if "bootstrap" in line:

@@ -27,7 +27,7 @@ from pathlib import Path
 from explorer import create_app
 from explorer.accounts import sessions
 from explorer.config import Config
-from explorer.localdb import REPO_ROOT
+from explorer.paths import REPO_ROOT
 from explorer.web import networks
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -44,7 +44,8 @@ from common import machine, population
 from explorer import schema
 from explorer.config import Neo4jSettings
 from explorer.graph import Graph, plain
-from explorer.localdb import REPO_ROOT, LocalNeo4j
+from explorer.localdb import LocalNeo4j
+from explorer.paths import REPO_ROOT
 from explorer.seed import NODE_TYPES, REL_TYPES, read_seed
 from explorer.seed.generate import DEFAULT_TODAY
 from explorer.seed.loader import load

@@ -28,7 +28,8 @@ from explorer.accounts import Viewer
 from explorer.children import search_children
 from explorer.config import Neo4jSettings
 from explorer.graph import Graph
-from explorer.localdb import REPO_ROOT, LocalNeo4j
+from explorer.localdb import LocalNeo4j
+from explorer.paths import REPO_ROOT
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import machine

@@ -41,7 +41,8 @@ from explorer import children as reads
 from explorer.accounts import Viewer, users
 from explorer.config import Neo4jSettings
 from explorer.graph import Graph
-from explorer.localdb import REPO_ROOT, LocalNeo4j
+from explorer.localdb import LocalNeo4j
+from explorer.paths import REPO_ROOT
 from explorer.seed import read_seed
 from explorer.seed.loader import load
 from tests.live_server import Browser, start_server, stop_server

@@ -12,17 +12,13 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from explorer.config import Config
-from explorer.graph import Graph
-from explorer.localdb import REPO_ROOT
+from explorer.graph import Graph, attach
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config = (test_config or {}).get("EXPLORER_CONFIG") or Config.from_environment()
-    app = Flask(
-        __name__,
-        static_folder=str(REPO_ROOT / "static"),
-        static_url_path="/static",
-    )
+    # Static files are package data (explorer/static), found beside the templates in any install.
+    app = Flask(__name__, static_url_path="/static")
     app.config.from_mapping(
         SECRET_KEY=config.secret_key,
         EXPLORER_CONFIG=config,
@@ -33,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    app.extensions["graph"] = Graph(config.neo4j)
+    attach(app, Graph(config.neo4j))
     _bounded_database_time(app, float(app.config.get(
         "EXPLORER_REQUEST_DB_SECONDS", os.environ.get("EXPLORER_REQUEST_DB_SECONDS", "10"))))
 
@@ -94,7 +90,3 @@ def _behind_proxies(app: Flask, hops: int) -> None:
     proxies configured it is ignored altogether."""
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
-
-
-def graph_of(app: Flask) -> Graph:
-    return app.extensions["graph"]

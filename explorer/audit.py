@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from explorer.accounts.clock import now as clock_now
-from explorer.graph import Graph, QueryFailed, run_named
+from explorer.clock import now as clock_now
+from explorer.errors import QueryFailed
+from explorer.graph import Graph, run_named
 
 if TYPE_CHECKING:
     from explorer.accounts import Viewer

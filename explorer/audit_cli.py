@@ -8,7 +8,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from explorer import audit, graph_of
+from explorer import audit
+from explorer.graph import graph_of
 
 audit_cli = AppGroup("audit", help="Check the audit trail.")
 

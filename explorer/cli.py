@@ -16,11 +16,12 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup
 
-from explorer import audit, create_app, schema
+from explorer import audit, clock, create_app, schema
 from explorer.accounts.cli import cli_viewer, users_cli
 from explorer.audit_cli import audit_cli
 from explorer.config import Config
-from explorer.graph import DatabaseUnavailable, Graph
+from explorer.errors import DatabaseUnavailable
+from explorer.graph import Graph
 from explorer.localdb import NEO4J_VERSION, LocalDatabaseError, LocalNeo4j, fetch
 from explorer.retention_cli import retention_cli
 from explorer.seed.loader import MODES
@@ -190,7 +191,7 @@ def seed_validate(path: str, today) -> None:
     References to nodes already in the database are not checked here: use
     `explorer seed load --dry-run` for that.
     """
-    result = _read(path, None, today.date() if today else date.today())
+    result = _read(path, None, today.date() if today else clock.today())
     click.echo("valid: " + ", ".join(f"{n} {k}" for k, n in result.summary().items() if n))
 
 
@@ -217,7 +218,7 @@ def seed_load(path: str, mode: str, source: str | None, dry_run: bool, batch_siz
     from explorer.seed.loader import load
 
     config = Config.from_environment()
-    on = today.date() if today else date.today()
+    on = today.date() if today else clock.today()
     graph = Graph(replace(config.neo4j, max_retry_time=30.0))
     try:
         result = _read(path, graph, on)
@@ -256,7 +257,7 @@ def seed_generate(children: int, seed_value: int, out: str, today) -> None:
     """
     from explorer.seed.generate import generate
 
-    on = today.date() if today else date.today()
+    on = today.date() if today else clock.today()
     counts = generate(out, children=children, seed=seed_value, today=on, progress=True)
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
     click.echo(f"as of {on.isoformat()} (reproduce with --seed {seed_value} --today {on.isoformat()})")

@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from explorer.localdb import REPO_ROOT, LocalNeo4j
+from explorer.errors import DatabaseUnavailable
+from explorer.localdb import LocalNeo4j
+from explorer.paths import DEFAULT_VAR_DIR
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,6 @@ class Neo4jSettings:
         try:
             return self.local.password
         except FileNotFoundError:
-            from explorer.graph import DatabaseUnavailable
-
             raise DatabaseUnavailable(
                 "the local Neo4j has not been set up yet: run `explorer db start`"
             ) from None
@@ -51,7 +51,7 @@ class Config:
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Config:
         env = os.environ if environ is None else environ
-        var_dir = Path(env.get("EXPLORER_VAR_DIR", REPO_ROOT / "var"))
+        var_dir = Path(env.get("EXPLORER_VAR_DIR", DEFAULT_VAR_DIR))
         return cls(neo4j=neo4j_settings(env, var_dir),
                    secret_key=_kept_secret(env, "SECRET_KEY", var_dir / "secret_key"),
                    var_dir=var_dir,

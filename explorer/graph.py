@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import neo4j
 import neo4j.time
@@ -37,6 +37,10 @@ from neo4j.exceptions import (
 
 from explorer import queries
 from explorer.config import Neo4jSettings
+from explorer.errors import DatabaseBusy, DatabaseUnavailable, QueryFailed
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 try:
     # The driver's type for a value already in its wire form (a private module).
@@ -46,26 +50,6 @@ except ImportError:  # pragma: no cover - a driver that moved it: dates go as da
 
 T = TypeVar("T")
 _UNIX_EPOCH_DAY = date(1970, 1, 1).toordinal()
-
-
-class ExplorerError(Exception):
-    """Base of the project's own errors."""
-
-
-class DatabaseUnavailable(ExplorerError):
-    """Neo4j cannot be reached (stopped, restarting, wrong address or credentials)."""
-
-
-class DatabaseBusy(DatabaseUnavailable):
-    """A transient refusal (deadlock, lock timeout, leader switch): the same work may succeed again."""
-
-
-class QueryFailed(ExplorerError):
-    """Neo4j refused a query; carries the server's code for logs, never user data."""
-
-    def __init__(self, message: str, code: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def plain(value: Any) -> Any:
@@ -348,3 +332,14 @@ class Graph:
         seconds: a server that accepts connections while its database is still starting is not
         yet available (/health says 503 until queries really succeed)."""
         self._wait_until_back(timeout)
+
+
+def attach(app: Flask, graph: Graph) -> None:
+    """Give ``app`` its graph handle: one per app (and per worker process, see ``Graph``)."""
+    app.extensions["graph"] = graph
+
+
+def graph_of(app: Flask) -> Graph:
+    """The app's graph handle, for blueprints, accounts and CLI commands. It lives here, beside
+    the class it returns, so that nothing imports up to the package root for it."""
+    return app.extensions["graph"]

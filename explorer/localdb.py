@@ -30,7 +30,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from explorer.paths import DEFAULT_VAR_DIR, REPO_ROOT
+
 NEO4J_VERSION = "5.26.30"
 POM = REPO_ROOT / "maven" / "pom.xml"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
@@ -78,7 +79,7 @@ class Status:
 
 def dist_dir() -> Path:
     base = os.environ.get("EXPLORER_NEO4J_DIST")
-    return Path(base) if base else REPO_ROOT / "var" / "neo4j-dist" / NEO4J_VERSION
+    return Path(base) if base else DEFAULT_VAR_DIR / "neo4j-dist" / NEO4J_VERSION
 
 
 def _java() -> str:

@@ -1,9 +1,9 @@
-"""Named Cypher queries: one ``.cypher`` file per query in ``cypher/``.
+"""Named Cypher queries: one ``.cypher`` file per query in ``explorer/cypher/``.
 
 The file name is the query's name. A header of ``//`` comment lines says what
 it returns and which parameters it takes; a header line ``// scan: <why>``
 declares that the query deliberately scans a label (tests refuse undeclared
-label scans). Files under ``cypher/schema/`` are the schema, applied by
+label scans). Files under ``explorer/cypher/schema/`` are the schema, applied by
 ``explorer.schema``.
 """
 
@@ -13,15 +13,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
-from explorer.localdb import REPO_ROOT
-
-CYPHER_DIR = REPO_ROOT / "cypher"
+# Inside the package, so an installed (not only an editable) copy has its queries.
+CYPHER_DIR = Path(str(resources.files("explorer") / "cypher"))
 
 
 class UnknownQuery(KeyError):
-    """A query name with no file in cypher/: a programming error, never user input."""
+    """A query name with no file in explorer/cypher/: a programming error, never user input."""
 
 
 @dataclass(frozen=True)

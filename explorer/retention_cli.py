@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from explorer import audit, graph_of, policy, retention
+from explorer import audit, clock, policy, retention
 from explorer.accounts.cli import cli_viewer
+from explorer.graph import graph_of
 
 retention_cli = AppGroup("retention", help="Archive records at 18 (25 for consenting care "
                                            "leavers) and purge them when the archive period ends.")
@@ -49,14 +49,14 @@ def retention_run(dry_run: bool, today, archive_years: int | None, batch_size: i
     and purges. Idempotent; a stopped run (even kill -9) is finished by the next. The run is
     audited with its counts only; the audit trail itself is never changed.
     """
-    on = today.date() if today else date.today()
+    on = today.date() if today else clock.today()
     years = archive_years or _archive_years()
     graph = graph_of(current_app)
 
     def progress(step: str, count: int) -> None:
         click.echo(f"{step}: {count}", err=True)
 
-    report = retention.run(graph, today=on, now=datetime.now(UTC), archive_years=years,
+    report = retention.run(graph, today=on, now=clock.now(), archive_years=years,
                            dry_run=dry_run, batch=batch_size, progress=progress)
     audit.record(graph, viewer=cli_viewer(), action="retention.dry_run" if dry_run else
                  "retention.run", params=report.as_params(), returned_ids=[], reason=None,

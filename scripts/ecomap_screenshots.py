@@ -27,7 +27,8 @@ from explorer import create_app, schema
 from explorer.accounts import users
 from explorer.config import Config, Neo4jSettings
 from explorer.graph import Graph
-from explorer.localdb import REPO_ROOT, LocalNeo4j
+from explorer.localdb import LocalNeo4j
+from explorer.paths import REPO_ROOT
 from explorer.seed import read_seed
 from explorer.seed.loader import load
 from tests.browser import DRAWN_JS

@@ -21,7 +21,8 @@ import pytest
 from explorer import create_app, schema
 from explorer.config import Config, Neo4jSettings
 from explorer.graph import Graph
-from explorer.localdb import REPO_ROOT, LocalNeo4j
+from explorer.localdb import LocalNeo4j
+from explorer.paths import REPO_ROOT
 
 TEST_PORT = int(os.environ.get("EXPLORER_TEST_BOLT_PORT", "7697"))
 # One home per port, so two test sessions on different ports never share a database.
@@ -152,7 +153,7 @@ def totp_code_for(app, secret: str, used: set) -> str:
 
     import pyotp
 
-    from explorer.accounts.clock import now
+    from explorer.clock import now
 
     for _attempt in range(2):
         with app.app_context():

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 import pyotp
 
 from explorer.config import Neo4jSettings
-from explorer.localdb import REPO_ROOT
+from explorer.paths import REPO_ROOT
 
 
 def free_port() -> int:

@@ -425,7 +425,7 @@ def test_days_around_a_birthday_or_a_plans_second_year_give_the_same_reports(
 
 
 def test_future_report_dates_are_refused(app, graph, make_user, login_as):
-    from explorer.accounts.clock import now
+    from explorer.clock import now
 
     make_user("ana", ["analyst"])
     client = app.test_client()

@@ -12,7 +12,8 @@ import pytest
 from explorer import audit
 from explorer.accounts import Viewer
 from explorer.cli import main
-from explorer.graph import Graph, QueryFailed
+from explorer.errors import QueryFailed
+from explorer.graph import Graph
 
 ALICE = Viewer(username="alice", roles=frozenset({"practitioner"}), practitioner_id="P-1", user_id="u1")
 

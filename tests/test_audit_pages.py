@@ -135,7 +135,7 @@ def test_seed_upload_refuses_paths_outside_the_seed(client, make_user, login_as)
 
 
 def test_a_valid_seed_is_validated_then_loaded_and_both_are_audited(client, make_user, login_as, graph):
-    from explorer.localdb import REPO_ROOT
+    from explorer.paths import REPO_ROOT
 
     make_user("ada", ["admin"])
     login_as(client, "ada")
@@ -158,7 +158,7 @@ def test_a_valid_seed_is_validated_then_loaded_and_both_are_audited(client, make
 
 def test_an_admin_who_names_themselves_a_conference_chair_is_flagged(client, make_user, login_as,
                                                                      graph):
-    from explorer.localdb import REPO_ROOT
+    from explorer.paths import REPO_ROOT
 
     make_user("ada", ["admin", "chair"], family_name="Ames")
     login_as(client, "ada")
@@ -218,7 +218,7 @@ def test_an_upload_never_loaded_is_deleted_after_a_day_and_a_load_names_its_file
     import os
     import time
 
-    from explorer.localdb import REPO_ROOT
+    from explorer.paths import REPO_ROOT
 
     make_user("ada", ["admin"])
     login_as(client, "ada")

@@ -9,7 +9,7 @@ import pytest
 
 from explorer import audit
 from explorer.graph import Graph
-from explorer.localdb import REPO_ROOT
+from explorer.paths import REPO_ROOT
 
 DEMO = REPO_ROOT / "seed" / "demo"
 SHIELDED = "C-ELLIE"  # lives in a refuge (H-REFUGE); former name Ellie Shaw

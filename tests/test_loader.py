@@ -18,7 +18,7 @@ import pytest
 
 from explorer import audit, schema
 from explorer.graph import Graph
-from explorer.localdb import REPO_ROOT
+from explorer.paths import REPO_ROOT
 from explorer.seed import SeedInvalid, read_seed
 from explorer.seed.generate import generate
 from explorer.seed.loader import known_ids, load

@@ -22,8 +22,10 @@ import pytest
 from explorer import create_app, schema
 from explorer.accounts import users
 from explorer.config import Config, Neo4jSettings
-from explorer.graph import DatabaseUnavailable, Graph
-from explorer.localdb import REPO_ROOT, LocalNeo4j
+from explorer.errors import DatabaseUnavailable
+from explorer.graph import Graph
+from explorer.localdb import LocalNeo4j
+from explorer.paths import REPO_ROOT
 from tests.conftest import TEST_PORT
 from tests.live_server import Browser, free_port, start_server, stop_server
 

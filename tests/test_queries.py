@@ -7,7 +7,8 @@ import itertools
 import pytest
 
 from explorer import queries
-from explorer.graph import Graph, QueryFailed
+from explorer.errors import QueryFailed
+from explorer.graph import Graph
 
 # Operators that read every node of a label (or every node, or relationship) instead
 # of using an index: fine for a report over the whole graph, a bug in a lookup by key.

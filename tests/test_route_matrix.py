@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from explorer import audit
-from explorer.localdb import REPO_ROOT
+from explorer.paths import REPO_ROOT
 from explorer.seed import read_seed
 from explorer.seed.loader import load
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from explorer import schema
-from explorer.graph import Graph, QueryFailed
+from explorer.errors import QueryFailed
+from explorer.graph import Graph
 
 KEYED_LABELS = ["Child", "Adult", "Household", "Practitioner", "Service", "Conference", "Plan"]
 

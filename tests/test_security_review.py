@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from explorer.localdb import REPO_ROOT
+from explorer.paths import REPO_ROOT
 from explorer.web.spreadsheet import FORMULA_STARTS
 
 DEMO = REPO_ROOT / "seed" / "demo"

@@ -9,7 +9,7 @@ import threading
 import zipfile
 
 from explorer import audit
-from explorer.localdb import REPO_ROOT
+from explorer.paths import REPO_ROOT
 from explorer.seed import jobs
 from tests.test_audit_pages import wait_for_job
 

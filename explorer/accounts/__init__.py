@@ -29,6 +29,7 @@ from flask_wtf.csrf import CSRFProtect
 from explorer.accounts import sessions
 from explorer.accounts.login import LoginPolicy
 from explorer.accounts.users import ROLES
+from explorer.graph import graph_of
 
 __all__ = ["ROLES", "NotSignedIn", "Viewer", "client_address", "current_viewer", "init_app",
            "require_roles"]
@@ -124,8 +125,6 @@ def login_policy() -> LoginPolicy:
 
 
 def _load_from_session(_request: Any) -> SignedIn | None:
-    from explorer import graph_of
-
     user = sessions.resolve(graph_of(current_app), session.get(SESSION_TOKEN_KEY),
                             sessions.STAGE_FULL, timeouts())
     if user is None:

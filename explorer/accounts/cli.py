@@ -10,9 +10,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from explorer import audit, graph_of
+from explorer import audit
 from explorer.accounts import Viewer, totp, users
-from explorer.accounts.clock import now
+from explorer.clock import now
+from explorer.graph import graph_of
 
 users_cli = AppGroup("users", help="Manage accounts: add, disable, enable, reset-2fa, list, demo.")
 

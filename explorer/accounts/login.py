@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from explorer.accounts import passwords, totp, users
-from explorer.accounts.clock import now
+from explorer.clock import now
 from explorer.graph import Graph
 
 

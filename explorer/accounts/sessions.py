@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from explorer.accounts.clock import now
+from explorer.clock import now
 from explorer.graph import Graph
 
 STAGE_TOTP = "totp"

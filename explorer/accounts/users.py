@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from explorer.accounts import passwords, totp
-from explorer.accounts.clock import now
+from explorer.clock import now
 from explorer.graph import Graph, run_named
 
 ROLES = ("practitioner", "chair", "analyst", "management", "admin")

@@ -24,8 +24,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from explorer import policy
-from explorer.accounts import clock
+from explorer import clock, policy
 from explorer.analytics import networks
 from explorer.graph import Graph
 from explorer.seed.schema import ALWAYS_SENSITIVE, SERVICE_TYPES, STATUSES

@@ -34,7 +34,8 @@ from typing import Any
 from tqdm import tqdm
 
 from explorer import policy, schema
-from explorer.graph import DatabaseBusy, Graph, run_named, wire_date
+from explorer.errors import DatabaseBusy
+from explorer.graph import Graph, run_named, wire_date
 from explorer.seed.model import Seed
 from explorer.seed.schema import SEED_TYPES, SeedType
 

@@ -11,7 +11,7 @@ import re
 import secrets
 import shutil
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from typing import IO, ClassVar
 
@@ -29,9 +29,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from explorer import audit, graph_of
+from explorer import audit, clock
 from explorer.accounts import client_address, current_viewer, require_roles, totp, users
-from explorer.accounts.clock import now
+from explorer.clock import now
+from explorer.graph import graph_of
 from explorer.seed import jobs
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -257,7 +258,7 @@ def _validate(path: Path):
     from explorer.seed.loader import known_ids
 
     try:
-        return read_seed(path, today=date.today(), known_ids=known_ids(graph_of(current_app))), []
+        return read_seed(path, today=clock.today(), known_ids=known_ids(graph_of(current_app))), []
     except SeedInvalid as exc:
         return None, [str(p) for p in exc.problems]
 
@@ -338,7 +339,7 @@ def seed_load(upload_id: str):
         audit.record(graph, viewer=viewer, action=action, params=params, returned_ids=[],
                      reason=None, client=client, flagged=viewer.username in chairs)
 
-    work = jobs.load_work(graph, seed_root(folder / "seed"), today=date.today(), record=record,
+    work = jobs.load_work(graph, seed_root(folder / "seed"), today=clock.today(), record=record,
                           on_loaded=lambda: shutil.rmtree(folder, ignore_errors=True))
     try:
         job = _jobs().start(kind=kind, username=viewer.username, upload=upload_id, sha256=sha256,

@@ -11,11 +11,12 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, g, render_template, request
 
-from explorer import audit, graph_of, policy
+from explorer import audit, policy
 from explorer.accounts import client_address, current_viewer, require_roles
-from explorer.accounts.clock import now
 from explorer.analytics import gaps, network_view, overview
 from explorer.analytics.gaps import BY_SLUG, FilterError, Filters
+from explorer.clock import now
+from explorer.graph import graph_of
 from explorer.web import spreadsheet
 
 bp = Blueprint("analyst", __name__, url_prefix="/analyst")

@@ -12,9 +12,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from explorer import audit, audit_watch, graph_of
+from explorer import audit, audit_watch
 from explorer.accounts import client_address, current_viewer, require_roles
-from explorer.accounts.clock import now
+from explorer.clock import now
+from explorer.graph import graph_of
 from explorer.web import spreadsheet
 
 bp = Blueprint("audit_pages", __name__, url_prefix="/audit")

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from explorer import audit, graph_of
+from explorer import audit
 from explorer.accounts import (
     SESSION_TOKEN_KEY,
     Viewer,
@@ -26,6 +26,7 @@ from explorer.accounts import (
     users,
 )
 from explorer.accounts import login as login_steps
+from explorer.graph import graph_of
 
 bp = Blueprint("auth", __name__)
 

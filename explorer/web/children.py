@@ -8,11 +8,12 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from explorer import audit, graph_of, policy
+from explorer import audit, policy
 from explorer.accounts import client_address, current_viewer, require_roles
-from explorer.accounts.clock import today
 from explorer.children import archive_notice, child_view, look_up, search_children, sibling_view
+from explorer.clock import today
 from explorer.ecomap import STATUS_NAMES
+from explorer.graph import graph_of
 
 bp = Blueprint("children", __name__)
 

@@ -3,13 +3,12 @@ sort and page from the query string, call explorer.conferences, audit, render.""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, render_template, request
 
-from explorer import audit, graph_of, reviews
+from explorer import audit, clock, reviews
 from explorer.accounts import client_address, current_viewer, require_roles
 from explorer.conferences import conference_list
+from explorer.graph import graph_of
 
 bp = Blueprint("conferences", __name__)
 
@@ -25,7 +24,7 @@ def conferences_page():
         page = int(request.args.get("page") or "1")
     except ValueError:
         abort(400, "page is a number.")
-    today = date.today()
+    today = clock.today()
     viewer = current_viewer()
     found = conference_list(graph_of(current_app), viewer, today=today, sort=sort,
                             descending=order == "desc", page=page)

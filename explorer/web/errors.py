@@ -11,9 +11,10 @@ from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound
 
-from explorer import audit, graph_of
+from explorer import audit
 from explorer.accounts import client_address, current_viewer
-from explorer.graph import DatabaseUnavailable
+from explorer.errors import DatabaseUnavailable
+from explorer.graph import graph_of
 
 log = logging.getLogger(__name__)
 

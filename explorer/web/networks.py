@@ -4,14 +4,15 @@ explorer.children, which apply the policy) and render; every response is audited
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
-from explorer import audit, ecomap, graph_of
+from explorer import audit, clock, ecomap
 from explorer.accounts import client_address, current_viewer, require_roles
-from explorer.accounts.clock import today
 from explorer.children import caseload, child_view, household_view
+from explorer.clock import today
+from explorer.graph import graph_of
 
 bp = Blueprint("networks", __name__)
 
@@ -125,7 +126,7 @@ def export(child_id: str):
         abort(404)
     event = _record(f"child.export.{kind}", _audit_params(child_id, params), found.child_ids)
     return jsonify({"event_id": event, "viewer": current_viewer().username,
-                    "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                    "at": clock.now().strftime("%Y-%m-%d %H:%M UTC"),
                     "marking": "OFFICIAL-SENSITIVE"})
 
 
@@ -143,7 +144,7 @@ def pack(child_id: str):
     event = _record("child.export.pack", _audit_params(child_id, params), found.child_ids)
     network = _finish(found)
     provenance = {"viewer": current_viewer().username, "event_id": event,
-                  "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                  "at": clock.now().strftime("%Y-%m-%d %H:%M UTC"),
                   "marking": "OFFICIAL-SENSITIVE"}
     return render_template("children/pack.html", network=network, provenance=provenance,
                            params=params, kinds=ecomap.KINDS)

@@ -7,11 +7,12 @@ import logging
 
 from flask import Blueprint, current_app, render_template, request
 
-from explorer import audit, graph_of
+from explorer import audit
 from explorer.accounts import client_address, current_viewer
-from explorer.accounts.clock import today
 from explorer.children import list_children
-from explorer.graph import DatabaseUnavailable
+from explorer.clock import today
+from explorer.errors import DatabaseUnavailable
+from explorer.graph import graph_of
 from explorer.web.children import page_number
 
 bp = Blueprint("pages", __name__)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from flask import Response
 
-from explorer.accounts.clock import now
+from explorer.clock import now
 
 # A cell starting with one of these is read as a formula by some spreadsheet (a line feed or
 # carriage return too, once the cell's quoting is stripped).
