@@ -169,6 +169,25 @@ def end_request_deadline(token: contextvars.Token) -> None:
     _request_deadline.reset(token)
 
 
+# The bookmarks the current request must read at least as far as: those of the writes the same
+# browser saw answered, on whichever app server answered them. () outside a request.
+_request_bookmarks: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "explorer_request_bookmarks", default=())
+
+
+def start_causal_chain(bookmarks: tuple[str, ...]) -> contextvars.Token:
+    """This request's transactions start no earlier than ``bookmarks`` (a cluster's follower
+    waits until it has caught up, up to the server's ``db.transaction.bookmark_ready_timeout``).
+    With several app servers, a browser's next request may reach another one: the session row
+    written at sign-in, a password just changed, an account just added must be read back there
+    too. Undo with :func:`end_causal_chain`."""
+    return _request_bookmarks.set(tuple(bookmarks))
+
+
+def end_causal_chain(token: contextvars.Token) -> None:
+    _request_bookmarks.reset(token)
+
+
 def _time_left() -> float | None:
     deadline = _request_deadline.get()
     if deadline is None:
@@ -192,6 +211,10 @@ class Graph:
         # succeeds. Until then no request sends its own queries (see _wait_until_back).
         self._gone = False
         self._probe: concurrent.futures.Future | None = None
+        # Every session of this process is chained through one bookmark manager, so a read sees
+        # every write this process committed before it, even when a cluster routes the read to
+        # a follower (on a single server the chain costs nothing: it is always up to date).
+        self._bookmarks = GraphDatabase.bookmark_manager()
 
     @property
     def database(self) -> str:
@@ -226,6 +249,7 @@ class Graph:
         self._lock = threading.Lock()
         self._pinger = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="ping")
         self._probe = None
+        self._bookmarks = GraphDatabase.bookmark_manager()
         self._made_in_pid = os.getpid()
 
     def close(self) -> None:
@@ -285,7 +309,15 @@ class Graph:
                 time.sleep(RETRY_PAUSE)
 
     def _session(self, mode: str) -> neo4j.Session:
-        return self.driver().session(database=self.database, default_access_mode=mode)
+        seen = _request_bookmarks.get()
+        return self.driver().session(database=self.database, default_access_mode=mode,
+                                     bookmark_manager=self._bookmarks,
+                                     bookmarks=neo4j.Bookmarks.from_raw_values(seen) if seen else None)
+
+    def bookmarks(self) -> tuple[str, ...]:
+        """Where this process's writes have got to: handed to the browser (see
+        :func:`start_causal_chain`) so that another app server reads at least this far."""
+        return tuple(sorted(self._bookmarks.get_bookmarks()))
 
     def _probe_once(self) -> None:
         """One query on our database, no retry; clears the 'gone' mark when it succeeds."""

@@ -34,6 +34,7 @@ from explorer.paths import DEFAULT_VAR_DIR, REPO_ROOT
 
 NEO4J_VERSION = "5.26.30"
 POM = REPO_ROOT / "maven" / "pom.xml"
+BOOKMARK_READY_SECONDS = 5
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 SUPPORTED_JAVA = (17, 21)
@@ -221,6 +222,10 @@ class LocalNeo4j:
             f"server.memory.heap.max_size={self.heap}",
             f"server.memory.pagecache.size={self.pagecache}",
             "db.logs.query.enabled=OFF",
+            # How long a transaction waits for the server to reach the bookmarks it was given
+            # (a cluster's follower catching up) before it fails; inside the app's 10 s request
+            # budget, as a cluster's should be (docs/scaling.md). One server is always caught up.
+            f"db.transaction.bookmark_ready_timeout={BOOKMARK_READY_SECONDS}s",
         ]
         if self.transaction_memory:
             lines.append(f"dbms.memory.transaction.total.max={self.transaction_memory}")
