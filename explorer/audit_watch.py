@@ -80,7 +80,8 @@ def _window(graph: Graph, start: int, end: int) -> list[dict[str, Any]]:
     """The events with start <= seq <= end, by seq."""
     if end < start:
         return []
-    return [row["event"] for row in graph.read("audit_events_window", **{"from": start, "to": end + 1})]
+    span: dict[str, Any] = {"from": start, "to": end + 1}  # "from" is a keyword: no plain kwargs
+    return [row["event"] for row in graph.read("audit_events_window", **span)]
 
 
 def broken_link(events: list[dict[str, Any]], start: int, prev_hash: str) -> str | None:
@@ -161,7 +162,7 @@ def check(graph: Graph, var_dir: Path, *, window: int = DEFAULT_WINDOW) -> Chain
     rescan_to = min(state.verified_seq, rescan_from + window)
     if rescan_to > rescan_from:
         before = _window(graph, rescan_from - 1, rescan_from - 1) if rescan_from > 1 else []
-        prev = before[0].get("hash") if before else GENESIS
+        prev = str(before[0]["hash"]) if before else GENESIS
         problem = broken_link(_window(graph, rescan_from, rescan_to), rescan_from, prev)
         if problem is not None:
             return found(problem)

@@ -78,11 +78,11 @@ def conference_list(graph: Any, viewer: Any, *, today: date, sort: str = reviews
         if rest:
             known.update(sibling_views(graph, viewer, view, rest, today=today))
     for row in shown:
-        view = views.get(row["child"]["id"])
-        if view is None or view.get("level") == "shielded":
+        drawn = views.get(row["child"]["id"])
+        if drawn is None or drawn.get("level") == "shielded":
             row["warnings"] = None
             continue
-        found, _ = view_warnings(view, today, known)
+        found, _ = view_warnings(drawn, today, known)
         row["warnings"] = len(found)
     return {"rows": shown, "total": len(ordered), "page": page, "pages": pages,
             "sort": sort, "descending": descending,

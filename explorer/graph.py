@@ -91,7 +91,7 @@ def _rows(result: neo4j.Result) -> list[dict[str, Any]]:
 def run_named(tx: neo4j.ManagedTransaction | neo4j.Transaction, name: str,
               params: Mapping[str, Any], vary: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Run a named query inside a transaction the caller holds; return plain rows."""
-    return _rows(tx.run(queries.get(name, vary).text, params))
+    return _rows(tx.run(queries.get(name, vary).text, dict(params)))
 
 
 # Server codes that mean the database itself is going or gone (a shutdown, a restart, a

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 from flask.json.provider import DefaultJSONProvider
 
 OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
@@ -34,8 +34,9 @@ class OrjsonProvider(DefaultJSONProvider):
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
         obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(orjson.dumps(obj, default=self.default, option=OPTIONS),
-                                        mimetype=self.mimetype)
+        # The Flask app's own response class (``self._app`` is typed as Flask's app-agnostic base).
+        return current_app.response_class(orjson.dumps(obj, default=self.default, option=OPTIONS),
+                                          mimetype=self.mimetype)
 
 
 def init_app(app: Flask) -> None:
