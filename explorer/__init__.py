@@ -33,14 +33,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _bounded_database_time(app, float(app.config.get(
         "EXPLORER_REQUEST_DB_SECONDS", os.environ.get("EXPLORER_REQUEST_DB_SECONDS", "10"))))
 
-    _causal_across_servers(app)
-
     from explorer import accounts
     from explorer.web import (
         admin,
         analyst,
         audit_pages,
         auth,
+        causal,
         children,
         conferences,
         errors,
@@ -50,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         security,
     )
 
+    causal.init_app(app)
     jsonio.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -83,41 +83,6 @@ def _bounded_database_time(app: Flask, seconds: float) -> None:
         token = g.pop("database_deadline", None)
         if token is not None:
             end_request_deadline(token)
-
-
-# The signed session cookie's key for the database bookmarks its browser has seen written.
-BOOKMARKS_KEY = "b"
-
-
-def _causal_across_servers(app: Flask) -> None:
-    """A browser with a session carries, in its signed cookie, the bookmarks of the writes its
-    requests were answered after; each request reads at least that far, on any app server. So
-    behind a load balancer over a Neo4j cluster, the sign-in's session row is found on the next
-    request even when another app server and a lagging follower answer it. Only sessions that
-    exist already carry them: an anonymous visitor gets no cookie for it."""
-    from flask import g, request, session
-
-    from explorer.graph import end_causal_chain, graph_of, start_causal_chain
-
-    @app.before_request
-    def _read_from() -> None:
-        seen = session.get(BOOKMARKS_KEY)
-        if isinstance(seen, list) and all(isinstance(b, str) for b in seen):
-            g.causal_chain = start_causal_chain(tuple(seen))
-
-    @app.after_request
-    def _hand_on(response: Any) -> Any:
-        if request.endpoint != "static" and session:
-            written = list(graph_of(app).bookmarks())
-            if written and session.get(BOOKMARKS_KEY) != written:
-                session[BOOKMARKS_KEY] = written
-        return response
-
-    @app.teardown_request
-    def _end(_exc: BaseException | None) -> None:
-        token = g.pop("causal_chain", None)
-        if token is not None:
-            end_causal_chain(token)
 
 
 def _behind_proxies(app: Flask, hops: int) -> None:

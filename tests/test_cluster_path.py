@@ -8,8 +8,10 @@ import base64
 
 import neo4j
 import pytest
+from itsdangerous import URLSafeSerializer
 
-from explorer import BOOKMARKS_KEY, create_app
+from explorer import create_app
+from explorer.web.causal import BOOKMARKS_COOKIE
 
 
 @pytest.fixture
@@ -20,14 +22,22 @@ def second_server(config, neo4j_settings):
     other.extensions["graph"].close()
 
 
-def _cookie_session(app, client) -> dict:
-    with client.session_transaction() as session:
-        return dict(session)
+def _signer(app) -> URLSafeSerializer:
+    return URLSafeSerializer(app.secret_key, salt="database-bookmarks")
+
+
+def _bookmarks(app, client) -> list[str]:
+    cookie = client.get_cookie(BOOKMARKS_COOKIE)
+    return _signer(app).loads(cookie.value) if cookie else []
+
+
+def _carry(app, client, bookmarks: list[str]) -> None:
+    client.set_cookie(BOOKMARKS_COOKIE, _signer(app).dumps(bookmarks))
 
 
 def _same_browser(app, client, other) -> None:
-    name = app.config["SESSION_COOKIE_NAME"]
-    other.set_cookie(name, client.get_cookie(name).value)
+    for name in (app.config["SESSION_COOKIE_NAME"], BOOKMARKS_COOKIE):
+        other.set_cookie(name, client.get_cookie(name).value)
 
 
 def _later_than_anything(bookmark: str) -> str:
@@ -40,8 +50,7 @@ def _later_than_anything(bookmark: str) -> str:
 
 def test_a_sign_in_on_one_app_server_is_honoured_by_another(app, second_server, signed_in) -> None:
     client = signed_in("chair.one", ["chair"])
-    carried = _cookie_session(app, client)
-    assert carried.get(BOOKMARKS_KEY), "the cookie carries the sign-in's bookmarks"
+    assert _bookmarks(app, client), "the browser carries the sign-in's bookmarks"
     other = second_server.test_client()
     _same_browser(app, client, other)
     page = other.get("/")
@@ -58,13 +67,26 @@ def test_a_request_reads_no_earlier_than_the_writes_its_browser_saw(
     client = signed_in("chair.two", ["chair"])
     other = second_server.test_client()
     _same_browser(app, client, other)
-    real = _cookie_session(app, client)[BOOKMARKS_KEY]
-    with other.session_transaction() as session:
-        session[BOOKMARKS_KEY] = [_later_than_anything(real[0])]
+    real = _bookmarks(app, client)
+    _carry(app, other, [_later_than_anything(real[0])])
     assert other.get("/").status_code == 503
-    with other.session_transaction() as session:
-        session[BOOKMARKS_KEY] = real
+    _carry(app, other, real)
     assert other.get("/").status_code == 200
+
+
+def test_bookmarks_not_signed_by_the_app_are_ignored(app, signed_in) -> None:
+    """Neo4j is only ever handed bookmarks it issued: a forged or garbled cookie changes nothing."""
+    client = signed_in("chair.three", ["chair"])
+    client.set_cookie(BOOKMARKS_COOKIE, "FB:garbage.not-signed")
+    assert client.get("/").status_code == 200
+    assert _bookmarks(app, client), "a good cookie replaces the bad one"
+
+
+def test_signing_out_drops_the_bookmarks(app, signed_in) -> None:
+    client = signed_in("chair.four", ["chair"])
+    assert _bookmarks(app, client)
+    assert client.post("/logout").status_code == 302
+    assert client.get_cookie(BOOKMARKS_COOKIE) is None
 
 
 def test_the_suite_reaches_neo4j_through_a_routing_uri(neo4j_settings) -> None:

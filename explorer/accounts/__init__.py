@@ -41,8 +41,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.login_code", "auth.logout", "pages.health", "static"})
 # What a signed-in user with a temporary password may reach: the change, and signing out.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static"})
-SESSION_TOKEN_KEY = "t"  # noqa: S105 - a key name. In the signed session cookie beside only
-# the database bookmarks its browser has seen written (explorer.BOOKMARKS_KEY)
+SESSION_TOKEN_KEY = "t"  # noqa: S105 - a key name. The only thing in the signed session cookie
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
