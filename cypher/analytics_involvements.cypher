@@ -10,6 +10,7 @@
 // Params: $date.
 // $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: the analytics read every open involvement once
+// policy: deidentified.deidentified_record, sensitive.in_analysts_data, retention.analysts_retention_date
 MATCH (p:Practitioner)-[i:INVOLVED_WITH]->(c:Child)
 WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
   AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))

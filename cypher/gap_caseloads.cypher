@@ -9,6 +9,7 @@
 // Params: $date.
 // $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: profession is not indexed; the report reads every practitioner once
+// policy: deidentified.staff_pseudonym, sensitive.in_analysts_data, retention.analysts_retention_date
 MATCH (p:Practitioner {profession: 'social_worker'})
 CALL (p) {
   OPTIONAL MATCH (p)-[w:WORKS_FOR]->(s:Service)

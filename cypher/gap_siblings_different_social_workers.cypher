@@ -12,6 +12,7 @@
 // Params: $date.
 // $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: every open social worker involvement is read
+// policy: deidentified.deidentified_record, deidentified.in_family_groupings, sensitive.in_analysts_data, retention.analysts_retention_date
 MATCH (c:Child)<-[i:INVOLVED_WITH]-(p:Practitioner {profession: 'social_worker'})
 WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
   AND NOT coalesce(c.shielded, false)
@@ -43,7 +44,7 @@ CALL (c) {
 CALL (c) {
   OPTIONAL MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner)
   WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
-  OPTIONAL MATCH (s:Service {id: i.service_id}) WHERE NOT coalesce(s.sensitive, false)
+  OPTIONAL MATCH (s:Service {id: i.service_id}) WHERE s.sensitive = false
   RETURN collect(DISTINCT s.type) AS service_types
 }
 RETURN {id: c.id, date_of_birth: c.date_of_birth, status: coalesce(c.status, 'none'),

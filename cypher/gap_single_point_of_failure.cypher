@@ -13,6 +13,7 @@
 // Params: $date.
 // $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: status is not indexed; the report reads every child once
+// policy: deidentified.family_pseudonym, deidentified.in_family_groupings, sensitive.in_analysts_data, retention.analysts_retention_date
 MATCH (c:Child)-[l:LIVES_IN]->(h:Household)
 WHERE (c.status IN ['child_in_need', 'cp_plan', 'looked_after', 'unborn_plan']
        OR coalesce(c.care_leaver, false))

@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from explorer import audit, graph_of
+from explorer import audited, graph_of
 from explorer.accounts import Viewer, totp, users
 from explorer.accounts.clock import now
 
@@ -37,8 +37,7 @@ def cli_viewer() -> Viewer:
 
 
 def _audit(action: str, *, flagged: bool = False, **params: object) -> None:
-    audit.record(graph_of(current_app), viewer=cli_viewer(), action=action, params=params,
-                 returned_ids=[], reason=None, client="cli", flagged=flagged)
+    audited.record(action, params, flagged=flagged, viewer=cli_viewer(), client=audited.CLI_CLIENT)
 
 
 def _enrolment(enrolment: users.Enrolment) -> None:
