@@ -1,5 +1,5 @@
 // Every involvement open on $date through a non-sensitive service (analysts' data leaves
-// out every involvement with a sensitive service, consented or not: see policy.py), with the
+// out every involvement with a sensitive service, consented or not: see explorer/policy/sensitive.py), with the
 // child's household (open on $date; the first by
 // id if several): the family-practitioner-service graph of explorer.analytics. Services'
 // names, types and areas come from analytics_services, once each.

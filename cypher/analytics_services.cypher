@@ -1,5 +1,5 @@
 // Every non-sensitive service, for the analytics' tables (services are organisations: shown
-// by name). Sensitive services are left out of analysts' data altogether (policy.py).
+// by name). Sensitive services are left out of analysts' data altogether (explorer/policy/sensitive.py).
 // Returns: service_id, name, type, local_authority.
 // Params: none.
 // scan: the analytics name every service

@@ -1,7 +1,7 @@
 // Gap: care leavers aged 18 or over on $age_date (the 31 March on or before $date that
 // analysts' ages are taken at) with no open involvement (on $date) of a
 // practitioner whose profession is personal_adviser (through a non-sensitive service:
-// analysts' data leaves out every involvement with a sensitive service, see policy.py).
+// analysts' data leaves out every involvement with a sensitive service, see explorer/policy/sensitive.py).
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
 //          of the current household, else the last), service_types (types of the non-sensitive
 //          services involved on $date: the service-type filter matches on these).

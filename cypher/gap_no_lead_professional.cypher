@@ -1,7 +1,7 @@
 // Gap: children with open involvements (on $date) through $min_services or more distinct
 // non-sensitive services and none of those involvements flagged lead professional. An
 // involvement with a sensitive service neither counts as a service nor as a lead: analysts'
-// data leaves out every such involvement, consented or not (policy.py), and a count that
+// data leaves out every such involvement, consented or not (explorer/policy/sensitive.py), and a count that
 // included it would disagree with the service types shown and so reveal it.
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
 //          of the current household, else the last), service_types (types of the non-sensitive

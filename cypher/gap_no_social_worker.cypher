@@ -1,7 +1,7 @@
 // Gap: children on a child protection plan or looked after (plan open on $date) with no
 // open involvement (on $date) of a practitioner whose profession is social_worker (through a
 // non-sensitive service: analysts' data leaves out every involvement with a sensitive
-// service, see policy.py).
+// service, see explorer/policy/sensitive.py).
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
 //          of the current household, else the last), service_types (types of the non-sensitive
 //          services involved on $date: the service-type filter matches on these).

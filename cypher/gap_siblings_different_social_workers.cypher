@@ -1,7 +1,7 @@
 // Gap: children with an open social worker involvement (on $date) who have a sibling (a
 // shared parent, or a household both live in on $date) whose open social workers are all
 // different from theirs. Social workers count through non-sensitive services only (analysts'
-// data leaves out every involvement with a sensitive service, see policy.py). Shielded
+// data leaves out every involvement with a sensitive service, see explorer/policy/sensitive.py). Shielded
 // children take no part in sibling groups (policy.in_family_groupings): neither listed here
 // nor counted as anyone's sibling.
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority

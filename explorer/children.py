@@ -372,10 +372,10 @@ def household_view(graph: Graph, viewer: Viewer, household_id: str, *,
     """
     ids = [r["id"] for r in _read(graph, "household_children", id=household_id,
                                   retained=policy.retained(today))]
-    views = []
+    views: list[dict[str, Any]] = []
     for child_id in ids:
         view = child_view(graph, viewer, child_id, today=today)
-        if policy.household_shown_in(view, household_id):
+        if view is not None and policy.household_shown_in(view, household_id):
             views.append(view)
     if not views:
         return None

@@ -120,7 +120,7 @@ def run_named(tx: neo4j.ManagedTransaction | neo4j.Transaction, name: str,
               params: Mapping[str, Any], vary: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Run a named query inside a transaction the caller holds; return plain rows. An
     identified read is refused (``PolicedQuery``): see ``run_policed``."""
-    return _rows(tx.run(_not_identified(queries.get(name, vary)).text, params))
+    return _rows(tx.run(_not_identified(queries.get(name, vary)).text, dict(params)))
 
 
 def run_policed(tx: neo4j.ManagedTransaction | neo4j.Transaction, name: str,
@@ -132,7 +132,7 @@ def run_policed(tx: neo4j.ManagedTransaction | neo4j.Transaction, name: str,
     an identified query. Everything else goes through ``run_named`` and ``Graph.read``, which
     refuse identified reads, so a route or report cannot fetch a child around the policy.
     """
-    return _rows(tx.run(queries.get(name).text, params))
+    return _rows(tx.run(queries.get(name).text, dict(params)))
 
 
 # Server codes that mean the database itself is going or gone (a shutdown, a restart, a

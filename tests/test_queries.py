@@ -89,10 +89,7 @@ def test_a_query_the_server_refuses_becomes_query_failed(session_graph: Graph):
 # The retention rule (explorer.policy, "retention") is applied in Cypher by every query that
 # finds children. A query here reads a child without it only for a reason named below; a new
 # query that finds children and forgets the rule fails this test.
-RETENTION_LINE = ("$retained.archived OR {v}.archived_at IS NULL AND ({v}.date_of_birth IS NULL"
-                  " OR {v}.date_of_birth > $retained.born_after"
-                  " OR coalesce({v}.care_leaver AND {v}.care_leaver_consent, false)"
-                  " AND {v}.date_of_birth > $retained.leaver_born_after)")
+RETENTION_LINE = policy.retention.CYPHER
 NO_RETENTION_RULE = {
     # The parts of one child's view, read by id only after child_in_scope (which applies it).
     "child_by_id": "a test's read-back of a stored record (tests/test_localdb.py)",

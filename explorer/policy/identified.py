@@ -336,7 +336,7 @@ def caseload_view(viewer: Viewer, practitioner: dict[str, Any], rows: list[dict[
     shows its shielded record only, with no role or service (as on the child's own page).
     """
     full = sees_shielded_fields(viewer)
-    entries = []
+    entries: list[dict[str, Any]] = []
     for row in rows:
         if not involvement_visible(row["involvement"], row["service"], viewer_service_ids):
             continue

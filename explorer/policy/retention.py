@@ -22,6 +22,13 @@ import hashlib
 from datetime import date, timedelta
 from typing import Any
 
+# The rule in Cypher, as every query that finds children writes it on one line (``{v}`` is
+# the query's variable for the child); tests/test_queries.py checks each query holds it.
+CYPHER = ("$retained.archived OR {v}.archived_at IS NULL AND ({v}.date_of_birth IS NULL"
+          " OR {v}.date_of_birth > $retained.born_after"
+          " OR coalesce({v}.care_leaver AND {v}.care_leaver_consent, false)"
+          " AND {v}.date_of_birth > $retained.leaver_born_after)")
+
 ARCHIVE_AGE = 18
 CARE_LEAVER_ARCHIVE_AGE = 25
 # How long an archived record is kept before it is purged (``explorer retention run``).
