@@ -47,7 +47,7 @@ def record(action: str, params: dict[str, Any], returned_ids: Iterable[str] = ()
         viewer = current_viewer()
     if client is None:
         client = client_address() if has_request_context() else CLI_CLIENT
-    event = audit.record(graph or graph_of(current_app), viewer=viewer, action=action,
+    event = audit.record(graph if graph is not None else graph_of(current_app), viewer=viewer, action=action,
                          params=params, returned_ids=returned_ids, reason=reason, client=client,
                          flagged=flagged)
     if has_request_context():
