@@ -111,3 +111,30 @@ def test_a_child_data_page_that_records_its_answer_is_served(probe, graph):
 
 def test_a_page_without_child_data_needs_no_event(probe):
     assert probe.get("/probe/no_child_data").status_code == 200
+
+
+# What each role's menu offers: the links its questions open (as before the questions were
+# named, when base.html tested roles itself), each link one the role may follow.
+MENUS = {
+    "practitioner": ["Search", "Look up", "My caseload"],
+    "chair": ["Search", "Look up", "Conferences"],
+    "analyst": ["Service gaps"],
+    "management": ["Search", "Conferences", "Audit"],
+    "admin": ["Admin"],
+}
+
+
+@pytest.mark.parametrize("role", sorted(MENUS))
+def test_each_role_is_offered_the_pages_the_policy_opens_to_it(app, demo, make_user, login_as,
+                                                               role):
+    # P-SW1 is a practitioner of the demo seed (its caseload page exists).
+    make_user(f"menu-{role}", [role], practitioner_id="P-SW1" if role == "practitioner" else None,
+              family_name="Doe")
+    client = app.test_client()
+    login_as(client, f"menu-{role}")
+    page = client.get("/account").get_data(as_text=True)
+    nav = page[page.index('<nav class="account">'):page.index("</nav>")]
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', nav)
+    assert [text for _href, text in links] == MENUS[role]
+    for href, text in links:
+        assert client.get(href).status_code == 200, f"{role}: {text} ({href})"
