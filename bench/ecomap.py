@@ -36,7 +36,7 @@ from werkzeug.serving import make_server
 from explorer import audit, create_app, ecomap, policy, schema
 from explorer.accounts import SESSION_TOKEN_KEY, Viewer, sessions, users
 from explorer.config import Config, Neo4jSettings
-from explorer.graph import Graph, run_named
+from explorer.graph import Graph, run_policed
 from explorer.localdb import LocalNeo4j
 from explorer.paths import REPO_ROOT
 from explorer.seed import read_seed
@@ -103,10 +103,10 @@ def bare(graph: Graph, child_id: str) -> None:
               "username": None, "see_shielded": True, "retained": policy.retained(date.today())}
 
     def work(tx):
-        rows = {name: run_named(tx, name, params) for name in CHILD_QUERIES}
+        rows = {name: run_policed(tx, name, params) for name in CHILD_QUERIES}
         for sibling in sorted({r["sibling"]["id"] for r in rows["child_siblings"]}):
             for name in ("child_in_scope", "child_involvements"):
-                run_named(tx, name, {**params, "id": sibling})
+                run_policed(tx, name, {**params, "id": sibling})
 
     graph.read_tx(work)
 

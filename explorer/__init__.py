@@ -33,7 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _bounded_database_time(app, float(app.config.get(
         "EXPLORER_REQUEST_DB_SECONDS", os.environ.get("EXPLORER_REQUEST_DB_SECONDS", "10"))))
 
-    from explorer import accounts
+    from explorer import accounts, audited
     from explorer.web import (
         admin,
         analyst,
@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     accounts.init_app(app)
+    audited.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(children.bp)
     app.register_blueprint(auth.bp)

@@ -35,9 +35,12 @@ from explorer.errors import QueryFailed
 from explorer.graph import Graph, run_named
 
 if TYPE_CHECKING:
-    from explorer.accounts import Viewer
+    from explorer.policy import Viewer
 
 GENESIS = ""  # prev_hash of the first event
+# More children than this viewed outside one's involvement in a day is an anomaly for the
+# management team's review (the app's ANOMALY_CHILDREN_PER_DAY may set another).
+ANOMALY_CHILDREN_PER_DAY = 20
 
 # Parameter names whose values never reach the audit trail (nor a log).
 # Matched per word of the key ("totp_code", "newPassword"), so "postcode" is kept.
@@ -503,7 +506,8 @@ def _terms(params_json: str) -> list[str]:
     return words
 
 
-def anomalies(graph: Graph, *, date_from: date, date_to: date, threshold: int = 20) -> Anomalies:
+def anomalies(graph: Graph, *, date_from: date, date_to: date,
+              threshold: int = ANOMALY_CHILDREN_PER_DAY) -> Anomalies:
     """Unusual patterns for the management team, ``date_from`` to ``date_to`` inclusive."""
     window = {"from": _day_start(date_from), "to": _day_start(date_to, 1)}
     many = graph.read("audit_children_outside_involvement", prefixes=list(CHILD_VIEW_PREFIXES),

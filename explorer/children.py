@@ -1,7 +1,10 @@
 """Reading children: every function takes the viewer and returns only what the policy allows.
 
 The scopes come from ``explorer.policy``; each record passes through the
-policy's field rules here, before it leaves this module.
+policy's field rules here, before it leaves this module. This module is the only one that
+runs identified reads (queries whose header names an ``identified.`` policy rule): the
+graph refuses them to everyone else, and tests/test_queries.py fails if another module names
+one.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from explorer import policy
-from explorer.graph import Graph, run_named
-from explorer.policy import Scope, ViewerLike
+from explorer.graph import Graph, run_policed
+from explorer.policy import Scope, Viewer
 
 # Children per page of the first page's list and of search results. Every list says how many
 # there are in all and pages through them: nothing is cut off without saying so.
@@ -55,6 +58,12 @@ class Page(list):
         return self.page < self.pages
 
 
+def _read(graph: Graph, name: str, **params: Any) -> list[dict[str, Any]]:
+    """One named query in a read transaction of its own: this module's ``Graph.read``, which
+    refuses the identified reads only this module may run (``explorer.graph.run_policed``)."""
+    return graph.read_tx(lambda tx: run_policed(tx, name, params))
+
+
 def _paged(read, page: int, page_size: int) -> tuple[int, list[dict[str, Any]], int]:
     """Run ``read(skip, limit)`` (-> total, rows) for a page; a page past the end (the list
     shrank since the link was made) gives the last page instead."""
@@ -67,7 +76,7 @@ def _paged(read, page: int, page_size: int) -> tuple[int, list[dict[str, Any]], 
     return total, rows, page
 
 
-def list_children(graph: Graph, viewer: ViewerLike, *, today: date, page: int = 1,
+def list_children(graph: Graph, viewer: Viewer, *, today: date, page: int = 1,
                   page_size: int = PAGE_SIZE) -> tuple[str, Page]:
     """The children this viewer may list, as ('identified' | 'analyst' | 'none', a Page).
 
@@ -84,7 +93,7 @@ def list_children(graph: Graph, viewer: ViewerLike, *, today: date, page: int = 
     return "identified", found
 
 
-def _read_page(graph: Graph, viewer: ViewerLike, *, today: date, text: str | None,
+def _read_page(graph: Graph, viewer: Viewer, *, today: date, text: str | None,
                dob: date | None, child_id: str | None, page: int, page_size: int,
                archived: bool) -> Page:
     """One page of the children in the viewer's identified scope matching the terms (none:
@@ -113,7 +122,7 @@ def _read_page(graph: Graph, viewer: ViewerLike, *, today: date, text: str | Non
         args = {"text": text, "dob": dob, "id": child_id, **params}
 
     def read(skip: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
-        row = graph.read(name, skip=skip, limit=limit, **args)[0]
+        row = _read(graph, name, skip=skip, limit=limit, **args)[0]
         return row["total"], row["children"]
 
     total, rows, page = _paged(read, page, page_size)
@@ -121,7 +130,7 @@ def _read_page(graph: Graph, viewer: ViewerLike, *, today: date, text: str | Non
                 page_size=page_size)
 
 
-def _record(viewer: ViewerLike, child: dict[str, Any], today: date) -> dict[str, Any]:
+def _record(viewer: Viewer, child: dict[str, Any], today: date) -> dict[str, Any]:
     """A child as the policy shows it to the viewer, marked if its record is archived."""
     record = policy.child_record(viewer, child)
     state = policy.archive_state(child, today)
@@ -147,7 +156,7 @@ def name_query(text: str) -> str | None:
     return " AND ".join(f"*{w}*" for w in dict.fromkeys(words)) or None
 
 
-def conference_rows(graph: Graph, viewer: ViewerLike, *, today: date) -> list[dict[str, Any]]:
+def conference_rows(graph: Graph, viewer: Viewer, *, today: date) -> list[dict[str, Any]]:
     """The children on the viewer's conference list (a chair's: those whose conference they
     chair; the management team's: every child with a conference), each as
     ``policy.conference_row`` cuts it, in id order. Empty for anyone else."""
@@ -161,7 +170,7 @@ def conference_rows(graph: Graph, viewer: ViewerLike, *, today: date) -> list[di
                 "see_shielded": params["see_shielded"], "retained": params["retained"]}
         if not params["all"]:
             args["username"] = params["username"]
-        rows = run_named(tx, query, args)
+        rows = run_policed(tx, query, args)
         return rows, (_viewer_services(tx, viewer) if rows else frozenset())
 
     rows, services = graph.read_tx(read)
@@ -169,10 +178,11 @@ def conference_rows(graph: Graph, viewer: ViewerLike, *, today: date) -> list[di
             for row in rows]
 
 
-def _viewer_services(tx, viewer: ViewerLike) -> frozenset[str]:
-    if "practitioner" not in viewer.roles or not viewer.practitioner_id:
+def _viewer_services(tx, viewer: Viewer) -> frozenset[str]:
+    practitioner_id = policy.acting_practitioner(viewer)
+    if not practitioner_id:
         return frozenset()
-    rows = run_named(tx, "practitioner_services", {"practitioner_id": viewer.practitioner_id})
+    rows = run_policed(tx, "practitioner_services", {"practitioner_id": practitioner_id})
     return frozenset(r["service_id"] for r in rows)
 
 
@@ -185,7 +195,7 @@ _PART_QUERIES = {"households": "child_households", "carers": "child_carers",
                  "previous_plans": "child_previous_plans"}
 
 
-def child_view(graph: Graph, viewer: ViewerLike, child_id: str, *, today: date,
+def child_view(graph: Graph, viewer: Viewer, child_id: str, *, today: date,
                override: bool = False, archived: bool = False) -> dict[str, Any] | None:
     """One child's network as the viewer may see it, or None if out of scope or absent
     (the caller cannot tell which, and neither can the user). An archived record is absent
@@ -195,20 +205,20 @@ def child_view(graph: Graph, viewer: ViewerLike, child_id: str, *, today: date,
                        archived=archived).get(child_id)
 
 
-def archive_notice(graph: Graph, viewer: ViewerLike, child_id: str, *,
+def archive_notice(graph: Graph, viewer: Viewer, child_id: str, *,
                    today: date) -> dict[str, Any] | None:
     """For the management team, when and why a child's record was archived (nothing else of
     it: the record opens only with a reason); None for a live or absent record, and for
     everyone else, so that to them an archived record is one that does not exist."""
     if not policy.sees_archived(viewer):
         return None
-    found = graph.read("child_in_scope", id=child_id,
-                       **policy.scope_params(viewer, today, archived=True))
+    found = _read(graph, "child_in_scope", id=child_id,
+                  **policy.scope_params(viewer, today, archived=True))
     state = policy.archive_state(found[0]["child"], today) if found else None
     return {"id": child_id, **state} if state else None
 
 
-def child_views(graph: Graph, viewer: ViewerLike, child_ids: list[str], *, today: date,
+def child_views(graph: Graph, viewer: Viewer, child_ids: list[str], *, today: date,
                 parts: tuple[str, ...] = PARTS, override: bool = False,
                 archived: bool = False) -> dict[str, dict[str, Any]]:
     """Several children's views in one read transaction, keyed by id, only those the viewer
@@ -223,7 +233,7 @@ def child_views(graph: Graph, viewer: ViewerLike, child_ids: list[str], *, today
         raise ValueError(f"no such parts of a child's view: {sorted(unknown)}")
 
     def read_one(tx, child_id: str) -> dict[str, Any] | None:
-        found = run_named(tx, "child_in_scope", {"id": child_id, **params})
+        found = run_policed(tx, "child_in_scope", {"id": child_id, **params})
         if not found:
             return None
         raw: dict[str, Any] = {**dict(found[0]), **{part: [] for part in PARTS}}
@@ -232,7 +242,7 @@ def child_views(graph: Graph, viewer: ViewerLike, child_ids: list[str], *, today
             return raw  # the hidden parts are not even read: nothing to leak by a later mistake
         for part in parts:
             extra = {"practitioner_id": params["practitioner_id"]} if part == "involvements" else {}
-            raw[part] = run_named(tx, _PART_QUERIES[part], {"id": child_id, "retained": live,
+            raw[part] = run_policed(tx, _PART_QUERIES[part], {"id": child_id, "retained": live,
                                                             **extra})
         return raw
 
@@ -255,7 +265,7 @@ def child_views(graph: Graph, viewer: ViewerLike, child_ids: list[str], *, today
     return views
 
 
-def sibling_views(graph: Graph, viewer: ViewerLike, root_view: dict[str, Any],
+def sibling_views(graph: Graph, viewer: Viewer, root_view: dict[str, Any],
                   sibling_ids: list[str], *, today: date) -> dict[str, dict[str, Any]]:
     """Siblings of a child as ``policy.sibling_view`` shows them, keyed by id: only for a
     ``root_view`` (this viewer's own ``child_view`` of the child) at the 'network' level, and
@@ -272,7 +282,7 @@ def sibling_views(graph: Graph, viewer: ViewerLike, root_view: dict[str, Any],
     def read(tx) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
         found = {}
         for sibling_id in wanted:
-            rows = run_named(tx, "child_lookup_by_id", {"id": sibling_id, "retained": live})
+            rows = run_policed(tx, "child_lookup_by_id", {"id": sibling_id, "retained": live})
             if not rows:
                 continue
             raw: dict[str, Any] = {"child": rows[0]["child"], "households": [],
@@ -280,11 +290,11 @@ def sibling_views(graph: Graph, viewer: ViewerLike, root_view: dict[str, Any],
             if raw["child"].get("shielded") and not params["see_shielded"]:
                 found[sibling_id] = raw  # nothing more is read for a shielded child
                 continue
-            raw["households"] = run_named(tx, "child_households",
+            raw["households"] = run_policed(tx, "child_households",
                                           {"id": sibling_id, "retained": live})
-            raw["involvements"] = run_named(tx, "child_involvements", {
+            raw["involvements"] = run_policed(tx, "child_involvements", {
                 "id": sibling_id, "practitioner_id": params["practitioner_id"], "retained": live})
-            raw["universal"] = run_named(tx, "child_universal_services",
+            raw["universal"] = run_policed(tx, "child_universal_services",
                                          {"id": sibling_id, "retained": live})
             found[sibling_id] = raw
         return found, _viewer_services(tx, viewer)
@@ -296,7 +306,7 @@ def sibling_views(graph: Graph, viewer: ViewerLike, root_view: dict[str, Any],
             for sibling_id, raw in raws.items()}
 
 
-def sibling_view(graph: Graph, viewer: ViewerLike, child_id: str, sibling_id: str, *,
+def sibling_view(graph: Graph, viewer: Viewer, child_id: str, sibling_id: str, *,
                  today: date) -> dict[str, Any] | None:
     """One sibling of a child as the viewer may see it through that child's network (the
     rule in ``explorer.policy``, "siblings of a chaired child"), with ``via`` (what makes them
@@ -312,7 +322,7 @@ def sibling_view(graph: Graph, viewer: ViewerLike, child_id: str, sibling_id: st
     return {**found, "via": via, "of": root["child"]}
 
 
-def search_children(graph: Graph, viewer: ViewerLike, *, text: str | None, dob: date | None,
+def search_children(graph: Graph, viewer: Viewer, *, text: str | None, dob: date | None,
                     child_id: str | None, today: date, page: int = 1,
                     page_size: int = PAGE_SIZE) -> Page:
     """Children within the viewer's scope matching the search, as the policy shows them: one
@@ -324,7 +334,7 @@ def search_children(graph: Graph, viewer: ViewerLike, *, text: str | None, dob: 
                       page=page, page_size=page_size, archived=True)
 
 
-def look_up(graph: Graph, viewer: ViewerLike, *, child_id: str | None, family_name: str | None,
+def look_up(graph: Graph, viewer: Viewer, *, child_id: str | None, family_name: str | None,
             dob: date | None, today: date) -> list[dict[str, Any]]:
     """A look-up by exact identifiers outside one's involvement: basic records and contacts."""
     if not policy.may_look_up(viewer):
@@ -334,9 +344,9 @@ def look_up(graph: Graph, viewer: ViewerLike, *, child_id: str | None, family_na
 
     def read(tx) -> list[dict[str, Any]]:
         if child_id:
-            rows = run_named(tx, "child_lookup_by_id", {"id": child_id, "retained": retained})
+            rows = run_policed(tx, "child_lookup_by_id", {"id": child_id, "retained": retained})
         elif family_name and dob:
-            rows = run_named(tx, "child_lookup_by_name_dob",
+            rows = run_policed(tx, "child_lookup_by_name_dob",
                              {"family_name": family_name.strip().lower(), "dob": dob,
                               "retained": retained})
         else:
@@ -344,14 +354,14 @@ def look_up(graph: Graph, viewer: ViewerLike, *, child_id: str | None, family_na
         found = []
         for row in rows:
             contacts = ([] if row["child"].get("shielded") else
-                        run_named(tx, "child_contacts", {"id": row["child"]["id"], "today": today}))
+                        run_policed(tx, "child_contacts", {"id": row["child"]["id"], "today": today}))
             found.append(policy.lookup_view(row["child"], contacts))
         return found
 
     return graph.read_tx(read)
 
 
-def household_view(graph: Graph, viewer: ViewerLike, household_id: str, *,
+def household_view(graph: Graph, viewer: Viewer, household_id: str, *,
                    today: date) -> dict[str, Any] | None:
     """A household: every child in it whose own view shows it, each as child_view cuts it, and
     who lives there as those views show it (``members``: adults and children, with dates),
@@ -360,12 +370,12 @@ def household_view(graph: Graph, viewer: ViewerLike, household_id: str, *,
     The household's address comes from those views, never from a read of its own, so a
     household is shown only through a child the viewer may see there. None when no child is.
     """
-    ids = [r["id"] for r in graph.read("household_children", id=household_id,
-                                       retained=policy.retained(today))]
-    views = []
+    ids = [r["id"] for r in _read(graph, "household_children", id=household_id,
+                                  retained=policy.retained(today))]
+    views: list[dict[str, Any]] = []
     for child_id in ids:
         view = child_view(graph, viewer, child_id, today=today)
-        if policy.household_shown_in(view, household_id):
+        if view is not None and policy.household_shown_in(view, household_id):
             views.append(view)
     if not views:
         return None
@@ -390,7 +400,7 @@ def household_view(graph: Graph, viewer: ViewerLike, household_id: str, *,
             "child_ids": list(dict.fromkeys(named))}
 
 
-def caseload(graph: Graph, viewer: ViewerLike, practitioner_id: str, *,
+def caseload(graph: Graph, viewer: Viewer, practitioner_id: str, *,
              today: date) -> dict[str, Any] | None:
     """A practitioner's caseload (open involvements) as the viewer may see it; None when the
     viewer may not see this caseload or the practitioner does not exist."""
@@ -398,7 +408,7 @@ def caseload(graph: Graph, viewer: ViewerLike, practitioner_id: str, *,
         return None
 
     def read(tx) -> dict[str, Any] | None:
-        rows = run_named(tx, "practitioner_caseload", {"id": practitioner_id, "today": today,
+        rows = run_policed(tx, "practitioner_caseload", {"id": practitioner_id, "today": today,
                                                         "retained": policy.retained(today)})
         if not rows:
             return None

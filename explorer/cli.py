@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup
 
-from explorer import audit, clock, create_app, schema
+from explorer import audited, clock, create_app, schema
 from explorer.accounts.cli import cli_viewer, users_cli
 from explorer.audit_cli import audit_cli
 from explorer.config import Config
@@ -225,13 +225,11 @@ def seed_load(path: str, mode: str, source: str | None, dry_run: bool, batch_siz
         report = load(graph, result, source=source or Path(path).resolve().stem, mode=mode,
                       on=on, batch_size=batch_size, dry_run=dry_run)
         if not dry_run:  # a load from the command line is recorded like one from the page
-            audit.record(graph, viewer=cli_viewer(), action="admin.seed.load",
-                         params={"path": Path(path).name, "source": source or Path(path).resolve().stem,
-                                 "mode": mode, "rows": report.rows,
-                                 "created": report.total("created"),
-                                 "updated": report.total("updated"),
-                                 "chairs": result.chairs()[:50]},
-                         returned_ids=[], reason=None, client="cli")
+            audited.record("admin.seed.load",
+                           {"path": Path(path).name, "source": source or Path(path).resolve().stem,
+                            "mode": mode, "rows": report.rows, "created": report.total("created"),
+                            "updated": report.total("updated"), "chairs": result.chairs()[:50]},
+                           viewer=cli_viewer(), client=audited.CLI_CLIENT, graph=graph)
     except DatabaseUnavailable as exc:
         raise click.ClickException(f"{exc}; nothing further was written") from exc
     finally:

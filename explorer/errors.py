@@ -22,3 +22,8 @@ class QueryFailed(ExplorerError):
     def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
         self.code = code
+
+
+class PolicedQuery(ExplorerError):
+    """An identified read (a query applying an ``identified.`` policy rule) asked for outside
+    the policy's data layer: a programming error, never user input."""

@@ -37,7 +37,7 @@ from neo4j.exceptions import (
 
 from explorer import queries
 from explorer.config import Neo4jSettings
-from explorer.errors import DatabaseBusy, DatabaseUnavailable, QueryFailed
+from explorer.errors import DatabaseBusy, DatabaseUnavailable, PolicedQuery, QueryFailed
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -88,10 +88,30 @@ def _rows(result: neo4j.Result) -> list[dict[str, Any]]:
     return [{key: plain(record[key]) for key in record.keys()} for record in result]  # noqa: SIM118
 
 
+def _not_identified(query: queries.Query) -> queries.Query:
+    if query.identified:
+        raise PolicedQuery(f"{query.name} reads identified child data: only the policy's data "
+                           "layer (explorer.children) runs it")
+    return query
+
+
 def run_named(tx: neo4j.ManagedTransaction | neo4j.Transaction, name: str,
               params: Mapping[str, Any], vary: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """Run a named query inside a transaction the caller holds; return plain rows."""
-    return _rows(tx.run(queries.get(name, vary).text, dict(params)))
+    """Run a named query inside a transaction the caller holds; return plain rows. An
+    identified read is refused (``PolicedQuery``): see ``run_policed``."""
+    return _rows(tx.run(_not_identified(queries.get(name, vary)).text, dict(params)))
+
+
+def run_policed(tx: neo4j.ManagedTransaction | neo4j.Transaction, name: str,
+                params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Run a named query, identified reads included, inside a transaction the caller holds.
+
+    Only the data layer that applies the policy to what it reads (``explorer.children``) calls
+    this: tests/test_queries.py fails if any other module of the package names it, or names
+    an identified query. Everything else goes through ``run_named`` and ``Graph.read``, which
+    refuse identified reads, so a route or report cannot fetch a child around the policy.
+    """
+    return _rows(tx.run(queries.get(name).text, dict(params)))
 
 
 # Server codes that mean the database itself is going or gone (a shutdown, a restart, a
@@ -261,8 +281,9 @@ class Graph:
     # -- named queries ------------------------------------------------------------
     def read(self, name: str, *, vary: Mapping[str, str] | None = None,
              **params: Any) -> list[dict[str, Any]]:
-        """Run the named query in a read transaction (routed to a reader)."""
-        queries.get(name, vary)  # fail loudly on a bad name before opening a session
+        """Run the named query in a read transaction (routed to a reader); never an identified
+        read (``run_policed``)."""
+        _not_identified(queries.get(name, vary))  # fail loudly before opening a session
         return self.read_tx(lambda tx: run_named(tx, name, params, vary))
 
     def write(self, name: str, *, vary: Mapping[str, str] | None = None,

@@ -3,8 +3,12 @@
 The file name is the query's name. A header of ``//`` comment lines says what
 it returns and which parameters it takes; a header line ``// scan: <why>``
 declares that the query deliberately scans a label (tests refuse undeclared
-label scans). Files under ``explorer/cypher/schema/`` are the schema, applied by
-``explorer.schema``.
+label scans). A query that reads child data names the policy rules it applies in a
+header line ``// policy: identified.scope_params, retention.is_retained`` (functions of
+``explorer.policy``'s modules; tests/test_queries.py checks each exists). A query applying
+an ``identified.`` rule is an identified read: only the data layer that applies the policy
+(``explorer.children``) runs it (``explorer.graph.run_policed``). Files under
+``explorer/cypher/schema/`` are the schema, applied by ``explorer.schema``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,22 @@ class Query:
     @property
     def scan_allowed(self) -> bool:
         return any(line.startswith("scan:") for line in self.header)
+
+    @property
+    def policy_rules(self) -> tuple[str, ...]:
+        """The policy rules the header names (``// policy: a.b, c.d``); none for ``none (why)``."""
+        for line in self.header:
+            if line.startswith("policy:"):
+                rules = line.removeprefix("policy:").strip()
+                if rules.startswith("none"):
+                    return ()
+                return tuple(r.strip() for r in rules.split(","))
+        return ()
+
+    @property
+    def identified(self) -> bool:
+        """Does the query read identified child data (so only the policy's data layer runs it)?"""
+        return any(rule.startswith("identified.") for rule in self.policy_rules)
 
     @property
     def variants(self) -> dict[str, tuple[str, ...]]:

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from explorer import audit, clock, policy, retention
+from explorer import audited, clock, policy, retention
 from explorer.accounts.cli import cli_viewer
 from explorer.graph import graph_of
 
@@ -58,7 +58,6 @@ def retention_run(dry_run: bool, today, archive_years: int | None, batch_size: i
 
     report = retention.run(graph, today=on, now=clock.now(), archive_years=years,
                            dry_run=dry_run, batch=batch_size, progress=progress)
-    audit.record(graph, viewer=cli_viewer(), action="retention.dry_run" if dry_run else
-                 "retention.run", params=report.as_params(), returned_ids=[], reason=None,
-                 client="cli")
+    audited.record("retention.dry_run" if dry_run else "retention.run", report.as_params(),
+                   viewer=cli_viewer(), client=audited.CLI_CLIENT, graph=graph)
     click.echo(report.table())

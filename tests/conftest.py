@@ -81,8 +81,10 @@ def app(graph: Graph, config: Config):
     # server and budget are tested in test_outages.py). Here a Neo4j planning a query for the
     # first time on a loaded CI machine can take longer than that (a CI run at load average
     # 20 turned the pack's first request into a 503), which is not what these tests test.
+    # EXPLORER_REQUIRE_AUDIT: a child-data or analyst page answering 200 without recording
+    # an audit event fails the request, so every test that opens one checks the trail.
     app = create_app({"TESTING": True, "EXPLORER_CONFIG": config,
-                      "EXPLORER_REQUEST_DB_SECONDS": 120})
+                      "EXPLORER_REQUEST_DB_SECONDS": 120, "EXPLORER_REQUIRE_AUDIT": True})
     yield app
     app.extensions["graph"].close()
 

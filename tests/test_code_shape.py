@@ -19,7 +19,6 @@ NOT_YET_SPLIT = {
     ("audit.py", "verify"),
     ("analytics/network_view.py", "network_view"),
     ("seed/loader.py", "run_all"),
-    ("policy.py", "child_view"),
     ("seed/generate.py", "setup"),
     ("changes.py", "changes"),
     ("ecomap.py", "layout"),

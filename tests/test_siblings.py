@@ -1,5 +1,5 @@
 """Siblings in other households, over HTTP on the demo seed: what a chair sees of a sibling
-of a child whose conference they chair (explorer/policy.py, "siblings of a chaired child"),
+of a child whose conference they chair (explorer/policy/identified.py, "siblings of a chaired child"),
 that the links lead there instead of a 404, and what stays hidden (the sibling's own case,
 its past, shielded siblings, sensitive services)."""
 

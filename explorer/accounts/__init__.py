@@ -4,8 +4,9 @@ Public API for the rest of the app:
 
 - ``current_viewer() -> Viewer``: the signed-in user (raises ``NotSignedIn``
   outside a signed-in request; the login gate makes that unreachable from a route).
-- ``require_roles(*roles)``: route decorator; a viewer holding none of the roles
-  gets 403, an anonymous one is sent to the login page.
+- ``require_roles(question)``: route decorator guarding a page by one of the policy's
+  named questions (``policy.may_look_up``...); a viewer it answers no gets 403, an
+  anonymous one is sent to the login page. Routes never name a role.
 - ``client_address()``: the address recorded in the audit trail.
 - ``init_app(app)``: Flask-Login (loading the user from the server-side session
   on every request), CSRF protection, cookie flags and the login gate.
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
@@ -28,8 +28,8 @@ from flask_wtf.csrf import CSRFProtect
 
 from explorer.accounts import sessions
 from explorer.accounts.login import LoginPolicy
-from explorer.accounts.users import ROLES
 from explorer.graph import graph_of
+from explorer.policy import QUESTIONS, ROLES, Question, Viewer, opens_child_data
 
 __all__ = ["ROLES", "NotSignedIn", "Viewer", "client_address", "current_viewer", "init_app",
            "require_roles"]
@@ -51,19 +51,6 @@ class NotSignedIn(Exception):
     """current_viewer() was called where nobody is signed in."""
 
 
-@dataclass(frozen=True)
-class Viewer:
-    """The signed-in user, as the permission policy and the audit trail see them."""
-
-    username: str
-    roles: frozenset[str]
-    practitioner_id: str | None
-    user_id: str
-
-    def has_any(self, *roles: str) -> bool:
-        return bool(self.roles & set(roles))
-
-
 class SignedIn(UserMixin):
     """Flask-Login's view of a user: the Viewer plus the display name for pages."""
 
@@ -76,26 +63,48 @@ class SignedIn(UserMixin):
         return self.viewer.username
 
 
+class Answers:
+    """The policy's named questions about the signed-in viewer, for templates: ``may.look_up``
+    is ``policy.may_look_up(viewer)`` (False for nobody signed in), so a template never
+    names a role."""
+
+    def __init__(self, viewer: Viewer | None) -> None:
+        self._viewer = viewer
+
+    def __getattr__(self, name: str) -> bool:
+        question = QUESTIONS.get(f"may_{name}") or QUESTIONS.get(name)
+        if question is None:
+            raise AttributeError(f"the policy asks no question {name!r}")
+        return self._viewer is not None and question(self._viewer)
+
+
 def current_viewer() -> Viewer:
     if not current_user or not current_user.is_authenticated:
         raise NotSignedIn("nobody is signed in")
     return current_user.viewer
 
 
-def require_roles(*roles: str) -> Callable[[F], F]:
-    unknown = set(roles) - set(ROLES)
-    if unknown or not roles:
-        raise ValueError(f"require_roles needs roles from {ROLES}, got {roles}")
+def require_roles(question: Question) -> Callable[[F], F]:
+    """Guard a page by one of the policy's named questions about the viewer.
+
+    A page guarded by a question that opens child data is marked ``opens_child_data``:
+    ``explorer.audited`` then checks (where the app asks it to) that each of its answers
+    was recorded in the audit trail.
+    """
+    if QUESTIONS.get(getattr(question, "__name__", "")) is not question:
+        raise ValueError(f"require_roles takes one of the policy's questions {sorted(QUESTIONS)}, "
+                         f"got {question!r}")
 
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if not current_viewer().has_any(*roles):
+            if not question(current_viewer()):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.opens_child_data = opens_child_data(question)  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
     return decorate
@@ -165,7 +174,6 @@ DEFAULTS = {
     "LOGIN_LOCK_MINUTES": 15,
     "LOGIN_CLIENT_MAX_FAILURES": 20,
     "LOGIN_CLIENT_WINDOW_MINUTES": 15,
-    "ANOMALY_CHILDREN_PER_DAY": 20,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session it is bound to
 }
 
@@ -197,5 +205,6 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def signed_in() -> dict[str, Any]:
         user = current_user if current_user and current_user.is_authenticated else None
-        return {"signed_in": user, "viewer": user.viewer if user else None}
+        viewer = user.viewer if user else None
+        return {"signed_in": user, "viewer": viewer, "may": Answers(viewer)}
 

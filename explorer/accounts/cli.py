@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from explorer import audit
+from explorer import audited
 from explorer.accounts import Viewer, totp, users
 from explorer.clock import now
 from explorer.graph import graph_of
@@ -39,8 +39,7 @@ def cli_viewer() -> Viewer:
 
 
 def _audit(action: str, *, flagged: bool = False, **params: object) -> None:
-    audit.record(graph_of(current_app), viewer=cli_viewer(), action=action, params=params,
-                 returned_ids=[], reason=None, client="cli", flagged=flagged)
+    audited.record(action, params, flagged=flagged, viewer=cli_viewer(), client=audited.CLI_CLIENT)
 
 
 def _enrolment(enrolment: users.Enrolment) -> None:

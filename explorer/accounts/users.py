@@ -10,8 +10,8 @@ from typing import Any
 from explorer.accounts import passwords, totp
 from explorer.clock import now
 from explorer.graph import Graph, run_named
+from explorer.policy import ROLES, grants_child_data  # stated by the policy; used here and re-exported
 
-ROLES = ("practitioner", "chair", "analyst", "management", "admin")
 USERNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
@@ -111,21 +111,6 @@ def create(
     if not graph.write("user_create", username=username, props=props)[0]["created"]:
         raise AccountError(f"the username {username!r} is taken")
     return Enrolment(username, secret, totp.provisioning_uri(secret, username))
-
-
-# Roles that open child data (identified or de-identified): granting one is reviewed.
-CHILD_DATA_ROLES = frozenset({"practitioner", "chair", "analyst", "management"})
-
-
-def grants_child_data(roles: list[str] | tuple[str, ...] | frozenset[str]) -> bool:
-    """Does an account with these roles see children? Its creation is flagged in the audit
-    trail for the management team, so an admin cannot quietly give an account (their own
-    second one, say) the management team's view.
-
-    >>> grants_child_data(["admin"]), grants_child_data(["admin", "management"])
-    (False, True)
-    """
-    return bool(CHILD_DATA_ROLES & set(roles))
 
 
 def check_family_name(roles: list[str] | tuple[str, ...] | frozenset[str], family_name: str) -> None:

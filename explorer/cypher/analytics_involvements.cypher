@@ -1,5 +1,5 @@
 // Every involvement open on $date through a non-sensitive service (analysts' data leaves
-// out every involvement with a sensitive service, consented or not: see policy.py), with the
+// out every involvement with a sensitive service, consented or not: see explorer/policy/sensitive.py), with the
 // child's household (open on $date; the first by
 // id if several): the family-practitioner-service graph of explorer.analytics. Services'
 // names, types and areas come from analytics_services, once each.
@@ -10,6 +10,7 @@
 // Params: $date.
 // $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: the analytics read every open involvement once
+// policy: deidentified.deidentified_record, sensitive.in_analysts_data, retention.analysts_retention_date
 MATCH (p:Practitioner)-[i:INVOLVED_WITH]->(c:Child)
 WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
   AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))

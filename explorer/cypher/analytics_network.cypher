@@ -4,6 +4,7 @@
 // Returns: child (map: id, date_of_birth, status), service (map: id, name, type).
 // Params: $date, $la.
 // $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
+// policy: deidentified.deidentified_record, sensitive.in_analysts_data, retention.analysts_retention_date
 MATCH (h:Household {local_authority: $la})
 // Expanding from each household in a subquery: otherwise, once statistics say children are
 // few, the planner may scan every child and join.

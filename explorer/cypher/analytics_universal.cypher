@@ -6,6 +6,7 @@
 // Params: $date.
 // $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: the analytics read every open school and GP registration once
+// policy: deidentified.deidentified_record, deidentified.in_family_groupings, retention.analysts_retention_date
 MATCH (c:Child)-[r:ATTENDS|REGISTERED_WITH]->(s:Service)
 WHERE (r.since IS NULL OR r.since <= $date) AND (r.until IS NULL OR r.until >= $date)
   AND NOT coalesce(c.shielded, false)

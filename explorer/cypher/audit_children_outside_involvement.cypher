@@ -3,6 +3,7 @@
 // and does not chair a conference about.
 // Returns username, day (date), outside (int), child_ids (list). Only rows with outside > $threshold.
 // Params: $from, $to (datetime), $prefixes (list of action prefixes), $threshold (int).
+// policy: roles.may_read_audit_trail
 MATCH (e:AuditEvent)
 WHERE e.at >= $from AND e.at < $to AND any(p IN $prefixes WHERE e.action STARTS WITH p)
 UNWIND e.returned_ids AS child_id

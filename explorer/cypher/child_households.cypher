@@ -5,6 +5,7 @@
 // Returns: household (map), since, until, members (list of {id, label, given_name, family_name,
 // date_of_birth, shielded, since, until}).
 // Params: $id, $retained (policy.retained: an archived child is no member).
+// policy: identified.child_view, retention.is_retained
 MATCH (c:Child {id: $id})-[l:LIVES_IN]->(h:Household)
 CALL (h, l) {
   MATCH (p)-[m:LIVES_IN]->(h)

@@ -3,6 +3,7 @@
 // so "not yours" and "does not exist" look the same.
 // Params: $id, $today (date), $all (bool: management), $practitioner_id, $username,
 // $retained (policy.retained: an archived record only for the management team's archived view).
+// policy: identified.scope_params, retention.is_retained
 MATCH (c:Child {id: $id})
 WITH c,
      EXISTS { MATCH (:Practitioner {id: $practitioner_id})-[i:INVOLVED_WITH]->(c)

@@ -5,6 +5,7 @@
 // Returns: sibling (map of id, given_name, family_name, date_of_birth, shielded),
 //          via (list of 'parent' | 'household'), household_id (the sibling's current household).
 // Params: $id, $retained (policy.retained: an archived sibling is left out).
+// policy: identified.child_view, retention.is_retained
 MATCH (c:Child {id: $id})
 CALL (c) {
   MATCH (c)<-[:PARENT_OF]-(:Adult)-[:PARENT_OF]->(s:Child)

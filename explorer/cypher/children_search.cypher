@@ -10,6 +10,7 @@
 // $today, $practitioner_id, $username (null when the viewer lacks that role), $see_shielded,
 // $skip, $limit, $retained
 // (policy.retained: archived records only for the management team, when it asks).
+// policy: identified.scope_params, retention.is_retained
 CALL () {
   MATCH (:Practitioner {id: $practitioner_id})-[i:INVOLVED_WITH]->(c:Child)
   WHERE i.since <= $today AND (i.until IS NULL OR i.until >= $today)

@@ -5,6 +5,7 @@
 // Returns: total (int), children (list of maps, ordered by family name, given name, id).
 // Params: $dob (date), $text (lower-case fragment or null), $see_shielded, $skip, $limit, $retained
 // (policy.retained: archived records only for the management team, when it asks).
+// policy: identified.scope_params, retention.is_retained
 MATCH (c:Child)
 WHERE c.date_of_birth = $dob
   AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))

@@ -3,6 +3,7 @@
 // the other searches.
 // Returns: total (int), children (list of maps). Params: $id, $dob (date or null),
 // $text (lower-case fragment or null), $see_shielded, $skip, $limit.
+// policy: identified.scope_params, retention.is_retained
 MATCH (c:Child {id: $id})
 WHERE ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
   AND ($dob IS NULL OR c.date_of_birth = $dob)

@@ -7,6 +7,7 @@
 // Returns: total (int), children (list of maps, ordered by family name, given name, id).
 // Params: $lucene, $text (lower-case fragment), $see_shielded, $skip, $limit, $retained
 // (policy.retained: archived records only for the management team, when it asks).
+// policy: identified.scope_params, retention.is_retained
 CALL db.index.fulltext.queryNodes('child_names', $lucene) YIELD node AS c
 WITH c
 WHERE c:Child

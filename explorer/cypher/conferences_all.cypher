@@ -7,6 +7,7 @@
 // scan: the management team's list covers every conference
 // Params: $today (date), $practitioner_id (the viewer's, or null), $see_shielded,
 // $retained (policy.retained: an archived child is not listed).
+// policy: identified.conference_row, sensitive.involvement_visible, retention.is_retained
 MATCH (:Conference)-[:ABOUT]->(c:Child)
 WITH DISTINCT c
 WHERE ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
@@ -20,8 +21,8 @@ CALL (c) {
     AND ($see_shielded OR NOT coalesce(c.shielded, false))
   OPTIONAL MATCH (s:Service {id: i.service_id})
   WITH p, i, s
-  WHERE s IS NOT NULL AND (NOT coalesce(s.sensitive, false) OR coalesce(i.consent_to_share, false)
-     OR EXISTS { MATCH (:Practitioner {id: $practitioner_id})-[w:WORKS_FOR]->(s) WHERE w.until IS NULL })
+  WHERE s IS NOT NULL
+    AND (NOT coalesce(s.sensitive, false) OR coalesce(i.consent_to_share, false) OR EXISTS { MATCH (:Practitioner {id: $practitioner_id})-[w:WORKS_FOR]->(s) WHERE w.until IS NULL })
   RETURN collect({involvement: properties(i), practitioner: properties(p),
                   service: properties(s)}) AS leads
 }

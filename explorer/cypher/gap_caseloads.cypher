@@ -1,7 +1,7 @@
 // Social worker caseloads: for every practitioner whose profession is social_worker, the
 // number of distinct children with an open involvement of theirs on $date through a
 // non-sensitive service (analysts' data leaves out every involvement with a sensitive service,
-// see policy.py), and the local
+// see explorer/policy/sensitive.py), and the local
 // authority of the service they work for (open WORKS_FOR on $date, else any).
 // Returns: practitioner_id (pseudonymised before it leaves the data layer), local_authority,
 //          service_id, caseload.
@@ -9,6 +9,7 @@
 // Params: $date.
 // $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: profession is not indexed; the report reads every practitioner once
+// policy: deidentified.staff_pseudonym, sensitive.in_analysts_data, retention.analysts_retention_date
 MATCH (p:Practitioner {profession: 'social_worker'})
 CALL (p) {
   OPTIONAL MATCH (p)-[w:WORKS_FOR]->(s:Service)

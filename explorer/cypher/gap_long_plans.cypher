@@ -9,6 +9,7 @@
 // Params: $date.
 // $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: status is not indexed; the report reads every child once
+// policy: deidentified.deidentified_record, sensitive.in_analysts_data, retention.analysts_retention_date
 MATCH (c:Child)
 WHERE c.status = 'cp_plan'
   AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
@@ -22,7 +23,7 @@ CALL (c) {
 CALL (c) {
   OPTIONAL MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner)
   WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
-  OPTIONAL MATCH (s:Service {id: i.service_id}) WHERE NOT coalesce(s.sensitive, false)
+  OPTIONAL MATCH (s:Service {id: i.service_id}) WHERE s.sensitive = false
   RETURN collect(DISTINCT s.type) AS service_types
 }
 RETURN {id: c.id, date_of_birth: c.date_of_birth, status: coalesce(c.status, 'none'),

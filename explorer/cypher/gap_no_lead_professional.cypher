@@ -1,7 +1,7 @@
 // Gap: children with open involvements (on $date) through $min_services or more distinct
 // non-sensitive services and none of those involvements flagged lead professional. An
 // involvement with a sensitive service neither counts as a service nor as a lead: analysts'
-// data leaves out every such involvement, consented or not (policy.py), and a count that
+// data leaves out every such involvement, consented or not (explorer/policy/sensitive.py), and a count that
 // included it would disagree with the service types shown and so reveal it.
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
 //          of the current household, else the last), service_types (types of the non-sensitive
@@ -11,6 +11,7 @@
 // Params: $date, $min_services (3 in the report).
 // $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: every child's open involvements are counted
+// policy: deidentified.deidentified_record, sensitive.in_analysts_data, retention.analysts_retention_date
 MATCH (c:Child)<-[i:INVOLVED_WITH]-(:Practitioner)
 WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
   AND ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
@@ -25,7 +26,7 @@ CALL (c) {
 CALL (c) {
   OPTIONAL MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner)
   WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
-  OPTIONAL MATCH (s:Service {id: i.service_id}) WHERE NOT coalesce(s.sensitive, false)
+  OPTIONAL MATCH (s:Service {id: i.service_id}) WHERE s.sensitive = false
   RETURN collect(DISTINCT s.type) AS service_types
 }
 RETURN {id: c.id, date_of_birth: c.date_of_birth, status: coalesce(c.status, 'none'),

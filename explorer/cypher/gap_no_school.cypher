@@ -8,6 +8,7 @@
 // id order, which would map a row's position back to an id.
 // Params: $date, $school_date ($age_date, passed to every gap query, is not used here).
 // $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
+// policy: deidentified.deidentified_record, sensitive.in_analysts_data, retention.analysts_retention_date
 MATCH (c:Child)
 WHERE c.date_of_birth <= $school_date - duration({years: 5})
   AND c.date_of_birth > $school_date - duration({years: 16})
@@ -23,7 +24,7 @@ CALL (c) {
 CALL (c) {
   OPTIONAL MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner)
   WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
-  OPTIONAL MATCH (s:Service {id: i.service_id}) WHERE NOT coalesce(s.sensitive, false)
+  OPTIONAL MATCH (s:Service {id: i.service_id}) WHERE s.sensitive = false
   RETURN collect(DISTINCT s.type) AS service_types
 }
 RETURN {id: c.id, date_of_birth: c.date_of_birth, status: coalesce(c.status, 'none'),

@@ -1,7 +1,7 @@
 // Gap: children with an open social worker involvement (on $date) who have a sibling (a
 // shared parent, or a household both live in on $date) whose open social workers are all
 // different from theirs. Social workers count through non-sensitive services only (analysts'
-// data leaves out every involvement with a sensitive service, see policy.py). Shielded
+// data leaves out every involvement with a sensitive service, see explorer/policy/sensitive.py). Shielded
 // children take no part in sibling groups (policy.in_family_groupings): neither listed here
 // nor counted as anyone's sibling.
 // Returns: child (map: id, date_of_birth, status, plan_category, shielded, local_authority
@@ -12,6 +12,7 @@
 // Params: $date.
 // $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: every open social worker involvement is read
+// policy: deidentified.deidentified_record, deidentified.in_family_groupings, sensitive.in_analysts_data, retention.analysts_retention_date
 MATCH (c:Child)<-[i:INVOLVED_WITH]-(p:Practitioner {profession: 'social_worker'})
 WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
   AND NOT coalesce(c.shielded, false)
@@ -43,7 +44,7 @@ CALL (c) {
 CALL (c) {
   OPTIONAL MATCH (c)<-[i:INVOLVED_WITH]-(:Practitioner)
   WHERE i.since <= $date AND (i.until IS NULL OR i.until >= $date)
-  OPTIONAL MATCH (s:Service {id: i.service_id}) WHERE NOT coalesce(s.sensitive, false)
+  OPTIONAL MATCH (s:Service {id: i.service_id}) WHERE s.sensitive = false
   RETURN collect(DISTINCT s.type) AS service_types
 }
 RETURN {id: c.id, date_of_birth: c.date_of_birth, status: coalesce(c.status, 'none'),

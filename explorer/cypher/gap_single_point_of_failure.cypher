@@ -1,7 +1,7 @@
 // Families children's services work with (a household, on $date, of a child in need, on a
 // plan, looked after or a care leaver), each with its children and every open involvement
 // (on $date) of those children through a non-sensitive service (analysts' data leaves out
-// every involvement with a sensitive service, consented or not: see policy.py); the single
+// every involvement with a sensitive service, consented or not: see explorer/policy/sensitive.py); the single
 // points of failure are found in networkx
 // (explorer.analytics.networks.single_points_of_failure). Shielded children take no part in
 // families (policy.in_family_groupings): not as members, and not as the child that makes
@@ -13,6 +13,7 @@
 // Params: $date.
 // $retained: policy.retained as of policy.analysts_retention_date (archived records are left out).
 // scan: status is not indexed; the report reads every child once
+// policy: deidentified.family_pseudonym, deidentified.in_family_groupings, sensitive.in_analysts_data, retention.analysts_retention_date
 MATCH (c:Child)-[l:LIVES_IN]->(h:Household)
 WHERE (c.status IN ['child_in_need', 'cp_plan', 'looked_after', 'unborn_plan']
        OR coalesce(c.care_leaver, false))

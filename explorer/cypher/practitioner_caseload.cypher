@@ -3,6 +3,7 @@
 // null); one row with nulls when the caseload is empty; no row when the practitioner is absent.
 // Params: $id (practitioner id), $today (date), $retained (policy.retained: archived records
 // are left out).
+// policy: identified.caseload_view, retention.is_retained
 MATCH (p:Practitioner {id: $id})
 OPTIONAL MATCH (p)-[i:INVOLVED_WITH]->(c:Child)
 WHERE i.since <= $today AND (i.until IS NULL OR i.until >= $today)

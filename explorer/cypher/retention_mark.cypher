@@ -2,6 +2,7 @@
 // why. Idempotent: a child already marked keeps its date.
 // Returns: marked (how many were marked now).
 // Params: $rows (list of {id, archived_at (date), reason}), $recorded_at (datetime).
+// policy: retention.archive_due
 UNWIND $rows AS row
 MATCH (c:Child {id: row.id})
 WHERE c.archived_at IS NULL

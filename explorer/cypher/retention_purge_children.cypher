@@ -4,6 +4,7 @@
 // trail (AuditEvent) is never touched, and refers to ids alone.
 // Returns: children, plans, conferences (counts deleted).
 // Params: $rows (list of {id, id_hash}), $purged_at (datetime).
+// policy: retention.purge_due, retention.purged_id_hash
 UNWIND $rows AS row
 MATCH (c:Child {id: row.id})
 MERGE (t:PurgedChild {id_hash: row.id_hash})

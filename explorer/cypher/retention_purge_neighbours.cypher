@@ -2,6 +2,7 @@
 // adults who are their parents or carers or lived in those households, and those adults'
 // households. Read in the purge's transaction, before the children go.
 // Returns: household_ids, adult_ids. Params: $ids (child ids).
+// policy: retention.purge_due
 UNWIND $ids AS id
 MATCH (c:Child {id: id})
 OPTIONAL MATCH (c)-[:LIVES_IN]->(h:Household)

@@ -4,6 +4,7 @@
 // Household only (never AuditEvent).
 // Returns: adults, households (counts deleted).
 // Params: $adult_ids, $household_ids.
+// policy: retention.purge_due
 CALL () {
   UNWIND $adult_ids AS id
   MATCH (a:Adult {id: id})

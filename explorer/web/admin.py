@@ -29,7 +29,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from explorer import audit, clock
+from explorer import audited, clock, policy
 from explorer.accounts import client_address, current_viewer, require_roles, totp, users
 from explorer.clock import now
 from explorer.graph import graph_of
@@ -91,15 +91,10 @@ class SeedLoadForm(FlaskForm):
     load = SubmitField("Load into the database")
 
 
-def _audit(action: str, *, flagged: bool = False, **params: object) -> None:
-    audit.record(graph_of(current_app), viewer=current_viewer(), action=action, params=params,
-                 returned_ids=[], reason=None, client=client_address(), flagged=flagged)
-
-
 # -- users ---------------------------------------------------------------------------
 
 @bp.get("/users")
-@require_roles("admin")
+@require_roles(policy.may_administer)
 def users_page():
     return _users_page(AddUserForm())
 
@@ -107,14 +102,14 @@ def users_page():
 def _users_page(form: AddUserForm, error: str | None = None, enrolment: users.Enrolment | None = None,
                 status: int = 200):
     listed = users.all_users(graph_of(current_app))
-    _audit("admin.user.list")
+    audited.record("admin.user.list", {})
     qr = totp.qr_svg_data_uri(enrolment.otpauth_uri) if enrolment else None
     return render_template("admin/users.html", form=form, users=listed, action=ActionForm(), error=error,
                            enrolment=enrolment, qr=qr, at=now()), status
 
 
 @bp.post("/users")
-@require_roles("admin")
+@require_roles(policy.may_administer)
 def users_add():
     form = AddUserForm()
     if not form.validate_on_submit():
@@ -130,9 +125,10 @@ def users_add():
             family_name=form.family_name.data or "", practitioner_id=form.practitioner_id.data or None)
     except users.AccountError as exc:
         return _users_page(form, error=str(exc), status=400)
-    _audit("admin.user.add", username=enrolment.username, roles=sorted(form.roles.data),
-           practitioner_id=form.practitioner_id.data or None,
-           flagged=users.grants_child_data(form.roles.data))
+    audited.record("admin.user.add", {"username": enrolment.username,
+                                      "roles": sorted(form.roles.data),
+                                      "practitioner_id": form.practitioner_id.data or None},
+                   flagged=users.grants_child_data(form.roles.data))
     return _users_page(AddUserForm(formdata=None), enrolment=enrolment)
 
 
@@ -151,26 +147,26 @@ def _user_action(username: str, action: str):
             enrolment = users.reset_second_factor(graph, username)
     except users.AccountError:
         abort(404)
-    _audit(f"admin.user.{action.replace('-', '_')}", username=username)
+    audited.record(f"admin.user.{action.replace('-', '_')}", {"username": username})
     if enrolment:
         return _users_page(AddUserForm(formdata=None), enrolment=enrolment)
     return redirect(url_for("admin.users_page"))
 
 
 @bp.post("/users/<username>/disable")
-@require_roles("admin")
+@require_roles(policy.may_administer)
 def user_disable(username: str):
     return _user_action(username, "disable")
 
 
 @bp.post("/users/<username>/enable")
-@require_roles("admin")
+@require_roles(policy.may_administer)
 def user_enable(username: str):
     return _user_action(username, "enable")
 
 
 @bp.post("/users/<username>/reset-2fa")
-@require_roles("admin")
+@require_roles(policy.may_administer)
 def user_reset_2fa(username: str):
     return _user_action(username, "reset-2fa")
 
@@ -264,7 +260,7 @@ def _validate(path: Path):
 
 
 @bp.get("/seed")
-@require_roles("admin")
+@require_roles(policy.may_administer)
 def seed_page():
     _uploads_dir()  # deletes uploads left unloaded too long
     return render_template("admin/seed.html", form=SeedUploadForm(), load_form=None, problems=None,
@@ -272,7 +268,7 @@ def seed_page():
 
 
 @bp.post("/seed")
-@require_roles("admin")
+@require_roles(policy.may_administer)
 def seed_upload():
     form = SeedUploadForm()
     if not form.validate_on_submit():
@@ -288,12 +284,12 @@ def seed_upload():
     except (UnsafeArchive, zipfile.BadZipFile) as exc:
         shutil.rmtree(folder, ignore_errors=True)
         message = str(exc) if isinstance(exc, UnsafeArchive) else "not a zip file"
-        _audit("admin.seed.upload", valid=False, problems=1)
+        audited.record("admin.seed.upload", {"valid": False, "problems": 1})
         return render_template("admin/seed.html", form=SeedUploadForm(formdata=None), load_form=None,
                                problems=[f"{form.archive.data.filename}: {message}"]), 400
     seed, problems = _validate(target)
-    _audit("admin.seed.upload", valid=seed is not None, problems=len(problems), upload=upload_id,
-           sha256=_fingerprint(archive))
+    audited.record("admin.seed.upload", {"valid": seed is not None, "problems": len(problems),
+                                         "upload": upload_id, "sha256": _fingerprint(archive)})
     if seed is None:
         shutil.rmtree(folder, ignore_errors=True)
         return render_template("admin/seed.html", form=SeedUploadForm(formdata=None), load_form=None,
@@ -310,7 +306,7 @@ def _jobs() -> jobs.Jobs:
 
 
 @bp.post("/seed/<upload_id>/load")
-@require_roles("admin")
+@require_roles(policy.may_administer)
 def seed_load(upload_id: str):
     """Start a load (or a dry run) of an upload as a background job, and show its page."""
     form = SeedLoadForm()
@@ -336,8 +332,8 @@ def seed_load(upload_id: str):
             params["chairs"] = chairs[:50]
         action = "admin.seed.dry_run" if job.kind == "dry-run" else "admin.seed.load"
         # An admin naming themselves a conference's chair gives themselves its child's network.
-        audit.record(graph, viewer=viewer, action=action, params=params, returned_ids=[],
-                     reason=None, client=client, flagged=viewer.username in chairs)
+        audited.record(action, params, flagged=viewer.username in chairs, viewer=viewer,
+                       client=client, graph=graph)
 
     work = jobs.load_work(graph, seed_root(folder / "seed"), today=clock.today(), record=record,
                           on_loaded=lambda: shutil.rmtree(folder, ignore_errors=True))
@@ -361,7 +357,7 @@ def _job_or_404(job_id: str) -> jobs.Job:
 
 
 @bp.get("/seed/jobs/<job_id>")
-@require_roles("admin")
+@require_roles(policy.may_administer)
 def seed_job(job_id: str):
     """A job's page: its progress (the script in static/js/seed-job.js keeps it current),
     then what it did or, for a dry run, would do, with the first rows of each file."""
@@ -373,7 +369,7 @@ def seed_job(job_id: str):
         job.kind == "dry-run" and job.status == "done" and folder.is_dir()
         and job.username == current_viewer().username) else None
     if preview is not None:
-        _audit("admin.seed.preview", job=job.id, upload=job.upload, sha256=job.sha256)
+        audited.record("admin.seed.preview", {"job": job.id, "upload": job.upload, "sha256": job.sha256})
     load_form = None
     if preview is not None:
         load_form = SeedLoadForm(formdata=None, source=job.source, mode=job.mode)
@@ -382,7 +378,7 @@ def seed_job(job_id: str):
 
 
 @bp.get("/seed/jobs/<job_id>.json")
-@require_roles("admin")
+@require_roles(policy.may_administer)
 def seed_job_state(job_id: str):
     return _job_or_404(job_id).progress()
 

@@ -11,8 +11,8 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, g, render_template, request
 
-from explorer import audit, policy
-from explorer.accounts import client_address, current_viewer, require_roles
+from explorer import audited, policy
+from explorer.accounts import current_viewer, require_roles
 from explorer.analytics import gaps, network_view, overview
 from explorer.analytics.gaps import BY_SLUG, FilterError, Filters
 from explorer.clock import now
@@ -82,11 +82,6 @@ def _known() -> list[str]:
     return g.analyst_areas
 
 
-def _record(action: str, params: dict, returned: list[str]) -> str:
-    return audit.record(graph_of(current_app), viewer=current_viewer(), action=action,
-                        params=params, returned_ids=returned, reason=None, client=client_address())
-
-
 def _provenance(event_id: str) -> dict:
     return {"viewer": current_viewer().username, "event_id": event_id}
 
@@ -108,21 +103,21 @@ def _choices() -> dict:
 
 
 @bp.get("")
-@require_roles("analyst")
+@require_roles(policy.may_use_analyst_reports)
 def dashboard():
     filters, on = _filters(), _on()
     found = gaps.summary(graph_of(current_app), key=_key(), on=on, filters=filters, known=_known())
-    _record("analyst.dashboard", _params(filters, on), [])
+    audited.record("analyst.dashboard", _params(filters, on), [])
     return render_template("analyst/dashboard.html", summary=found, filters=filters, on=on,
                            args=_params(filters, on), **_choices(), **_dates(on))
 
 
 @bp.get("/summary.csv")
-@require_roles("analyst")
+@require_roles(policy.may_use_analyst_reports)
 def summary_export():
     filters, on = _filters(), _on()
     found = gaps.summary(graph_of(current_app), key=_key(), on=on, filters=filters, known=_known())
-    event = _record("analyst.summary.export", _params(filters, on), [])
+    event = audited.record("analyst.summary.export", _params(filters, on), [])
     header = ["local_authority", *(c.gap.slug for c in found.columns)]
     rows = [[area, *(c.cells[area] for c in found.columns)] for area in found.areas]
     rows.append(["total", *(c.total for c in found.columns)])
@@ -148,10 +143,10 @@ def _returned(gap_slug: str, records: list[dict]) -> list[str]:
 
 
 @bp.get("/gaps/<slug>")
-@require_roles("analyst")
+@require_roles(policy.may_use_analyst_reports)
 def gap_list(slug: str):
     gap, filters, on, records, column = _gap_list(slug)
-    _record("analyst.gap.view", _params(filters, on, gap=slug),
+    audited.record("analyst.gap.view", _params(filters, on, gap=slug),
             _returned(slug, records) if records else [])
     shown = column.cells.get(filters.local_authority) if filters.local_authority else column.total
     return render_template("analyst/gap.html", gap=gap, filters=filters, on=on, records=records,
@@ -160,10 +155,10 @@ def gap_list(slug: str):
 
 
 @bp.get("/gaps/<slug>/export.csv")
-@require_roles("analyst")
+@require_roles(policy.may_use_analyst_reports)
 def gap_export(slug: str):
     _gap, filters, on, records, _column = _gap_list(slug)
-    event = _record("analyst.gap.export", _params(filters, on, gap=slug),
+    event = audited.record("analyst.gap.export", _params(filters, on, gap=slug),
                     _returned(slug, records) if records else [])
     columns = LIST_COLUMNS.get(slug, CHILD_COLUMNS)
     if records is None:
@@ -175,20 +170,20 @@ def gap_export(slug: str):
 
 
 @bp.get("/caseloads")
-@require_roles("analyst")
+@require_roles(policy.may_use_analyst_reports)
 def caseloads():
     on = _on()
     found = gaps.caseload_distribution(graph_of(current_app), key=_key(), on=on)
-    _record("analyst.caseloads.view", {"on": on.isoformat()}, [])
+    audited.record("analyst.caseloads.view", {"on": on.isoformat()}, [])
     return render_template("analyst/caseloads.html", found=found, on=on, **_dates(on))
 
 
 @bp.get("/caseloads.csv")
-@require_roles("analyst")
+@require_roles(policy.may_use_analyst_reports)
 def caseloads_export():
     on = _on()
     found = gaps.caseload_distribution(graph_of(current_app), key=_key(), on=on)
-    event = _record("analyst.caseloads.export", {"on": on.isoformat()}, [])
+    event = audited.record("analyst.caseloads.export", {"on": on.isoformat()}, [])
     rows = [[bucket, *found["table"][i]] for i, bucket in enumerate(found["buckets"])]
     rows.append(["social workers", *found["table"][-1]])
     for stat in ("mean", "median", "p90", "max"):
@@ -199,20 +194,20 @@ def caseloads_export():
 
 
 @bp.get("/analytics")
-@require_roles("analyst")
+@require_roles(policy.may_use_analyst_reports)
 def analytics():
     on = _on()
     found = overview.overview(graph_of(current_app), on=on)
-    _record("analyst.analytics.view", {"on": on.isoformat()}, [])
+    audited.record("analyst.analytics.view", {"on": on.isoformat()}, [])
     return render_template("analyst/analytics.html", found=found, on=on, **_dates(on))
 
 
 @bp.get("/analytics.csv")
-@require_roles("analyst")
+@require_roles(policy.may_use_analyst_reports)
 def analytics_export():
     on = _on()
     found = overview.overview(graph_of(current_app), on=on)
-    event = _record("analyst.analytics.export", {"on": on.isoformat()}, [])
+    event = audited.record("analyst.analytics.export", {"on": on.isoformat()}, [])
     rows: list[list[object]] = []
     for r in found["professions"]:
         rows.append(["caseload by profession", r["profession"], "", "", r["practitioners"],
@@ -230,7 +225,7 @@ def analytics_export():
 
 
 @bp.get("/network")
-@require_roles("analyst")
+@require_roles(policy.may_use_analyst_reports)
 def network():
     on = _on()
     known = _known()
@@ -242,7 +237,7 @@ def network():
     if area is not None:
         view = network_view.network_view(graph_of(current_app), key=_key(), on=on,
                                          local_authority=area, plan_status=status)
-    _record("analyst.network.view", {"on": on.isoformat(), "la": area, "plan_status": status},
+    audited.record("analyst.network.view", {"on": on.isoformat(), "la": area, "plan_status": status},
             [n["id"] for n in view.nodes if n["kind"] == "child"] if view else [])
     return render_template("analyst/network.html", view=view, areas=known, area=area, on=on,
                            statuses=gaps.STATUSES, status=status, size=network_view.SIZE,

@@ -12,8 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from explorer import audit, audit_watch
-from explorer.accounts import client_address, current_viewer, require_roles
+from explorer import audit, audit_watch, audited, policy
+from explorer.accounts import current_viewer, require_roles
 from explorer.clock import now
 from explorer.graph import graph_of
 from explorer.web import spreadsheet
@@ -49,14 +49,8 @@ def _filters(form: FilterForm) -> dict:
     }
 
 
-def _record(action: str, params: dict, returned_ids: list[str]) -> str:
-    return audit.record(graph_of(current_app), viewer=current_viewer(), action=action,
-                        params=params, returned_ids=returned_ids, reason=None,
-                        client=client_address())
-
-
 @bp.get("")
-@require_roles("management")
+@require_roles(policy.may_read_audit_trail)
 def events():
     graph = graph_of(current_app)
     form = FilterForm(request.args)
@@ -70,7 +64,7 @@ def events():
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     rows = audit.search(graph, limit=PAGE_SIZE, skip=(page - 1) * PAGE_SIZE, **filters)
-    _record("audit.view", dict(_printable(filters), page=page), [r["id"] for r in rows])
+    audited.record("audit.view", dict(_printable(filters), page=page), [r["id"] for r in rows])
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template(
         "audit/events.html", form=form, rows=rows, total=total, page=page, pages=pages,
@@ -82,29 +76,30 @@ def events():
 
 
 @bp.get("/export.csv")
-@require_roles("management")
+@require_roles(policy.may_read_audit_trail)
 def export():
     form = FilterForm(request.args)
     filters = _filters(form) if form.validate() else {}
     rows = audit.search(graph_of(current_app), limit=EXPORT_LIMIT, **filters)
     # Recorded before the file leaves: who exported which events.
-    event = _record("audit.export", _printable(filters), [r["id"] for r in rows])
+    event = audited.record("audit.export", _printable(filters), [r["id"] for r in rows])
     return spreadsheet.download("audit", CSV_COLUMNS, ([row.get(c) for c in CSV_COLUMNS]
                                                        for row in rows),
                                 viewer=current_viewer().username, event_id=event)
 
 
 @bp.get("/anomalies")
-@require_roles("management")
+@require_roles(policy.may_read_audit_trail)
 def anomalies():
     form = FilterForm(request.args)
     form.validate()
     today = now().date()
     date_to = form.date_to.data or today
     date_from = form.date_from.data or date_to - timedelta(days=30)
-    threshold = int(current_app.config["ANOMALY_CHILDREN_PER_DAY"])
+    threshold = int(current_app.config.get("ANOMALY_CHILDREN_PER_DAY",
+                                           audit.ANOMALY_CHILDREN_PER_DAY))
     found = audit.anomalies(graph_of(current_app), date_from=date_from, date_to=date_to, threshold=threshold)
-    _record("audit.anomalies", {"date_from": date_from, "date_to": date_to, "threshold": threshold},
+    audited.record("audit.anomalies", {"date_from": date_from, "date_to": date_to, "threshold": threshold},
             [r["id"] for r in found.own_family_name])
     return render_template("audit/anomalies.html", form=form, found=found, threshold=threshold,
                            date_from=date_from, date_to=date_to)

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from explorer import audit
+from explorer import audited
 from explorer.accounts import (
     SESSION_TOKEN_KEY,
     Viewer,
@@ -134,8 +134,7 @@ def login_code():
     _new_session(sessions.start(graph, user["username"], sessions.STAGE_FULL))
     viewer = Viewer(username=user["username"], roles=frozenset(user.get("roles") or ()),
                     practitioner_id=user.get("practitioner_id"), user_id=user["id"])
-    audit.record(graph, viewer=viewer, action="auth.login", params={}, returned_ids=[], reason=None,
-                 client=client_address())
+    audited.record("auth.login", {}, viewer=viewer)
     return redirect(next_page)
 
 
@@ -145,8 +144,7 @@ def logout():
     session ends before the cookie is cleared."""
     graph = graph_of(current_app)
     if current_user.is_authenticated:
-        audit.record(graph, viewer=current_viewer(), action="auth.logout", params={}, returned_ids=[],
-                     reason=None, client=client_address())
+        audited.record("auth.logout", {})
     sessions.end(graph, session.get(SESSION_TOKEN_KEY))
     session.clear()
     return redirect(url_for("auth.login"))
@@ -156,9 +154,7 @@ def _audit_failure(outcome: login_steps.Outcome, username: str) -> None:
     # Only a lock is recorded with a username: a failed attempt's "username" is sometimes
     # a password typed into the wrong box, and must not be kept.
     if outcome.locked_now:
-        audit.record(graph_of(current_app), viewer=None, action="auth.locked",
-                     params={"username": username}, returned_ids=[], reason=None,
-                     client=client_address(), flagged=True)
+        audited.record("auth.locked", {"username": username}, flagged=True, viewer=None)
 
 
 class PasswordChangeForm(FlaskForm):
@@ -182,9 +178,8 @@ def change_password():
         outcome = login_steps.check_password(graph, viewer.username, form.current.data,
                                              client_address(), login_policy())
         if not outcome.ok:
-            audit.record(graph, viewer=viewer, action="auth.password_change_failed",
-                         params={"throttled": outcome.throttled}, returned_ids=[], reason=None,
-                         client=client_address(), flagged=outcome.locked_now)
+            audited.record("auth.password_change_failed", {"throttled": outcome.throttled},
+                           flagged=outcome.locked_now, viewer=viewer)
             _audit_failure(outcome, viewer.username)
             if outcome.locked_now:
                 # Whoever holds this session failed as often as a lockout allows: it ends.
@@ -200,8 +195,7 @@ def change_password():
         except users.AccountError as exc:
             error = str(exc)
         else:
-            audit.record(graph, viewer=viewer, action="auth.password_changed", params={},
-                         returned_ids=[], reason=None, client=client_address())
+            audited.record("auth.password_changed", {}, viewer=viewer)
             session.clear()
             return render_template("auth/password_changed.html")
     elif form.errors:

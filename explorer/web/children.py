@@ -8,8 +8,8 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from explorer import audit, policy
-from explorer.accounts import client_address, current_viewer, require_roles
+from explorer import audited, policy
+from explorer.accounts import current_viewer, require_roles
 from explorer.children import archive_notice, child_view, look_up, search_children, sibling_view
 from explorer.clock import today
 from explorer.ecomap import STATUS_NAMES
@@ -17,7 +17,6 @@ from explorer.graph import graph_of
 
 bp = Blueprint("children", __name__)
 
-IDENTIFIED_ROLES = ("practitioner", "chair", "management")
 MAX_REASON = 500
 
 
@@ -50,13 +49,6 @@ def _reason() -> str:
     return reason[:MAX_REASON]
 
 
-def _record(action: str, params: dict, returned: list[str], reason: str | None = None,
-            flagged: bool = False) -> str:
-    return audit.record(graph_of(current_app), viewer=current_viewer(), action=action,
-                        params=params, returned_ids=returned, reason=reason,
-                        client=client_address(), flagged=flagged)
-
-
 def _ids(view: dict) -> list[str]:
     """Every child id a view shows, for the audit trail."""
     ids = [view["child"]["id"]]
@@ -67,7 +59,7 @@ def _ids(view: dict) -> list[str]:
 
 
 @bp.get("/children/<child_id>")
-@require_roles(*IDENTIFIED_ROLES)
+@require_roles(policy.may_open_children)
 def child(child_id: str):
     viewer = current_viewer()
     view = child_view(graph_of(current_app), viewer, child_id, today=today())
@@ -75,31 +67,31 @@ def child(child_id: str):
         # An archived record: the management team are told when and why, and may open it
         # with a reason; to anyone else it is a child that does not exist.
         notice = archive_notice(graph_of(current_app), viewer, child_id, today=today())
-        _record("child.view", {"child_id": child_id, **({"archived": True} if notice else {})}, [])
+        audited.record("child.view", {"child_id": child_id, **({"archived": True} if notice else {})}, [])
         if notice is None:
             abort(404)
         return render_template("children/archived.html", notice=notice)
-    event = _record("child.view", {"child_id": child_id}, _ids(view))
+    event = audited.record("child.view", {"child_id": child_id}, _ids(view))
     return render_template("children/child.html", view=view, event_id=event,
                            may_override=policy.may_override_shield(viewer))
 
 
 @bp.post("/children/<child_id>/archived")
-@require_roles("management")
+@require_roles(policy.may_view_archived)
 def archived(child_id: str):
     """The management team's read-only view of an archived record, with a reason, audited."""
     reason = _reason()
     view = child_view(graph_of(current_app), current_viewer(), child_id, today=today(),
                       archived=True)
     if view is None or "archive" not in view:
-        _record("child.view_archived", {"child_id": child_id}, [], reason=reason)
+        audited.record("child.view_archived", {"child_id": child_id}, [], reason=reason)
         abort(404)
-    event = _record("child.view_archived", {"child_id": child_id}, _ids(view), reason=reason)
+    event = audited.record("child.view_archived", {"child_id": child_id}, _ids(view), reason=reason)
     return render_template("children/child.html", view=view, event_id=event, may_override=False)
 
 
 @bp.get("/children/<child_id>/siblings/<sibling_id>")
-@require_roles(*IDENTIFIED_ROLES)
+@require_roles(policy.may_open_children)
 def sibling(child_id: str, sibling_id: str):
     """A sibling as seen through a child's whole network (policy: "siblings of a chaired
     child"); 404 when the viewer does not see that network or it holds no such sibling."""
@@ -108,18 +100,18 @@ def sibling(child_id: str, sibling_id: str):
     found = sibling_view(graph, viewer, child_id, sibling_id, today=today())
     params = {"child_id": child_id, "sibling_id": sibling_id}
     if found is None:
-        _record("child.sibling", params, [])
+        audited.record("child.sibling", params, [])
         abort(404)
     named = [sibling_id] + [m["id"] for h in found["households"] for m in h["members"]
                             if m.get("label") == "Child"]
-    event = _record("child.sibling", params, list(dict.fromkeys(named)))
+    event = audited.record("child.sibling", params, list(dict.fromkeys(named)))
     # Their own page too, when the viewer may open it in its own right (read, not shown here).
     own = child_view(graph, viewer, sibling_id, today=today()) is not None
     return render_template("children/sibling.html", view=found, event_id=event, own_page=own)
 
 
 @bp.post("/children/<child_id>/override")
-@require_roles(*IDENTIFIED_ROLES)
+@require_roles(policy.may_open_children)
 def override(child_id: str):
     viewer = current_viewer()
     if not policy.may_override_shield(viewer):
@@ -127,20 +119,21 @@ def override(child_id: str):
     reason = _reason()
     view = child_view(graph_of(current_app), viewer, child_id, today=today(), override=True)
     if view is None:
-        _record("shield.override", {"child_id": child_id}, [], reason=reason, flagged=True)
+        audited.record("shield.override", {"child_id": child_id}, [], reason=reason, flagged=True)
         abort(404)
     # Flagged for the management team's review; the override is this response and no more.
-    event = _record("shield.override", {"child_id": child_id}, _ids(view), reason=reason,
+    event = audited.record("shield.override", {"child_id": child_id}, _ids(view), reason=reason,
                     flagged=True)
     return render_template("children/child.html", view=view, event_id=event, overridden=True,
                            may_override=False)
 
 
 @bp.route("/search", methods=["GET", "POST"])
-@require_roles(*IDENTIFIED_ROLES)
+@require_roles(policy.may_open_children)
 def search():
     # POST, so that names typed into the search never land in URLs or access logs.
     if request.method == "GET":
+        audited.nothing_shown()
         return render_template("children/search.html", results=None, asked={})
     text = " ".join((request.form.get("text") or "").split())[:100] or None
     child_id = (request.form.get("child_id") or "").strip()[:64] or None
@@ -150,7 +143,7 @@ def search():
         abort(400, "Search by name, date of birth or id.")
     results = search_children(graph_of(current_app), current_viewer(), text=text, dob=dob,
                               child_id=child_id, today=today(), page=page)
-    _record("search", {"text": text, "date_of_birth": dob, "child_id": child_id,
+    audited.record("search", {"text": text, "date_of_birth": dob, "child_id": child_id,
                        "page": results.page, "total": results.total},
             [c["id"] for c in results])
     # The terms go back into the form (the page, never a URL), so the user sees what was asked,
@@ -170,9 +163,10 @@ def page_number(raw: str | None) -> int:
 
 
 @bp.route("/lookup", methods=["GET", "POST"])
-@require_roles("practitioner", "chair")
+@require_roles(policy.may_look_up)
 def lookup():
     if request.method == "GET":
+        audited.nothing_shown()
         return render_template("children/lookup.html", results=None)
     reason = _reason()
     child_id = (request.form.get("child_id") or "").strip()[:64] or None
@@ -182,6 +176,6 @@ def lookup():
         abort(400, "Look up by id, or by exact family name and date of birth.")
     results = look_up(graph_of(current_app), current_viewer(), child_id=child_id,
                       family_name=family_name, dob=dob, today=today())
-    _record("lookup", {"child_id": child_id, "family_name": family_name, "date_of_birth": dob},
+    audited.record("lookup", {"child_id": child_id, "family_name": family_name, "date_of_birth": dob},
             [r["child"]["id"] for r in results], reason=reason)
     return render_template("children/lookup.html", results=results)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from explorer import audit, clock, reviews
-from explorer.accounts import client_address, current_viewer, require_roles
+from explorer import audited, clock, policy, reviews
+from explorer.accounts import current_viewer, require_roles
 from explorer.conferences import conference_list
 from explorer.graph import graph_of
 
@@ -14,7 +14,7 @@ bp = Blueprint("conferences", __name__)
 
 
 @bp.get("/conferences")
-@require_roles("chair", "management")
+@require_roles(policy.may_list_conferences)
 def conferences_page():
     sort = request.args.get("sort") or reviews.DEFAULT_SORT
     order = request.args.get("order") or "asc"
@@ -28,9 +28,7 @@ def conferences_page():
     viewer = current_viewer()
     found = conference_list(graph_of(current_app), viewer, today=today, sort=sort,
                             descending=order == "desc", page=page)
-    event = audit.record(graph_of(current_app), viewer=viewer, action="conference.list",
-                         params={"sort": sort, "order": order, "page": found["page"]},
-                         returned_ids=[r["child"]["id"] for r in found["rows"]], reason=None,
-                         client=client_address())
+    event = audited.record("conference.list", {"sort": sort, "order": order, "page": found["page"]},
+                           [r["child"]["id"] for r in found["rows"]])
     return render_template("conferences/list.html", found=found, today=today, event_id=event,
-                           sort_keys=reviews.SORT_KEYS, everyone="management" in viewer.roles)
+                           sort_keys=reviews.SORT_KEYS, everyone=policy.sees_every_child(viewer))

@@ -11,10 +11,8 @@ from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound
 
-from explorer import audit
-from explorer.accounts import client_address, current_viewer
+from explorer import audited
 from explorer.errors import DatabaseUnavailable
-from explorer.graph import graph_of
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +33,7 @@ def _record_refusal() -> None:
     (ASVS: every authorization decision is logged). What was asked is the method and path:
     ids at most, never a query string."""
     if current_user.is_authenticated:
-        audit.record(graph_of(current_app), viewer=current_viewer(), action="refused",
-                     params={"method": request.method, "path": request.path}, returned_ids=[],
-                     reason=None, client=client_address())
+        audited.record("refused", {"method": request.method, "path": request.path})
 
 
 def _unavailable(exc: DatabaseUnavailable):

@@ -8,21 +8,15 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
-from explorer import audit, clock, ecomap
-from explorer.accounts import client_address, current_viewer, require_roles
+from explorer import audited, clock, ecomap, policy
+from explorer.accounts import current_viewer, require_roles
 from explorer.children import caseload, child_view, household_view
 from explorer.clock import today
 from explorer.graph import graph_of
 
 bp = Blueprint("networks", __name__)
 
-IDENTIFIED_ROLES = ("practitioner", "chair", "management")
 EXPORT_KINDS = ("png", "print", "pack_png")
-
-
-def _record(action: str, params: dict, returned: list[str]) -> str:
-    return audit.record(graph_of(current_app), viewer=current_viewer(), action=action,
-                        params=params, returned_ids=returned, reason=None, client=client_address())
 
 
 def _network_params(source) -> dict:
@@ -67,49 +61,49 @@ def _finish(found: ecomap.Gathered) -> dict:
 
 
 @bp.get("/children/<child_id>/ecomap")
-@require_roles(*IDENTIFIED_ROLES)
+@require_roles(policy.may_open_children)
 def ecomap_page(child_id: str):
     view = child_view(graph_of(current_app), current_viewer(), child_id, today=today())
     if view is None:
-        _record("child.ecomap", {"child_id": child_id}, [])
+        audited.record("child.ecomap", {"child_id": child_id}, [])
         abort(404)
-    event = _record("child.ecomap", {"child_id": child_id}, [child_id])
+    event = audited.record("child.ecomap", {"child_id": child_id}, [child_id])
     return render_template("children/ecomap.html", child=view["child"], level=view["level"],
                            event_id=event, today=today().isoformat(),
                            kinds=ecomap.KINDS, cap=ecomap.NODE_CAP)
 
 
 @bp.get("/api/children/<child_id>/network")
-@require_roles(*IDENTIFIED_ROLES)
+@require_roles(policy.may_open_children)
 def network_data(child_id: str):
     params = _network_params(request.args)
     found = _gather(child_id, params)
     if found is None:
-        _record("child.network", _audit_params(child_id, params), [])
+        audited.record("child.network", _audit_params(child_id, params), [])
         abort(404)
     network = _finish(found)
-    network["event_id"] = _record("child.network", _audit_params(child_id, params),
+    network["event_id"] = audited.record("child.network", _audit_params(child_id, params),
                                   found.child_ids)
     return jsonify(network)
 
 
 @bp.get("/api/children/<child_id>/path")
-@require_roles(*IDENTIFIED_ROLES)
+@require_roles(policy.may_open_children)
 def path(child_id: str):
     params = _network_params(request.args)
     source, target = request.args.get("from", ""), request.args.get("to", "")
     found = _gather(child_id, params)
-    audited = {**_audit_params(child_id, params), "from": source, "to": target}
+    asked = {**_audit_params(child_id, params), "from": source, "to": target}
     if found is None:
-        _record("child.path", audited, [])
+        audited.record("child.path", asked, [])
         abort(404)
     steps = ecomap.shortest_path(_finish(found), source, target)
-    _record("child.path", audited, found.child_ids)
+    audited.record("child.path", asked, found.child_ids)
     return jsonify({"path": steps})
 
 
 @bp.post("/api/children/<child_id>/exports")
-@require_roles(*IDENTIFIED_ROLES)
+@require_roles(policy.may_open_children)
 def export(child_id: str):
     """Record an export (PNG or print) of the current view before the browser makes it; the
     answer carries the audit event id, the viewer and the time for the export's footer."""
@@ -122,16 +116,16 @@ def export(child_id: str):
     params = {**_network_params(form), "siblings_open": False}
     found = _gather(child_id, params)
     if found is None:
-        _record(f"child.export.{kind}", _audit_params(child_id, params), [])
+        audited.record(f"child.export.{kind}", _audit_params(child_id, params), [])
         abort(404)
-    event = _record(f"child.export.{kind}", _audit_params(child_id, params), found.child_ids)
+    event = audited.record(f"child.export.{kind}", _audit_params(child_id, params), found.child_ids)
     return jsonify({"event_id": event, "viewer": current_viewer().username,
                     "at": clock.now().strftime("%Y-%m-%d %H:%M UTC"),
                     "marking": "OFFICIAL-SENSITIVE"})
 
 
 @bp.get("/children/<child_id>/pack")
-@require_roles(*IDENTIFIED_ROLES)
+@require_roles(policy.may_open_children)
 def pack(child_id: str):
     """The conference pack: one printable page with the map, its legend, the warnings, what
     changed and the tables, for the view in the query string. Recorded in the audit trail
@@ -139,9 +133,9 @@ def pack(child_id: str):
     params = {**_network_params(request.args), "siblings_open": False}  # as in export()
     found = _gather(child_id, params)
     if found is None:
-        _record("child.export.pack", _audit_params(child_id, params), [])
+        audited.record("child.export.pack", _audit_params(child_id, params), [])
         abort(404)
-    event = _record("child.export.pack", _audit_params(child_id, params), found.child_ids)
+    event = audited.record("child.export.pack", _audit_params(child_id, params), found.child_ids)
     network = _finish(found)
     provenance = {"viewer": current_viewer().username, "event_id": event,
                   "at": clock.now().strftime("%Y-%m-%d %H:%M UTC"),
@@ -151,23 +145,23 @@ def pack(child_id: str):
 
 
 @bp.get("/households/<household_id>")
-@require_roles(*IDENTIFIED_ROLES)
+@require_roles(policy.may_open_children)
 def household(household_id: str):
     found = household_view(graph_of(current_app), current_viewer(), household_id,
                            today=today())
     returned = found["child_ids"] if found else []
-    event = _record("child.household", {"household_id": household_id}, returned)
+    event = audited.record("child.household", {"household_id": household_id}, returned)
     if found is None:
         abort(404)
     return render_template("children/household.html", found=found, event_id=event)
 
 
 @bp.get("/practitioners/<practitioner_id>/caseload")
-@require_roles(*IDENTIFIED_ROLES)
+@require_roles(policy.may_open_children)
 def caseload_page(practitioner_id: str):
     found = caseload(graph_of(current_app), current_viewer(), practitioner_id, today=today())
     returned = [e["child"]["id"] for e in found["entries"]] if found else []
-    event = _record("child.caseload", {"practitioner_id": practitioner_id}, returned)
+    event = audited.record("child.caseload", {"practitioner_id": practitioner_id}, returned)
     if found is None:
         abort(404)
     return render_template("children/caseload.html", found=found, event_id=event)

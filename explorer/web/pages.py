@@ -7,8 +7,8 @@ import logging
 
 from flask import Blueprint, current_app, render_template, request
 
-from explorer import audit
-from explorer.accounts import client_address, current_viewer
+from explorer import audited
+from explorer.accounts import current_viewer
 from explorer.children import list_children
 from explorer.clock import today
 from explorer.errors import DatabaseUnavailable
@@ -26,10 +26,8 @@ def index():
     kind, children = list_children(graph, viewer, today=today(),
                                    page=page_number(request.args.get("page")))
     if kind == "identified":
-        audit.record(graph, viewer=viewer, action="list_children",
-                     params={"kind": kind, "page": children.page, "total": children.total},
-                     returned_ids=[c["id"] for c in children],
-                     reason=None, client=client_address())
+        audited.record("list_children", {"kind": kind, "page": children.page,
+                                         "total": children.total}, [c["id"] for c in children])
     return render_template("index.html", kind=kind, children=children)
 
 
