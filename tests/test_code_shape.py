@@ -15,12 +15,10 @@ NOT_YET_SPLIT = {
     ("seed/loader.py", "load"),
     ("seed/generate.py", "child"),
     ("seed/validate.py", "_cross_check"),
-    ("audit.py", "verify"),
     ("analytics/network_view.py", "network_view"),
     ("seed/loader.py", "run_all"),
     ("policy.py", "child_view"),
     ("seed/generate.py", "setup"),
-    ("changes.py", "changes"),
     ("seed/validate.py", "convert"),
     ("analytics/gaps.py", "_single_points_of_failure"),
 }
