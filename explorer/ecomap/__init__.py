@@ -21,7 +21,7 @@ One module per idea, each importing only those before it:
 - ``grouping``: big networks' services and siblings drawn as groups;
 - ``curves``: lines as vis-network draws them, bent clear of nodes;
 - ``labels``: where nodes and labels are drawn, and edge labels placed clear of each other;
-- ``layout``: the rings;
+- ``rings``: the layout, in rings;
 - ``vis``: pyvis's nodes, edges and options, and the legend;
 - ``network``: the ecomap put together (``gather``, ``finish``, ``build``) and paths in it.
 
@@ -46,8 +46,8 @@ from explorer.ecomap.grouping import (
     group_siblings,
 )
 from explorer.ecomap.labels import edge_label_box, node_boxes, node_overlaps, place_labels, text_size
-from explorer.ecomap.layout import RING_GAP, drawn_label, layout
 from explorer.ecomap.network import MAX_EXPAND, Gathered, build, finish, gather, shortest_path, view_warnings
+from explorer.ecomap.rings import RING_GAP, drawn_label, layout
 from explorer.ecomap.vis import legend
 
 __all__ = [

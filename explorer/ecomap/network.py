@@ -15,7 +15,7 @@ from explorer.ecomap.builder import NODE_CAP, Builder, add_view
 from explorer.ecomap.curves import bend_round_nodes
 from explorer.ecomap.dates import as_of, full_name, plan_badge
 from explorer.ecomap.grouping import SIBLINGS_GROUP, group_services, group_siblings
-from explorer.ecomap.layout import layout
+from explorer.ecomap.rings import layout
 from explorer.ecomap.vis import legend, to_vis
 
 MAX_EXPAND = 10

@@ -11,7 +11,7 @@ from pyvis.network import Network
 
 from explorer.ecomap.builder import KINDS, Builder
 from explorer.ecomap.labels import EDGE_FONT, NODE_FONT, WRAP, place_labels
-from explorer.ecomap.layout import drawn_label
+from explorer.ecomap.rings import drawn_label
 
 MARK_STYLE = {"new": ("▲ NEW ", "#009E73"), "ended": ("▼ ENDED ", "#D55E00")}
 
