@@ -127,6 +127,25 @@ def sign_in(app, client, username: str, password: str, secret: str) -> None:
     assert reply.status_code == 302, reply.status_code
 
 
+def first_answer(client, url: str, tries: int = 20) -> dict:
+    """The endpoint's first answer. A Neo4j just started plans every query afresh, which on a
+    loaded machine outlasted the request's 10 s of database time: the app answers 503 then,
+    by design (issue 14), so the benchmark asks again until the database is warm."""
+    for _ in range(tries):
+        reply = client.get(url)
+        if reply.status_code == 200:
+            return reply.get_json()
+        print(f"  {url}: {reply.status_code} while Neo4j warms up; asking again", flush=True)
+        time.sleep(1)
+    raise SystemExit(f"{url} answered {reply.status_code} {tries} times")
+
+
+def get_ok(client, url: str) -> None:
+    """One timed request, which must succeed: a fast 503 would flatter the figures."""
+    reply = client.get(url)
+    assert reply.status_code == 200, (url, reply.status_code)
+
+
 def measure(fn, repeat: int) -> list[float]:
     for _ in range(5):
         fn()
@@ -286,17 +305,17 @@ def main(argv: list[str] | None = None) -> int:
         print("\nendpoint vs bare Cypher (ms), same run:")
         for child_id in (busiest["id"], BIG):
             url = f"/api/children/{child_id}/network"
-            nodes = len(client.get(url).get_json()["nodes"])
+            nodes = len(first_answer(client, url)["nodes"])
             # Both warmed alike first (a Neo4j just started compiles its queries and plans),
             # so that neither figure carries the warm-up.
             for _ in range(WARM_UP):
-                client.get(url)
+                get_ok(client, url)
                 bare(graph, child_id)
                 every_query(graph, token, viewer, child_id)
             # Interleave them so load on the machine hits all alike.
             ours, plain, queries = [], [], []
             for _ in range(args.repeat // 20):
-                ours += measure(lambda u=url: client.get(u), 20)
+                ours += measure(lambda u=url: get_ok(client, u), 20)
                 plain += measure(lambda c=child_id: bare(graph, c), 20)
                 queries += measure(lambda c=child_id: every_query(graph, token, viewer, c), 20)
             print(f"  {child_id} ({nodes} nodes): endpoint p50 {statistics.median(ours):.1f} "

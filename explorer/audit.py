@@ -320,14 +320,9 @@ def verify(graph: Graph, *, page: int = 5000) -> Verification:
     head_rows = graph.read("audit_head")
     head_seq = int(head_rows[0]["seq"]) if head_rows else 0
     head_hash = head_rows[0]["hash"] if head_rows else GENESIS
-
-    def result(count: int, problem: ChainProblem | None) -> Verification:
-        return Verification(count, head_seq, head_hash, problem)
-
     stray = graph.read("audit_events_unsequenced")
     first_stray = stray[0] if stray else None
 
-    expected_seq = 1
     prev: dict[str, Any] | None = None
     known_hashes: dict[str, dict[str, Any]] = {}  # hash -> event, for events already walked
     count = 0
@@ -339,66 +334,78 @@ def verify(graph: Graph, *, page: int = 5000) -> Verification:
         prev_hash = prev["hash"] if prev else GENESIS
         if len(group) > 1 or not isinstance(group[0].get("seq"), int):
             fake = _inserted_among(group, prev_hash, following, head_hash)
-            return result(count, ChainProblem(
+            return Verification(count, head_seq, head_hash, ChainProblem(
                 "inserted", fake.get("seq"), fake.get("id"),
                 f"event seq {fake.get('seq')} (id {fake.get('id')}) was inserted: "
                 "it takes a position that belongs to another event"))
-        event = group[0]
-        seq, eid = event["seq"], event.get("id")
-        self_ok = event_hash(event) == event.get("hash")
-        if seq > expected_seq:
-            missing = f"seq {expected_seq}" if seq == expected_seq + 1 else f"seq {expected_seq}..{seq - 1}"
-            return result(count, ChainProblem(
-                "deleted", expected_seq, None,
-                f"event {missing} is missing: deleted between "
-                f"{_name(prev)} and seq {seq} (id {eid})"))
-        if event.get("prev_hash") != prev_hash:
-            earlier = known_hashes.get(event.get("prev_hash") or "\0")
-            if earlier is not None:
-                first_inserted = earlier["seq"] + 1
-                inserted_id = _id_at(graph, first_inserted)
-                return result(count, ChainProblem(
-                    "inserted", first_inserted, inserted_id,
-                    f"event seq {first_inserted} (id {inserted_id}) was inserted: "
-                    f"seq {seq} (id {eid}) links back to seq {earlier['seq']}"))
-            if prev is not None and self_ok:
-                return result(count, ChainProblem(
-                    "edited", prev["seq"], prev["id"],
-                    f"event seq {prev['seq']} (id {prev['id']}) was edited and re-hashed: "
-                    f"seq {seq} (id {eid}) recorded a different hash for it"))
-            return result(count, ChainProblem(
-                "deleted", seq, eid,
-                f"an event before seq {seq} (id {eid}) was deleted and later events renumbered: "
-                "its prev_hash names no event in the chain"))
-        if not self_ok:
-            return result(count, ChainProblem(
-                "edited", seq, eid, f"event seq {seq} (id {eid}) was edited: its hash does not match"))
-        known_hashes[event["hash"]] = event
-        prev = event
-        expected_seq += 1
+        problem = _link_problem(graph, group[0], prev, known_hashes)
+        if problem is not None:
+            return Verification(count, head_seq, head_hash, problem)
+        known_hashes[group[0]["hash"]] = prev = group[0]
         group = following
+    return Verification(count, head_seq, head_hash,
+                        _end_problem(graph, prev, first_stray, head_seq, head_hash))
 
-    last_seq = expected_seq - 1
+
+def _link_problem(graph: Graph, event: dict[str, Any], prev: dict[str, Any] | None,
+                  known_hashes: dict[str, dict[str, Any]]) -> ChainProblem | None:
+    """What is wrong with the next event in the chain after ``prev`` (None: the first), if
+    anything: its seq skips some (deleted), its link names an earlier event (inserted), another
+    (the one before edited, or deleted and renumbered), or its own hash does not match."""
+    expected_seq = prev["seq"] + 1 if prev else 1
+    prev_hash = prev["hash"] if prev else GENESIS
+    seq, eid = event["seq"], event.get("id")
+    self_ok = event_hash(event) == event.get("hash")
+    if seq > expected_seq:
+        missing = f"seq {expected_seq}" if seq == expected_seq + 1 else f"seq {expected_seq}..{seq - 1}"
+        return ChainProblem("deleted", expected_seq, None,
+                            f"event {missing} is missing: deleted between "
+                            f"{_name(prev)} and seq {seq} (id {eid})")
+    if event.get("prev_hash") != prev_hash:
+        earlier = known_hashes.get(event.get("prev_hash") or "\0")
+        if earlier is not None:
+            first_inserted = earlier["seq"] + 1
+            inserted_id = _id_at(graph, first_inserted)
+            return ChainProblem("inserted", first_inserted, inserted_id,
+                                f"event seq {first_inserted} (id {inserted_id}) was inserted: "
+                                f"seq {seq} (id {eid}) links back to seq {earlier['seq']}")
+        if prev is not None and self_ok:
+            return ChainProblem("edited", prev["seq"], prev["id"],
+                                f"event seq {prev['seq']} (id {prev['id']}) was edited and re-hashed: "
+                                f"seq {seq} (id {eid}) recorded a different hash for it")
+        return ChainProblem("deleted", seq, eid,
+                            f"an event before seq {seq} (id {eid}) was deleted and later events "
+                            "renumbered: its prev_hash names no event in the chain")
+    if not self_ok:
+        return ChainProblem("edited", seq, eid,
+                            f"event seq {seq} (id {eid}) was edited: its hash does not match")
+    return None
+
+
+def _end_problem(graph: Graph, last: dict[str, Any] | None, first_stray: dict[str, Any] | None,
+                 head_seq: int, head_hash: str) -> ChainProblem | None:
+    """What is wrong once every event has been walked up to ``last``, if anything: an event
+    with no valid seq, or a chain that ends before or after its recorded head, or whose last
+    event's hash is not the head's."""
+    last_seq = last["seq"] if last else 0
     if first_stray is not None:
-        return result(count, ChainProblem(
-            "inserted", None, first_stray["id"],
-            f"event id {first_stray['id']} was inserted: it has no valid seq ({first_stray['seq']!r})"))
+        return ChainProblem("inserted", None, first_stray["id"],
+                            f"event id {first_stray['id']} was inserted: it has no valid seq "
+                            f"({first_stray['seq']!r})")
     if head_seq > last_seq:
-        return result(count, ChainProblem(
-            "deleted", last_seq + 1, None,
-            f"event seq {last_seq + 1} is missing: the chain should end at seq {head_seq}, "
-            f"it ends at {_name(prev)}"))
+        return ChainProblem("deleted", last_seq + 1, None,
+                            f"event seq {last_seq + 1} is missing: the chain should end at seq "
+                            f"{head_seq}, it ends at {_name(last)}")
     if head_seq < last_seq:
-        return result(count, ChainProblem(
-            "inserted", head_seq + 1, _id_at(graph, head_seq + 1),
-            f"event seq {head_seq + 1} (id {_id_at(graph, head_seq + 1)}) was inserted after the "
-            f"recorded end of the chain (seq {head_seq})"))
-    if prev is not None and prev["hash"] != head_hash:
-        return result(count, ChainProblem(
-            "edited", prev["seq"], prev["id"],
-            f"event seq {prev['seq']} (id {prev['id']}) was edited and re-hashed: "
-            "the chain's head recorded a different hash for it"))
-    return result(count, None)
+        inserted_id = _id_at(graph, head_seq + 1)
+        return ChainProblem("inserted", head_seq + 1, inserted_id,
+                            f"event seq {head_seq + 1} (id {inserted_id}) was inserted after the "
+                            f"recorded end of the chain (seq {head_seq})")
+    if last is not None and last["hash"] != head_hash:
+        return ChainProblem("edited", last["seq"], last["id"],
+                            f"event seq {last['seq']} (id {last['id']}) was edited and re-hashed: "
+                            "the chain's head recorded a different hash for it")
+    return None
 
 
 def _by_seq(events: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

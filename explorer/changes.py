@@ -9,6 +9,7 @@ By default a chair compares with the last conference: :func:`default_since`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -19,10 +20,6 @@ STATUS_WORDS = {"cp_plan": "Child protection plan", "looked_after": "Looked afte
 def _name(person: dict[str, Any]) -> str:
     return " ".join(p for p in (person.get("given_name"), person.get("family_name")) if p) \
         or str(person.get("id") or "")
-
-
-def _within(day: date | None, since: date, until: date) -> bool:
-    return day is not None and since < day <= until
 
 
 def default_since(view: dict[str, Any], on: date) -> date | None:
@@ -63,54 +60,64 @@ def changes(view: dict[str, Any], since: date, until: date) -> list[dict[str, An
     2026-04-30 ended police officer: Sarah Lowe (Police) involvement:I1
     """
     child = view.get("child", {})
-    found: list[dict[str, Any]] = []
+    found = [*_involvement_changes(view, child), *_household_changes(view, child),
+             *_universal_changes(view, child), *_plan_changes(view, child)]
+    kept = [{"date": day.isoformat(), "change": change, "what": what, "edge": edge}
+            for day, change, what, edge in found if day is not None and since < day <= until]
+    return sorted(kept, key=lambda c: (c["date"], c["change"] in ("ended", "moved out", "plan ended"),
+                                       c["what"]))
 
-    def add(day: date, change: str, what: str, edge: str | None) -> None:
-        found.append({"date": day.isoformat(), "change": change, "what": what, "edge": edge})
 
+# A change that may fall in the period: its day (None when not recorded), what kind, what
+# (in words) and the ecomap line it marks.
+_Candidate = tuple[date | None, str, str, str | None]
+
+
+def _change(day: date | None, change: str, what: str, edge: str | None) -> _Candidate:
+    return day, change, what, edge
+
+
+def _involvement_changes(view: dict[str, Any], child: dict[str, Any]) -> Iterator[_Candidate]:
     for e in view.get("involvements", []):
         inv, prac, svc = e["involvement"], e["practitioner"], e["service"]
         edge = f"involvement:{inv.get('id') or prac['id'] + child.get('id', '')}"
         what = f"{inv.get('role') or 'involvement'}: {_name(prac)} ({svc.get('name') or ''})"
-        if _within(inv.get("since"), since, until):
-            add(inv["since"], "started", what, edge)
-        if _within(inv.get("until"), since, until):
-            add(inv["until"], "ended", what, edge)
+        yield _change(inv.get("since"), "started", what, edge)
+        yield _change(inv.get("until"), "ended", what, edge)
+
+
+def _household_changes(view: dict[str, Any], child: dict[str, Any]) -> Iterator[_Candidate]:
+    """The child's moves, and each member's, in and out of the child's households."""
     for h in view.get("households", []):
         place = h["household"].get("address") or "no known address"
         place = place.split(",")[0]
         edge = f"lives:{child.get('id')}:{h['household']['id']}"
-        if _within(h.get("since"), since, until):
-            add(h["since"], "moved in", f"{_name(child)} to {place}", edge)
-        if _within(h.get("until"), since, until):
-            add(h["until"], "moved out", f"{_name(child)} from {place}", edge)
+        yield _change(h.get("since"), "moved in", f"{_name(child)} to {place}", edge)
+        yield _change(h.get("until"), "moved out", f"{_name(child)} from {place}", edge)
         for m in h.get("members", []):
             edge = f"lives:{m['id']}:{h['household']['id']}"
-            if _within(m.get("since"), since, until):
-                add(m["since"], "moved in", f"{_name(m)} to {place}", edge)
-            if _within(m.get("until"), since, until):
-                add(m["until"], "moved out", f"{_name(m)} from {place}", edge)
+            yield _change(m.get("since"), "moved in", f"{_name(m)} to {place}", edge)
+            yield _change(m.get("until"), "moved out", f"{_name(m)} from {place}", edge)
+
+
+def _universal_changes(view: dict[str, Any], child: dict[str, Any]) -> Iterator[_Candidate]:
     for u in view.get("universal", []):
         kind = "school" if u["kind"] == "school" else "GP practice"
         edge = f"{u['kind']}:{child.get('id')}:{u['service']['id']}:" + \
             (u["since"].isoformat() if u.get("since") else "")
         what = f"{kind}: {u['service'].get('name') or ''}"
-        if _within(u.get("since"), since, until):
-            add(u["since"], "started", what, edge)
-        if _within(u.get("until"), since, until):
-            add(u["until"], "ended", what, edge)
+        yield _change(u.get("since"), "started", what, edge)
+        yield _change(u.get("until"), "ended", what, edge)
+
+
+def _plan_changes(view: dict[str, Any], child: dict[str, Any]) -> Iterator[_Candidate]:
+    """The current plan's start and end, and each earlier child protection plan's."""
     status = STATUS_WORDS.get(child.get("status") or "")
     if status:
         plan = status + (f": {child['plan_category']}" if child.get("plan_category") else "")
-        if _within(child.get("plan_start"), since, until):
-            add(child["plan_start"], "plan started", plan, None)
-        if _within(child.get("plan_end"), since, until):
-            add(child["plan_end"], "plan ended", plan, None)
+        yield _change(child.get("plan_start"), "plan started", plan, None)
+        yield _change(child.get("plan_end"), "plan ended", plan, None)
     for p in view.get("previous_plans", []):
         plan = "Child protection plan" + (f": {p['category']}" if p.get("category") else "")
-        if _within(p.get("start"), since, until):
-            add(p["start"], "plan started", plan, None)
-        if _within(p.get("end"), since, until):
-            add(p["end"], "plan ended", plan, None)
-    return sorted(found, key=lambda c: (c["date"], c["change"] in ("ended", "moved out",
-                                                                    "plan ended"), c["what"]))
+        yield _change(p.get("start"), "plan started", plan, None)
+        yield _change(p.get("end"), "plan ended", plan, None)

@@ -1,0 +1,132 @@
+"""pyvis/vis conversion: the network, laid out, as vis-network's nodes, edges and options
+(built with pyvis, returned as plain data for JSON), its labels placed, and its legend."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from pyvis.network import Network
+
+from explorer.ecomap.builder import KINDS, Builder
+from explorer.ecomap.labels import EDGE_FONT, NODE_FONT, WRAP, place_labels
+from explorer.ecomap.rings import drawn_label
+
+MARK_STYLE = {"new": ("▲ NEW ", "#009E73"), "ended": ("▼ ENDED ", "#D55E00")}
+
+
+def legend(b: Builder, marks: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The legend of what is drawn, and of nothing else: the kinds of node present, then the
+    kinds of line (current, ceased, lead professional, new and ended since the date compared
+    with) and the CAF mark when any is drawn."""
+    kinds = {n["kind"] for n in b.nodes.values()}
+    found = [{"kind": k, **v} for k, v in KINDS.items() if k in kinds]
+    lines = list(b.edges.values())
+    if any(not e["ceased"] for e in lines):
+        found.append({"kind": "line-current", "name": "Current involvement or relationship"})
+    if any(e["ceased"] for e in lines):
+        found.append({"kind": "line-ceased", "name": "Ceased (dashed)"})
+    if any(e.get("lead") for e in lines) or any(n.get("lead") for n in b.nodes.values()):
+        found.append({"kind": "line-lead", "name": "Lead professional (★ LEAD, thick line and border)"})
+    marked = set((marks or {}).values())
+    if "new" in marked:
+        found.append({"kind": "line-new", "name": "▲ NEW: started since the date compared with"})
+    if "ended" in marked:
+        found.append({"kind": "line-ended", "name": "▼ ENDED: ended since the date compared with"})
+    if any(n.get("caf") for n in b.nodes.values()):
+        found.append({"kind": "caf", "name": "[CAF]: holds a CAF assessment"})
+    return found
+
+
+def to_vis(b: Builder, positions: dict[str, tuple[int, int]],
+            bends: dict[str, dict[str, Any]],
+            marks: dict[str, str] | None = None) -> tuple[list, list, dict]:
+    """Nodes, edges and options built with pyvis, returned as plain data for JSON. Labels
+    and titles are plain strings: vis-network draws labels as text on the canvas and shows
+    a string title as text."""
+    # Directed only so that pyvis keeps every edge: undirected, it drops an edge between two
+    # nodes already joined (a practitioner's second involvement with the same child, a
+    # child who left a household and came back). No arrows are drawn.
+    net = Network(directed=True)
+    for node_id in sorted(b.nodes, key=lambda n: (b.ring[n], n)):
+        _add_node(net, node_id, b.nodes[node_id], positions[node_id])
+    joined: Counter[frozenset[str]] = Counter()
+    for edge_id in sorted(b.edges):
+        e = b.edges[edge_id]
+        # Edges between the same two nodes curve apart, alternately, so each stays visible.
+        k = joined[frozenset((e["from"], e["to"]))]
+        joined[frozenset((e["from"], e["to"]))] += 1
+        smooth = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
+                  "roundness": 0.25 * ((k + 1) // 2)} if k else bends.get(edge_id, False)
+        _add_edge(net, edge_id, e, smooth, (marks or {}).get(edge_id))
+    net.toggle_physics(False)
+    options = _options(net)
+    place_labels(net.nodes, net.edges)
+    return net.nodes, net.edges, options
+
+
+def _group_style(kind: str, lead: bool) -> dict[str, Any]:
+    """A group is a box with its label inside: a service's white, bordered in its colour;
+    the siblings' in their yellow, bordered black (black text on it: 14:1)."""
+    colour = KINDS[kind]["color"]
+    if kind == "service_group":
+        return {"color": {"background": "#ffffff", "border": colour,
+                          "highlight": {"background": "#ffffff", "border": "#000000"}},
+                "font": {"strokeWidth": 0}, "borderWidth": 3 + (2 if lead else 0)}
+    if kind == "sibling_group":
+        return {"color": {"background": colour, "border": "#000000",
+                          "highlight": {"background": colour, "border": "#000000"}},
+                "font": {"strokeWidth": 0}, "borderWidth": 2}
+    return {}
+
+
+def _add_node(net: Network, node_id: str, node: dict[str, Any], at: tuple[int, int]) -> None:
+    style = KINDS[node["kind"]]
+    x, y = at
+    lead, caf = node.get("lead", False), node.get("caf", False)
+    net.add_node(node_id, label=drawn_label(node), shape=style["shape"], x=x, y=y, physics=False,
+                 title=f"{style['name']}: {node['label']}".replace("\n", " "),
+                 color={"background": style["color"], "border": "#000000",
+                        "highlight": {"background": style["color"], "border": "#000000"}},
+                 borderWidth=5 if lead else 1, size=28 if node["kind"] == "child" else 16,
+                 kind=node["kind"], details=node["details"], lead=lead, caf=caf,
+                 child_id=node.get("child_id"), expanded=node.get("expanded", False),
+                 sibling_of_root=node.get("sibling_of_root", False),
+                 opens_ecomap=node.get("opens_ecomap", False),
+                 household_id=node.get("household_id"), group_of=node.get("group_of"),
+                 practitioner_id=node.get("practitioner_id"))
+    boxed = _group_style(node["kind"], lead)
+    if boxed:
+        net.nodes[-1].update(boxed)
+
+
+def _add_edge(net: Network, edge_id: str, e: dict[str, Any], smooth: Any, mark: str | None) -> None:
+    prefix, colour = MARK_STYLE[mark] if mark else ("", "#6b6b6b" if e["ceased"] else "#303030")
+    net.add_edge(e["from"], e["to"], id=edge_id, label=prefix + e["label"], kind=e["kind"],
+                 smooth=smooth, arrows={"to": {"enabled": False}},
+                 dashes=[8, 6] if e["ceased"] else False, ceased=e["ceased"],
+                 width=4 if e.get("lead") or mark else 1.5, details=e["details"],
+                 lead=e.get("lead", False), caf=e.get("caf", False), changed=mark,
+                 color={"color": colour})
+
+
+def _options(net: Network) -> dict[str, Any]:
+    """pyvis's options for the network, with physics off and the map's own settings."""
+    options = json.loads(net.options.to_json())
+    options.update({
+        "layout": {"randomSeed": 1, "improvedLayout": False},
+        "interaction": {"hover": True, "keyboard": {"enabled": False}, "multiselect": False,
+                        "navigationButtons": False, "dragNodes": False, "tooltipDelay": 300},
+        # Long names wrap (a police unit's name ran into its neighbours' on one line).
+        "nodes": {"widthConstraint": {"maximum": WRAP},
+                  "font": {"face": "system-ui, sans-serif", "size": NODE_FONT, "color": "#0b0c0c",
+                           "strokeWidth": 3, "strokeColor": "#ffffff", "multi": False}},
+        # Edge labels level, not along the line: easier to read, and their boxes are the
+        # ones place_labels keeps apart.
+        "edges": {"smooth": False, "font": {"size": EDGE_FONT, "align": "horizontal",
+                                            "color": "#303030", "strokeWidth": 3,
+                                            "strokeColor": "#ffffff"}},
+    })
+    options["physics"] = {"enabled": False}
+    return options
