@@ -17,7 +17,6 @@ NOT_YET_SPLIT = {
     ("ecomap.py", "_add_view"),
     ("seed/validate.py", "_cross_check"),
     ("audit.py", "verify"),
-    ("analytics/network_view.py", "network_view"),
     ("seed/loader.py", "run_all"),
     ("policy.py", "child_view"),
     ("seed/generate.py", "setup"),
@@ -27,7 +26,6 @@ NOT_YET_SPLIT = {
     ("seed/validate.py", "convert"),
     ("ecomap.py", "group_services"),
     ("ecomap.py", "as_of"),
-    ("analytics/gaps.py", "_single_points_of_failure"),
 }
 
 
