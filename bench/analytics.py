@@ -10,8 +10,10 @@ What it does:
    7757 by default, heap and page cache 3g) and loads the population unless the home
    already holds it (``--reload`` to start again from an empty database).
 3. Times, each ``--repeat`` times after one warm-up: a baseline (``MATCH (c:Child) RETURN
-   count(c)``), every gap report exactly as the dashboard runs it (query, de-identification,
-   filters; networkx for single points of failure), the dashboard summary (all of them),
+   count(c)``), every gap's list exactly as its page reads it (query, de-identification,
+   filters; networkx for single points of failure) and its counts as the dashboard reads
+   them (``counting.groups``, counted in Cypher), the dashboard as it was counted before
+   issue 20 (every list read and counted in Python) and as it is now (``gaps.summary``),
    the caseload distribution, the analytics page (networkx over every open involvement)
    and the network view of the largest area (grouped, and its children in need one by one).
    Prints the median seconds, the ratio to the baseline, and the peak memory of this Python
@@ -33,13 +35,15 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 
 from common import machine, population
 
 from explorer import schema
 from explorer.accounts import Viewer
-from explorer.analytics import gaps, network_view, overview
+from explorer.analytics import counting, gaps, network_view, overview, records
 from explorer.config import Neo4jSettings
 from explorer.graph import Graph
 from explorer.localdb import REPO_ROOT, LocalNeo4j
@@ -64,6 +68,17 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
         result = fn()
         times.append(time.perf_counter() - started)
     return statistics.median(times), result
+
+
+def summary_from_lists(graph: Graph, today: date) -> list[gaps.Column]:
+    """The dashboard as it was counted before issue 20, kept here to measure against in the
+    same run: every gap's de-identified list read (four at a time, as the dashboard did) and
+    counted per area in Python."""
+    rows = gaps.report_areas(graph)
+    with ThreadPoolExecutor(max_workers=gaps.SUMMARY_WORKERS) as pool:
+        found = list(pool.map(lambda g: (g, records.records(graph, g.slug, key=KEY, on=today)),
+                              gaps.GAPS))
+    return [gaps.column(g, listed, rows, None) for g, listed in found]
 
 
 def draw_in_chromium(view: network_view.NetworkView, out: Path) -> float:
@@ -135,10 +150,14 @@ def main(argv: list[str] | None = None) -> int:
              lambda: graph.read("analytics_baseline")),
         ]
         for gap in gaps.GAPS:
-            cases.append((f"gap {gap.slug}", lambda g=gap: gaps.gap_records(
-                graph, g.slug, key=KEY, on=today)))
+            cases.append((f"gap {gap.slug}: the list", lambda g=gap: gaps.gap_records(
+                graph, g.slug, viewer=ANALYST, key=KEY, on=today)))
+            cases.append((f"gap {gap.slug}: counted in Cypher",
+                          lambda g=gap: counting.groups(graph, g, today)))
         cases += [
-            ("dashboard summary (all gaps, suppressed)",
+            ("dashboard before issue 20 (every list read, de-identified, counted)",
+             lambda: summary_from_lists(graph, today)),
+            ("dashboard summary (all gaps counted in Cypher, suppressed)",
              lambda: gaps.summary(graph, viewer=ANALYST, key=KEY, on=today)),
             ("caseload distribution",
              lambda: gaps.caseload_distribution(graph, viewer=ANALYST, key=KEY, on=today)),

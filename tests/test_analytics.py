@@ -22,7 +22,7 @@ import pytest
 
 from explorer import audit, policy
 from explorer.accounts import Viewer
-from explorer.analytics import gaps, network_view, networks, overview
+from explorer.analytics import counting, gaps, network_view, networks, overview
 from explorer.seed import read_seed
 from explorer.seed.generate import DEFAULT_TODAY, generate
 from explorer.seed.loader import load
@@ -603,6 +603,31 @@ def test_reports_narrowed_one_way_and_another_give_away_no_count_they_hide(graph
             checked_hidden += len(hidden)
             assert not _determined(hidden, value, equations), (gap.slug, dim)
     assert checked_hidden > 0  # the generated graph has small counts to protect
+
+
+def test_the_dashboard_counted_in_cypher_is_the_count_of_its_lists(graph, loaded):
+    """Issue 20: the dashboard counts in Cypher (``counting``). Its figures, raw and as shown
+    under every focus an analyst can choose, are those of the de-identified lists behind it
+    counted in Python."""
+    rows = gaps.report_areas(graph)
+    focuses = [None] + [(dim, v) for dim, values in counting.CHOICES.items() for v in values]
+    for on in (ON, REPORT):
+        shown = {f: gaps.summary(graph, viewer=ANALYST, key=KEY, on=on,
+                                 filters=gaps.Filters(**({f[0]: f[1]} if f else {})))
+                 for f in focuses}
+        listed_anywhere = set()
+        for i, gap in enumerate(gaps.GAPS):
+            records = gaps.gap_records(graph, gap.slug, viewer=ANALYST, key=KEY, on=on)
+            listed_anywhere |= {r["local_authority"] for r in records}
+            counted: Counter = Counter()
+            for fields, n in counting.groups(graph, gap, on):
+                counted[fields["local_authority"]] += n
+            assert dict(counted) == gaps.count_by_area(records), (gap.slug, on)
+            for focus in focuses:
+                assert shown[focus].columns[i] == gaps.column(gap, records, rows, focus), \
+                    (gap.slug, focus, on)
+        assert shown[None].areas == [a for a in rows if a in gaps.areas(graph)
+                                     or a in listed_anywhere]
 
 
 def _determined(hidden: list, value: dict, equations: list[list]) -> list:

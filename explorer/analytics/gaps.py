@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from explorer import policy
+from explorer.analytics import counting
 from explorer.analytics.access import require_analysts_scope
 from explorer.analytics.caseloads import HISTOGRAM, caseload_distribution
 from explorer.analytics.catalogue import (
@@ -45,10 +46,12 @@ from explorer.analytics.filters import (
 from explorer.analytics.records import analysts_retained, caseload_rows, gap_records, records
 from explorer.analytics.suppression import (
     Column,
+    Group,
     column,
     count_by_area,
     suppress_statistic,
     suppressed_column,
+    tally,
 )
 from explorer.graph import Graph
 
@@ -99,20 +102,29 @@ def summary(graph: Graph, *, viewer: policy.ViewerLike, key: bytes, on: date,
             filters: Filters = NO_FILTERS, known: list[str] | None = None) -> Summary:
     """Every gap counted per local authority (rows) under the filters' focus, suppressed; an
     area filter shows that area's row of the same table. ``known``: the areas, if the caller
-    has read them already."""
+    has read them already.
+
+    The counts are counted in Cypher (``counting``): no record leaves the database. A focus
+    the filters do not offer (only code can ask one) is counted from the records."""
     require_analysts_scope(viewer)
     known = areas(graph) if known is None else known
     rows = report_areas(graph, known)
+    if counting.countable(filters.focus):
+        def read(gap: Gap) -> list[Group]:
+            return counting.groups(graph, gap, on)
+    else:
+        def read(gap: Gap) -> list[Group]:
+            return [(r, 1) for r in records(graph, gap.slug, key=key, on=on)]
     # The reports are independent reads: run them side by side (the driver is thread-safe).
     with ThreadPoolExecutor(max_workers=SUMMARY_WORKERS) as pool:
         # Each in a copy of this context, so the reads take today (retention) from the app's clock.
-        futures = {g.slug: pool.submit(copy_context().run, records, graph, g.slug, key=key,
-                                       on=on) for g in GAPS}
+        futures = {g.slug: pool.submit(copy_context().run, read, g) for g in GAPS}
         everything = {slug: f.result() for slug, f in futures.items()}
-    columns = [column(g, everything[g.slug], rows, filters.focus) for g in GAPS]
+    columns = [tally(g, everything[g.slug], rows, filters.focus) for g in GAPS]
     if filters.local_authority:
         shown = [filters.local_authority]
     else:  # "withheld" and "unknown" only when some report has a child there
-        shown = [a for a in rows if a in known
-                 or any(r["local_authority"] == a for found in everything.values() for r in found)]
+        somewhere = {fields["local_authority"] for found in everything.values()
+                     for fields, n in found if n}
+        shown = [a for a in rows if a in known or a in somewhere]
     return Summary(shown, columns)
