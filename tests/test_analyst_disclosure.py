@@ -15,12 +15,15 @@ from datetime import date, timedelta
 import pytest
 
 from explorer import policy
+from explorer.accounts import Viewer
 from explorer.analytics import gaps, network_view, overview
 from explorer.seed import read_seed
 from explorer.seed.loader import load
 from tests.conftest import wipe
 
 KEY = b"test-pseudonym-key"  # conftest's config.pseudonym_key
+# The analytics check their viewer's scope: these calls are an analyst's.
+ANALYST = Viewer("analyst", frozenset({"analyst"}), None, "analyst")
 ON = date(2026, 5, 31)  # a month's end: analysts' reports are as of one (or of today)
 
 SERVICES = [
@@ -92,12 +95,13 @@ class Mini:
 
 def reports(graph, on: date = ON) -> dict:
     """Everything the analytics functions give an analyst on ``on``, timings left out."""
-    found = {slug: gaps.gap_records(graph, slug, key=KEY, on=on) for slug in gaps.BY_SLUG}
-    found["summary"] = gaps.summary(graph, key=KEY, on=on)
-    found["caseloads"] = gaps.caseload_distribution(graph, key=KEY, on=on)
-    found["overview"] = {k: v for k, v in overview.overview(graph, on=on).items()
+    found = {slug: gaps.gap_records(graph, slug, viewer=ANALYST, key=KEY, on=on) for slug in gaps.BY_SLUG}
+    found["summary"] = gaps.summary(graph, viewer=ANALYST, key=KEY, on=on)
+    found["caseloads"] = gaps.caseload_distribution(graph, viewer=ANALYST, key=KEY, on=on)
+    found["overview"] = {k: v for k, v in overview.overview(graph, viewer=ANALYST, on=on).items()
                          if not k.endswith("seconds")}
-    found["network"] = network_view.network_view(graph, key=KEY, on=on, local_authority="Northmere")
+    found["network"] = network_view.network_view(graph, viewer=ANALYST, key=KEY, on=on,
+                                                 local_authority="Northmere")
     return found
 
 
@@ -224,7 +228,7 @@ def test_a_shielded_child_is_in_no_family_row(graph, tmp_path, analyst_bodies):
     shielded = {policy.pseudonym(KEY, f"C-SH{x}{n}") for x in "AB" for n in range(5)}
     siblings = {policy.pseudonym(KEY, f"C-SIB{x}{n}") for x in "AB" for n in range(5)}
 
-    hanging = gaps.gap_records(graph, "single-point-of-failure", key=KEY, on=ON)
+    hanging = gaps.gap_records(graph, "single-point-of-failure", viewer=ANALYST, key=KEY, on=ON)
     # The families of the first five, with the sibling alone (the shielded child left out).
     assert {r["family"] for r in hanging} == {policy.family_pseudonym(KEY, f"H-ONE{n}")
                                              for n in range(5)}
@@ -233,10 +237,10 @@ def test_a_shielded_child_is_in_no_family_row(graph, tmp_path, analyst_bodies):
         assert not [p for p in shielded if p in r["children"]], r
         assert len([p for p in siblings if p in r["children"]]) == 1, r
     # A shielded child is nobody's sibling, and is listed as having none.
-    split = gaps.gap_records(graph, "siblings-split", key=KEY, on=ON)
+    split = gaps.gap_records(graph, "siblings-split", viewer=ANALYST, key=KEY, on=ON)
     assert not {r["pseudonym"] for r in split} & (shielded | siblings)
     # The analytics' families hold no shielded child.
-    G, _services = overview.read_graph(graph, ON)
+    G, _services = overview.read_graph(graph, ON, viewer=ANALYST)
     for node in G:
         if node[0] == "family":
             assert not [c for c in G[node] if c[0] == "child" and c[1].startswith("C-SH")], node
@@ -270,9 +274,9 @@ def test_every_list_an_analyst_receives_is_in_pseudonym_order(graph, tmp_path, a
     by_id = [policy.pseudonym(KEY, c) for c in ids]
     assert by_id != sorted(by_id)  # else the test could not tell the two orders apart
 
-    records = gaps.gap_records(graph, "no-gp", key=KEY, on=ON)
+    records = gaps.gap_records(graph, "no-gp", viewer=ANALYST, key=KEY, on=ON)
     assert [r["pseudonym"] for r in records] == sorted(by_id)
-    families = gaps.gap_records(graph, "single-point-of-failure", key=KEY, on=ON)
+    families = gaps.gap_records(graph, "single-point-of-failure", viewer=ANALYST, key=KEY, on=ON)
     names = [r["family"] for r in families]
     assert len(names) == 8 and names == sorted(names)
     assert names != [policy.family_pseudonym(KEY, h) for h in sorted(
@@ -280,9 +284,9 @@ def test_every_list_an_analyst_receives_is_in_pseudonym_order(graph, tmp_path, a
     for r in families:
         inside = re.findall(r"X-[0-9A-F]{12}", r["children"])
         assert inside == sorted(inside)
-    workers = [r["worker"] for r in gaps.caseload_rows(graph, KEY, ON)]
+    workers = [r["worker"] for r in gaps.caseload_rows(graph, KEY, ON, viewer=ANALYST)]
     assert workers == sorted(workers)
-    view = network_view.network_view(graph, key=KEY, on=ON, local_authority="Northmere")
+    view = network_view.network_view(graph, viewer=ANALYST, key=KEY, on=ON, local_authority="Northmere")
     drawn = [n["id"] for n in view.nodes if n["kind"] == "child"]
     assert drawn == sorted(drawn)
 
@@ -351,7 +355,7 @@ def test_the_network_view_draws_no_count_it_suppresses(graph, tmp_path, analyst_
     children("Eastholm", 1, ("S-EH",))
     m.load(graph, tmp_path)
 
-    views = {area: network_view.network_view(graph, key=KEY, on=ON, local_authority=area)
+    views = {area: network_view.network_view(graph, viewer=ANALYST, key=KEY, on=ON, local_authority=area)
              for area in ("Northmere", "Southwick", "Eastholm")}
     assert views["Northmere"].children == "<5"
     assert views["Southwick"].children == 7 and views["Eastholm"].children == 12
@@ -360,7 +364,7 @@ def test_the_network_view_draws_no_count_it_suppresses(graph, tmp_path, analyst_
         _drawing_agrees_with_suppression(view)
     for max_nodes in (3, 5, 8):
         _drawing_agrees_with_suppression(network_view.network_view(
-            graph, key=KEY, on=ON, local_authority="Eastholm", max_nodes=max_nodes))
+            graph, viewer=ANALYST, key=KEY, on=ON, local_authority="Eastholm", max_nodes=max_nodes))
 
     bodies = analyst_bodies("ana", [f"/analyst/network?on={ON.isoformat()}&la={area}"
                                     for area in views])
@@ -414,14 +418,15 @@ def test_days_around_a_birthday_or_a_plans_second_year_give_the_same_reports(
     # The pure functions take ages at 31 March as well, for any report date.
     for day in (date(2026, 6, 11), date(2026, 6, 20)):
         bands = {r["pseudonym"]: r["age_band"]
-                 for r in gaps.gap_records(graph, "no-gp", key=KEY, on=day)}
+                 for r in gaps.gap_records(graph, "no-gp", viewer=ANALYST, key=KEY, on=day)}
         for n in range(5):
             assert bands[policy.pseudonym(KEY, f"C-TEN{n}")] == "5-9", day
             assert bands[policy.pseudonym(KEY, f"C-FIVE{n}")] == "0-4", day
-        school_age = {r["pseudonym"] for r in gaps.gap_records(graph, "no-school", key=KEY, on=day)}
+        school_age = {r["pseudonym"] for r in gaps.gap_records(graph, "no-school", viewer=ANALYST,
+                                                               key=KEY, on=day)}
         assert not school_age & {policy.pseudonym(KEY, f"C-FIVE{n}") for n in range(5)}, day
         assert policy.pseudonym(KEY, "C-TEN0") in school_age
-        assert gaps.gap_records(graph, "care-leavers", key=KEY, on=day) == []
+        assert gaps.gap_records(graph, "care-leavers", viewer=ANALYST, key=KEY, on=day) == []
 
 
 def test_future_report_dates_are_refused(app, graph, make_user, login_as):

@@ -21,7 +21,8 @@ from fractions import Fraction
 import pytest
 
 from explorer import audit, policy
-from explorer.analytics import gaps, network_view, networks, overview
+from explorer.accounts import Viewer
+from explorer.analytics import counting, gaps, network_view, networks, overview
 from explorer.seed import read_seed
 from explorer.seed.generate import DEFAULT_TODAY, generate
 from explorer.seed.loader import load
@@ -30,6 +31,8 @@ ON = DEFAULT_TODAY
 # Over HTTP a report is as of today or a month's end: the month's end before ON.
 REPORT = ON - timedelta(days=1)
 KEY = b"test-pseudonym-key"  # conftest's config.pseudonym_key
+# The analytics check their viewer's scope: these calls are an analyst's.
+ANALYST = Viewer("analyst", frozenset({"analyst"}), None, "analyst")
 CHILDREN = 3000
 NAME_MARK = "Qzx"  # every person's given and family name starts with it
 
@@ -292,7 +295,7 @@ CHILD_GAPS = ("no-school", "no-gp", "no-social-worker", "no-lead-professional", 
 def test_gap_counts_match_an_independent_computation(graph, loaded, expected):
     nonzero = []
     for slug in CHILD_GAPS:
-        records = gaps.gap_records(graph, slug, key=KEY, on=ON)
+        records = gaps.gap_records(graph, slug, viewer=ANALYST, key=KEY, on=ON)
         want = expected.child_gap(slug)
         assert {r["pseudonym"] for r in records} == {policy.pseudonym(KEY, c) for c in want}, slug
         assert gaps.count_by_area(records) == dict(Counter(expected.area(c) for c in want)), slug
@@ -304,22 +307,23 @@ def test_gap_counts_match_an_independent_computation(graph, loaded, expected):
     assert not any(nonzero), nonzero
 
     hanging = expected.single_points_of_failure()
-    records = gaps.gap_records(graph, "single-point-of-failure", key=KEY, on=ON)
+    records = gaps.gap_records(graph, "single-point-of-failure", viewer=ANALYST, key=KEY, on=ON)
     assert {r["family"] for r in records} == {policy.family_pseudonym(KEY, h) for h in hanging}
     assert gaps.count_by_area(records) == dict(Counter(hanging.values()))
     assert hanging
 
     caseloads = expected.caseloads()
-    rows = gaps.caseload_rows(graph, KEY, ON)
+    rows = gaps.caseload_rows(graph, KEY, ON, viewer=ANALYST)
     assert {(r["worker"], r["caseload"]) for r in rows} == {
         (policy.staff_pseudonym(KEY, p), n) for p, (_la, n) in caseloads.items()}
-    over = gaps.gap_records(graph, "caseloads", key=KEY, on=ON)
+    over = gaps.gap_records(graph, "caseloads", viewer=ANALYST, key=KEY, on=ON)
     assert Counter(r["local_authority"] for r in over) == Counter(
         la for la, n in caseloads.values() if n > gaps.CASELOAD_THRESHOLD)
 
 
 def test_repeat_plans_show_how_many_and_how_long_since_as_bands(graph, loaded, expected):
-    records = {r["pseudonym"]: r for r in gaps.gap_records(graph, "repeat-plans", key=KEY, on=ON)}
+    records = {r["pseudonym"]: r for r in gaps.gap_records(graph, "repeat-plans", viewer=ANALYST,
+                                                           key=KEY, on=ON)}
     want = expected.child_gap("repeat-plans")
     assert set(records) == {policy.pseudonym(KEY, c) for c in want}
     for cid in want:
@@ -337,36 +341,38 @@ def test_repeat_plans_show_how_many_and_how_long_since_as_bands(graph, loaded, e
     assert {r["previous_plans"] for r in records.values()} >= {1, 2}
     # The filters work on this report as on the others.
     area = sorted(gaps.count_by_area(list(records.values())))[0]
-    narrowed = gaps.gap_records(graph, "repeat-plans", key=KEY, on=ON, filters=gaps.Filters(area))
+    narrowed = gaps.gap_records(graph, "repeat-plans", viewer=ANALYST, key=KEY, on=ON,
+                                filters=gaps.Filters(area))
     assert narrowed and {r["pseudonym"] for r in narrowed} == {
         p for p, r in records.items() if r["local_authority"] == area}
-    assert gaps.gap_records(graph, "repeat-plans", key=KEY, on=ON,
+    assert gaps.gap_records(graph, "repeat-plans", viewer=ANALYST, key=KEY, on=ON,
                             filters=gaps.Filters(plan_status="child_in_need")) == []
     # The dashboard counts it per local authority, suppressed like every gap.
-    column = next(c for c in gaps.summary(graph, key=KEY, on=ON).columns
+    column = next(c for c in gaps.summary(graph, viewer=ANALYST, key=KEY, on=ON).columns
                   if c.gap.slug == "repeat-plans")
     assert all(v not in (1, 2, 3, 4) for v in column.cells.values())
     assert column.total == len(want) >= 5
 
 
 def test_filters_narrow_the_reports(graph, loaded, expected):
-    everything = gaps.gap_records(graph, "no-gp", key=KEY, on=ON)
+    everything = gaps.gap_records(graph, "no-gp", viewer=ANALYST, key=KEY, on=ON)
     area = sorted(gaps.count_by_area(everything))[0]
-    by_area = gaps.gap_records(graph, "no-gp", key=KEY, on=ON, filters=gaps.Filters(area))
+    by_area = gaps.gap_records(graph, "no-gp", viewer=ANALYST, key=KEY, on=ON, filters=gaps.Filters(area))
     assert by_area and all(r["local_authority"] == area for r in by_area)
-    young = gaps.gap_records(graph, "no-gp", key=KEY, on=ON, filters=gaps.Filters(age_band="0-4"))
+    young = gaps.gap_records(graph, "no-gp", viewer=ANALYST, key=KEY, on=ON,
+                             filters=gaps.Filters(age_band="0-4"))
     assert {r["pseudonym"] for r in young} == {r["pseudonym"] for r in everything
                                                if r["age_band"] == "0-4"}
-    cin = gaps.gap_records(graph, "no-gp", key=KEY, on=ON,
+    cin = gaps.gap_records(graph, "no-gp", viewer=ANALYST, key=KEY, on=ON,
                            filters=gaps.Filters(plan_status="child_in_need"))
     assert all(r["status"] == "child_in_need" for r in cin)
-    hv = gaps.gap_records(graph, "no-gp", key=KEY, on=ON,
+    hv = gaps.gap_records(graph, "no-gp", viewer=ANALYST, key=KEY, on=ON,
                           filters=gaps.Filters(service_type="health_visiting"))
     assert hv and all("health_visiting" in r["service_types"] for r in hv)
 
 
 def test_networkx_analytics_agree_with_the_reports(graph, loaded, expected):
-    G, _services = overview.read_graph(graph, ON)
+    G, _services = overview.read_graph(graph, ON, viewer=ANALYST)
     per_worker = networks.caseload_per_practitioner(G, "social_worker")
     for pid, (_la, n) in expected.caseloads().items():
         assert per_worker.get(pid, 0) == n
@@ -386,17 +392,18 @@ def test_networkx_analytics_agree_with_the_reports(graph, loaded, expected):
     assert len(spanning) >= 1 and all(len(v) >= 2 for v in spanning.values())
     centrality = networks.service_centrality(G)
     assert centrality and all(0.0 <= v <= 1.0 for v in centrality.values())
-    found = overview.overview(graph, on=ON)
+    found = overview.overview(graph, viewer=ANALYST, on=ON)
     assert found["centrality"] and found["professions"]
 
 
 def test_network_view_is_the_same_every_time_and_grouped_when_large(graph, loaded):
     area = gaps.areas(graph)[0]
-    first = network_view.network_view(graph, key=KEY, on=ON, local_authority=area)
-    again = network_view.network_view(graph, key=KEY, on=ON, local_authority=area)
+    first = network_view.network_view(graph, viewer=ANALYST, key=KEY, on=ON, local_authority=area)
+    again = network_view.network_view(graph, viewer=ANALYST, key=KEY, on=ON, local_authority=area)
     assert first == again and not first.grouped
     assert all(n["id"].startswith("X-") for n in first.nodes if n["kind"] == "child")
-    small = network_view.network_view(graph, key=KEY, on=ON, local_authority=area, max_nodes=50)
+    small = network_view.network_view(graph, viewer=ANALYST, key=KEY, on=ON, local_authority=area,
+                                      max_nodes=50)
     assert small.grouped and len(small.nodes) <= 50
     assert all(re.fullmatch(r"(<5|\d+) children( with other sets of services)?", n["label"])
                for n in small.nodes if n["kind"] == "group")
@@ -569,16 +576,16 @@ def test_reports_narrowed_one_way_and_another_give_away_no_count_they_hide(graph
     band; with and without each service type; one area's row) taken together: no cell any of
     them hides can be worked out from what the others show."""
     rows = gaps.report_areas(graph)
-    unfocused = gaps.summary(graph, key=KEY, on=REPORT)
+    unfocused = gaps.summary(graph, viewer=ANALYST, key=KEY, on=REPORT)
     for area in gaps.areas(graph):  # an area's row is that row of the whole table
-        alone = gaps.summary(graph, key=KEY, on=REPORT, filters=gaps.Filters(area))
+        alone = gaps.summary(graph, viewer=ANALYST, key=KEY, on=REPORT, filters=gaps.Filters(area))
         assert [c.cells[area] for c in alone.columns] == [c.cells[area] for c in unfocused.columns]
     checked_hidden = 0
     for i, gap in enumerate(gaps.GAPS):
         base = unfocused.columns[i]
         for dim, values in (("plan_status", gaps.STATUSES), ("age_band", gaps.AGE_BANDS),
                             ("service_type", gaps.FILTER_SERVICE_TYPES)):
-            parts = {v: gaps.summary(graph, key=KEY, on=REPORT,
+            parts = {v: gaps.summary(graph, viewer=ANALYST, key=KEY, on=REPORT,
                                      filters=gaps.Filters(**{dim: v})).columns[i] for v in values}
             # The cells, every column's total row, and the unfocused column as the totals.
             names = [(a, v) for a in rows for v in values] + [("total", v) for v in values] + \
@@ -596,6 +603,31 @@ def test_reports_narrowed_one_way_and_another_give_away_no_count_they_hide(graph
             checked_hidden += len(hidden)
             assert not _determined(hidden, value, equations), (gap.slug, dim)
     assert checked_hidden > 0  # the generated graph has small counts to protect
+
+
+def test_the_dashboard_counted_in_cypher_is_the_count_of_its_lists(graph, loaded):
+    """Issue 20: the dashboard counts in Cypher (``counting``). Its figures, raw and as shown
+    under every focus an analyst can choose, are those of the de-identified lists behind it
+    counted in Python."""
+    rows = gaps.report_areas(graph)
+    focuses = [None] + [(dim, v) for dim, values in counting.CHOICES.items() for v in values]
+    for on in (ON, REPORT):
+        shown = {f: gaps.summary(graph, viewer=ANALYST, key=KEY, on=on,
+                                 filters=gaps.Filters(**({f[0]: f[1]} if f else {})))
+                 for f in focuses}
+        listed_anywhere = set()
+        for i, gap in enumerate(gaps.GAPS):
+            records = gaps.gap_records(graph, gap.slug, viewer=ANALYST, key=KEY, on=on)
+            listed_anywhere |= {r["local_authority"] for r in records}
+            counted: Counter = Counter()
+            for fields, n in counting.groups(graph, gap, on):
+                counted[fields["local_authority"]] += n
+            assert dict(counted) == gaps.count_by_area(records), (gap.slug, on)
+            for focus in focuses:
+                assert shown[focus].columns[i] == gaps.column(gap, records, rows, focus), \
+                    (gap.slug, focus, on)
+        assert shown[None].areas == [a for a in rows if a in gaps.areas(graph)
+                                     or a in listed_anywhere]
 
 
 def _determined(hidden: list, value: dict, equations: list[list]) -> list:

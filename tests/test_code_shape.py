@@ -15,11 +15,9 @@ NOT_YET_SPLIT = {
     ("seed/loader.py", "load"),
     ("seed/generate.py", "child"),
     ("seed/validate.py", "_cross_check"),
-    ("analytics/network_view.py", "network_view"),
     ("seed/loader.py", "run_all"),
     ("seed/generate.py", "setup"),
     ("seed/validate.py", "convert"),
-    ("analytics/gaps.py", "_single_points_of_failure"),
 }
 
 

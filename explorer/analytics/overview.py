@@ -16,14 +16,17 @@ from typing import Any
 
 from explorer import policy
 from explorer.analytics import networks
-from explorer.analytics.gaps import analysts_retained, suppress_statistic
+from explorer.analytics.access import require_analysts_scope
+from explorer.analytics.records import analysts_retained
+from explorer.analytics.suppression import suppress_statistic
 from explorer.graph import Graph
 
 TOP_SERVICES = 15
 
 
-def read_graph(graph: Graph, on: date):
+def read_graph(graph: Graph, on: date, *, viewer: policy.ViewerLike):
     """The family-practitioner-service graph on ``on``, and every service's name and type."""
+    require_analysts_scope(viewer)
     services = {r["service_id"]: r for r in graph.read("analytics_services")}
     retained = analysts_retained()
     G = networks.involvement_graph(graph.read("analytics_involvements", date=on, retained=retained),
@@ -32,9 +35,9 @@ def read_graph(graph: Graph, on: date):
     return G, services
 
 
-def overview(graph: Graph, *, on: date) -> dict[str, Any]:
+def overview(graph: Graph, *, viewer: policy.ViewerLike, on: date) -> dict[str, Any]:
     started = time.perf_counter()
-    G, services = read_graph(graph, on)
+    G, services = read_graph(graph, on, viewer=viewer)
     read_seconds = time.perf_counter() - started
 
     per_practitioner = networks.caseload_per_practitioner(G)

@@ -106,7 +106,8 @@ def _choices() -> dict:
 @require_roles(policy.may_use_analyst_reports)
 def dashboard():
     filters, on = _filters(), _on()
-    found = gaps.summary(graph_of(current_app), key=_key(), on=on, filters=filters, known=_known())
+    found = gaps.summary(graph_of(current_app), viewer=current_viewer(), key=_key(), on=on,
+                         filters=filters, known=_known())
     audited.record("analyst.dashboard", _params(filters, on), [])
     return render_template("analyst/dashboard.html", summary=found, filters=filters, on=on,
                            args=_params(filters, on), **_choices(), **_dates(on))
@@ -116,7 +117,8 @@ def dashboard():
 @require_roles(policy.may_use_analyst_reports)
 def summary_export():
     filters, on = _filters(), _on()
-    found = gaps.summary(graph_of(current_app), key=_key(), on=on, filters=filters, known=_known())
+    found = gaps.summary(graph_of(current_app), viewer=current_viewer(), key=_key(), on=on,
+                         filters=filters, known=_known())
     event = audited.record("analyst.summary.export", _params(filters, on), [])
     header = ["local_authority", *(c.gap.slug for c in found.columns)]
     rows = [[area, *(c.cells[area] for c in found.columns)] for area in found.areas]
@@ -129,8 +131,8 @@ def _gap_list(slug: str) -> tuple:
     filters, on = _filters(), _on()
     # The list is shown only where its length (and its area column) gives away no count that
     # the table suppresses: the cell must be shown in the dashboard's table of the same focus.
-    column, in_focus = gaps.gap_column(graph_of(current_app), slug, key=_key(), on=on,
-                                       filters=filters, known=_known())
+    column, in_focus = gaps.gap_column(graph_of(current_app), slug, viewer=current_viewer(),
+                                       key=_key(), on=on, filters=filters, known=_known())
     records = [r for r in in_focus if not filters.local_authority
                or r["local_authority"] == filters.local_authority]
     allowed = column.list_allowed(filters.local_authority)
@@ -173,7 +175,7 @@ def gap_export(slug: str):
 @require_roles(policy.may_use_analyst_reports)
 def caseloads():
     on = _on()
-    found = gaps.caseload_distribution(graph_of(current_app), key=_key(), on=on)
+    found = gaps.caseload_distribution(graph_of(current_app), viewer=current_viewer(), key=_key(), on=on)
     audited.record("analyst.caseloads.view", {"on": on.isoformat()}, [])
     return render_template("analyst/caseloads.html", found=found, on=on, **_dates(on))
 
@@ -182,7 +184,7 @@ def caseloads():
 @require_roles(policy.may_use_analyst_reports)
 def caseloads_export():
     on = _on()
-    found = gaps.caseload_distribution(graph_of(current_app), key=_key(), on=on)
+    found = gaps.caseload_distribution(graph_of(current_app), viewer=current_viewer(), key=_key(), on=on)
     event = audited.record("analyst.caseloads.export", {"on": on.isoformat()}, [])
     rows = [[bucket, *found["table"][i]] for i, bucket in enumerate(found["buckets"])]
     rows.append(["social workers", *found["table"][-1]])
@@ -197,7 +199,7 @@ def caseloads_export():
 @require_roles(policy.may_use_analyst_reports)
 def analytics():
     on = _on()
-    found = overview.overview(graph_of(current_app), on=on)
+    found = overview.overview(graph_of(current_app), viewer=current_viewer(), on=on)
     audited.record("analyst.analytics.view", {"on": on.isoformat()}, [])
     return render_template("analyst/analytics.html", found=found, on=on, **_dates(on))
 
@@ -206,7 +208,7 @@ def analytics():
 @require_roles(policy.may_use_analyst_reports)
 def analytics_export():
     on = _on()
-    found = overview.overview(graph_of(current_app), on=on)
+    found = overview.overview(graph_of(current_app), viewer=current_viewer(), on=on)
     event = audited.record("analyst.analytics.export", {"on": on.isoformat()}, [])
     rows: list[list[object]] = []
     for r in found["professions"]:
@@ -235,7 +237,7 @@ def network():
     status = _filters().plan_status
     view = None
     if area is not None:
-        view = network_view.network_view(graph_of(current_app), key=_key(), on=on,
+        view = network_view.network_view(graph_of(current_app), viewer=current_viewer(), key=_key(), on=on,
                                          local_authority=area, plan_status=status)
     audited.record("analyst.network.view", {"on": on.isoformat(), "la": area, "plan_status": status},
             [n["id"] for n in view.nodes if n["kind"] == "child"] if view else [])
