@@ -301,15 +301,21 @@ class Verification:
         return self.problem is None
 
 
+def _span(start: Any, end: Any) -> dict[str, Any]:
+    """The window parameters of the audit reads: ``from`` is a Python keyword, so they go as a
+    mapping, typed so that it cannot be taken for ``Graph.read``'s own arguments."""
+    return {"from": start, "to": end}
+
+
 def _events(graph: Graph, page: int) -> Iterable[dict[str, Any]]:
     start = 1
     while True:
-        rows = graph.read("audit_events_window", **{"from": start, "to": start + page})
+        rows = graph.read("audit_events_window", **_span(start, start + page))
         for row in rows:
             yield row["event"]
         if not rows:
             # A gap of a whole page is possible only if events were deleted; look past it.
-            more = graph.read("audit_events_window", **{"from": start + page, "to": 2**62})
+            more = graph.read("audit_events_window", **_span(start + page, 2**62))
             if not more:
                 return
         start += page
@@ -435,7 +441,7 @@ def _name(event: dict[str, Any] | None) -> str:
 
 
 def _id_at(graph: Graph, seq: int) -> str | None:
-    rows = graph.read("audit_events_window", **{"from": seq, "to": seq + 1})
+    rows = graph.read("audit_events_window", **_span(seq, seq + 1))
     return rows[0]["event"]["id"] if rows else None
 
 
@@ -516,7 +522,7 @@ def _terms(params_json: str) -> list[str]:
 def anomalies(graph: Graph, *, date_from: date, date_to: date,
               threshold: int = ANOMALY_CHILDREN_PER_DAY) -> Anomalies:
     """Unusual patterns for the management team, ``date_from`` to ``date_to`` inclusive."""
-    window = {"from": _day_start(date_from), "to": _day_start(date_to, 1)}
+    window = _span(_day_start(date_from), _day_start(date_to, 1))
     many = graph.read("audit_children_outside_involvement", prefixes=list(CHILD_VIEW_PREFIXES),
                       threshold=int(threshold), **window)
     own = [row for row in graph.read("audit_searches_with_family_names",

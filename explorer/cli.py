@@ -41,7 +41,7 @@ class ExplorerGroup(FlaskGroup):
     """Flask's command group, where any command that finds the database gone says so in one
     line and exits 1, instead of ending in the driver's traceback."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except DatabaseUnavailable as exc:

@@ -377,7 +377,7 @@ class Graph:
     def run_autocommit(self, text: str, **params: Any) -> list[dict[str, Any]]:
         """For statements that cannot run in a managed transaction (schema, CALL IN TRANSACTIONS)."""
         with _translated(), self.driver().session(database=self.database) as session:
-            return _rows(session.run(text, params))  # type: ignore[arg-type]
+            return _rows(session.run(text, params))
 
     # -- health --------------------------------------------------------------------
     def ping(self, timeout: float = 2.0) -> None:

@@ -143,7 +143,7 @@ def _drawing(read: _Read, members: _Members,
         x, y = xy(sid)
         nodes.append({"id": sid, "kind": "service", "x": x, "y": y, "r": 9,
                       "label": f"{read.services[sid]['name']} ({read.services[sid]['type']})"})
-    edges = []
+    edges: list[tuple[str, str]] = []
     for member in sorted(members.services_of):
         x, y = xy(member)
         if members.kinds[member] == "group":

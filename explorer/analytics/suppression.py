@@ -110,8 +110,9 @@ def tally(gap: Gap, groups: list[Group], rows: list[str],
     if focus is None:
         return unfocused
     dim, value = focus
-    categories = [category(fields, dim, value) for fields, _ in groups]
-    if not groups or any(c is None for c in categories):
+    found = [category(fields, dim, value) for fields, _ in groups]
+    categories = [c for c in found if c is not None]
+    if not groups or len(categories) < len(found):
         return unfocused  # the focus does not narrow this report
     columns = sorted({*categories, value})
     grid: Counter[tuple[str, str]] = Counter()

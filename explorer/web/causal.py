@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
 
 
 def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="database-bookmarks")
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="database-bookmarks")
 
 
 def _carried() -> list[str] | None:
