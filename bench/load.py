@@ -121,6 +121,12 @@ def python_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def workers_peak_mb() -> float:
+    """The largest peak RSS of the reader processes `read_seed` forked (and any other child
+    process this one has waited for), which `python_peak_mb` does not count."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 # -- what both loads must agree on -----------------------------------------------
 def fingerprint(graph: Graph) -> dict[str, Any]:
     """Counts and property counts per label and type, and a sample of full property maps."""
@@ -200,6 +206,7 @@ def run_ours(args: argparse.Namespace, data: Path, rows: int) -> Result:
         started = time.monotonic()
         seed = read_seed(data, today=args.today)
         read_seconds = time.monotonic() - started
+        validated_peak = python_peak_mb()
         # read_seed shares the files between processes only when no other thread runs here.
         log(f"  read and validated in {read_seconds:.1f}s "
             f"({'alone' if threading.active_count() > 1 else 'in parallel'}: "
@@ -219,6 +226,9 @@ def run_ours(args: argparse.Namespace, data: Path, rows: int) -> Result:
             raise SystemExit(f"into an empty database our loader reported {report.total('created')} "
                              f"created, not {rows}:\n{report.table()}")
         detail = {"read+validate": read_seconds, "write": report.seconds, **write_cpu,
+                  "validated rows/s": rows / read_seconds,
+                  "python peak after validation (MB)": validated_peak,
+                  "reader processes' peak (MB)": workers_peak_mb(),
                   **{f"{name}": secs for name, secs in report.type_seconds.items()},
                   "deferred indexes": report.index_seconds}
         log(f"  written in {report.seconds:.1f}s")
@@ -295,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(results))
     for r in results:
-        print(f"  {r.method}: " + ", ".join(f"{k} {v:.1f}s" for k, v in r.detail.items()))
+        print(f"  {r.method}: " + ", ".join(f"{k} {v:,.1f}" + ("" if "/s" in k or "MB" in k else "s")
+                                            for k, v in r.detail.items()))
     if len(results) < 2:
         for key, n in counts_only(results[0].fingerprint).items():
             print(f"{key:<24}{n:>12,}")
