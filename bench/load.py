@@ -239,6 +239,28 @@ def run_ours(args: argparse.Namespace, data: Path, rows: int) -> Result:
         log("stopping Neo4j: " + db.stop())
 
 
+def run_validate_only(args: argparse.Namespace, data: Path, rows: int) -> Result:
+    """``read_seed``, then every batch the load would send, prepared but not sent: the
+    Python side of a load alone (its memory, and its rows/s), with no Neo4j to wait on."""
+    from explorer.seed.loader import _steps
+
+    log("explorer.seed: read_seed, then every batch load() would send, without a database")
+    started = time.monotonic()
+    seed = read_seed(data, today=args.today)
+    read_seconds = time.monotonic() - started
+    validated_peak = python_peak_mb()
+    sent = sum(len(batch) for _, _, _, batch, _ in
+               _steps(seed, SOURCE, args.batch_size, lambda stype: True))
+    seconds = time.monotonic() - started
+    if sent != rows:
+        raise SystemExit(f"the batches held {sent} rows, the CSV files {rows}")
+    detail = {"read+validate": read_seconds, "batches prepared": seconds - read_seconds,
+              "validated rows/s": rows / read_seconds,
+              "python peak after validation (MB)": validated_peak,
+              "reader processes' peak (MB)": workers_peak_mb()}
+    return Result("no writes", rows, seconds, python_peak_mb(), 0.0, detail, {})
+
+
 # -- report -----------------------------------------------------------------------
 def table(results: list[Result]) -> str:
     lines = [f"{'method':<10}{'rows':>11}{'seconds':>10}{'rows/s':>10}"
@@ -287,7 +309,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="our loader maintains every index while writing instead of "
                              "building the plain ones at the end")
     parser.add_argument("--csv-batch", type=int, default=10_000, help="LOAD CSV rows per transaction")
-    parser.add_argument("--only", choices=("both", "ours", "load-csv"), default="both")
+    parser.add_argument("--only", choices=("both", "ours", "load-csv", "validate"), default="both",
+                        help="validate: read_seed and the batches load() would send, without "
+                             "a database (the Python side's memory and rows/s alone)")
     parser.add_argument("--progress", action="store_true", help="show our loader's progress bar")
     args = parser.parse_args(argv)
 
@@ -301,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_load_csv(args, data, rows))
     if args.only in ("both", "ours"):
         results.append(run_ours(args, data, rows))
+    if args.only == "validate":
+        results.append(run_validate_only(args, data, rows))
 
     print()
     print(table(results))
@@ -308,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {r.method}: " + ", ".join(f"{k} {v:,.1f}" + ("" if "/s" in k or "MB" in k else "s")
                                             for k, v in r.detail.items()))
     if len(results) < 2:
-        for key, n in counts_only(results[0].fingerprint).items():
+        for key, n in counts_only(results[0].fingerprint).items():  # none without writes
             print(f"{key:<24}{n:>12,}")
         return 0
     csv_result, ours = results

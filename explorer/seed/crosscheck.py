@@ -41,7 +41,7 @@ def _first_lines(source: Source, stype: SeedType, wanted: np.ndarray) -> dict[st
     """The first line of each id of the type whose hash is in `wanted`."""
     first: dict[str, int] = {}
     for chunk in source.chunks(stype, []):
-        ids = chunk.columns.get("id") or [None] * len(chunk.rows)
+        ids = chunk.columns.get("id") or [None] * len(chunk.lines)
         found = keys.contains(wanted, np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids)))
         for i in np.flatnonzero(found):
             first.setdefault(ids[i], chunk.lines[i])
@@ -130,7 +130,7 @@ def _unknown_or_ambiguous(source: Source, stype: SeedType, column: str, labels: 
                         else BY_LABEL[label].file for label in labels)
     follows = next((damaged[label] for label in labels if label in damaged), None)
     for chunk in source.chunks(stype, []):
-        values = chunk.columns.get(column) or [None] * len(chunk.rows)
+        values = chunk.columns.get(column) or [None] * len(chunk.lines)
         missing = keys.contains(unknown, np.fromiter(map(hash, values), dtype=np.int64,
                                                     count=len(values)))
         for value, line, lost in zip(values, chunk.lines, missing, strict=True):

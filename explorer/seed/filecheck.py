@@ -70,7 +70,7 @@ class FileCheck:
 
     def add(self, chunk: Chunk) -> None:
         summary, stype, columns = self.summary, self.stype, chunk.columns
-        summary.rows += len(chunk.rows)
+        summary.rows += len(chunk.lines)
         self.present.update(columns)
         if "id" in columns:
             self.ids.add(columns["id"])
@@ -141,7 +141,7 @@ def _keep(summary: FileSummary, chunk: Chunk, context: Context) -> None:
 
 def _relationship_keys(stype: SeedType, chunk: Chunk) -> Iterator[tuple]:
     """Each row's key, but those whose ends are not both given (they cannot repeat one)."""
-    n = len(chunk.rows)
+    n = len(chunk.lines)
     columns = [chunk.columns.get(k) or [None] * n for k in stype.key]
     return (key for key in zip(*columns, strict=True) if key[0] is not None and key[1] is not None)
 
@@ -165,7 +165,7 @@ def _placed(values_of: Callable[[Chunk], Any], twice: np.ndarray,
 
 
 def _column(name: str) -> Callable[[Chunk], list]:
-    return lambda chunk: chunk.columns.get(name) or [None] * len(chunk.rows)
+    return lambda chunk: chunk.columns.get(name) or [None] * len(chunk.lines)
 
 
 def _duplicate_ids(stype: SeedType, file: str, twice: np.ndarray, rescan: Rescan) -> list[Problem]:
@@ -183,7 +183,7 @@ def _duplicate_nhs(file: str, twice: np.ndarray, rescan: Rescan) -> list[Problem
 def _duplicate_relationships(stype: SeedType, file: str, twice: np.ndarray,
                              rescan: Rescan) -> list[Problem]:
     def keys_of(chunk: Chunk) -> list[tuple]:
-        n = len(chunk.rows)
+        n = len(chunk.lines)
         return list(zip(*(chunk.columns.get(k) or [None] * n for k in stype.key), strict=True))
 
     return [Problem(file, line, stype.key[0], "duplicate relationship: same "

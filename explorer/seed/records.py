@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from itertools import compress, count, repeat
 
@@ -121,16 +120,26 @@ RECORD_RULES: dict[str, Callable[[dict, date, Report], None]] = {
 }
 
 
-@dataclass
 class Chunk:
     """Converted rows of one seed type from one file, with the line each starts on, and
-    their values by column (the same values, for the rules checked a column at a time)."""
+    their values by column. The rows (dicts) are built from the columns when first asked
+    for: the rules of most types (relationships) need only the columns."""
 
-    type: SeedType
-    file: str
-    rows: list[dict]
-    lines: list[int]
-    columns: dict[str, list]
+    def __init__(self, stype: SeedType, file: str, lines: list[int], columns: dict[str, list],
+                 rows: list[dict] | None = None):
+        self.type, self.file, self.lines, self.columns = stype, file, lines, columns
+        self._rows = rows
+
+    @property
+    def rows(self) -> list[dict]:
+        if self._rows is None:
+            names = tuple(self.columns)
+            if names:
+                values = zip(*self.columns.values(), strict=True)
+                self._rows = list(map(dict, map(zip, repeat(names), values)))
+            else:
+                self._rows = [{} for _ in self.lines]
+        return self._rows
 
 
 def _check_columns(chunk: Chunk, problems: list[Problem]) -> None:
@@ -169,16 +178,12 @@ def check_records(chunk: Chunk, today: date, problems: list[Problem]) -> None:
 
 def convert_chunk(raw: RawTable, today: date, problems: list[Problem]) -> Chunk:
     """A chunk of a CSV file's rows converted a column at a time, its record rules checked."""
-    stype, names = raw.type, tuple(raw.names)
-    converted = []
-    for name, column in zip(names, raw.columns, strict=True):
+    stype = raw.type
+    columns = {}
+    for name, column in zip(raw.names, raw.columns, strict=True):
         values, errors = convert_column(stype.column_map[name], column, strings=True)
         problems.extend(Problem(raw.file, raw.lines[i], name, message) for i, message in errors)
-        converted.append(values)
-    if converted:
-        rows = list(map(dict, map(zip, repeat(names), zip(*converted, strict=True))))
-    else:
-        rows = [{} for _ in raw.lines]
-    chunk = Chunk(stype, raw.file, rows, raw.lines, dict(zip(names, converted, strict=True)))
+        columns[name] = values
+    chunk = Chunk(stype, raw.file, raw.lines, columns)
     check_records(chunk, today, problems)
     return chunk

@@ -34,8 +34,8 @@ def jsonl_chunk(stype: SeedType, records: list[RawRecord], today: date,
         rows.append(row)
     present = set().union(*rows)
     names = [c.name for c in stype.columns if c.name in present]
-    chunk = Chunk(stype, records[0].file, rows, [rec.line for rec in records],
-                  {name: [row.get(name) for row in rows] for name in names})
+    chunk = Chunk(stype, records[0].file, [rec.line for rec in records],
+                  {name: [row.get(name) for row in rows] for name in names}, rows)
     check_records(chunk, today, problems)
     return chunk
 
