@@ -199,7 +199,7 @@ def _read_records(reader, size: int) -> tuple[list[list[str]], list[int], csv.Er
 
 
 def csv_chunks(stype: SeedType, path: Path, problems: list[Problem],
-               size: int = CHUNK_ROWS) -> Iterator[RawTable]:
+               size: int | None = None) -> Iterator[RawTable]:
     """The data rows of one CSV file, at most `size` at a time, as they were written; file,
     header and row-shape problems go to `problems` as they are met."""
     file = path.name
@@ -213,6 +213,7 @@ def csv_chunks(stype: SeedType, path: Path, problems: list[Problem],
         return
     width = usable.pop()[0]
     names = [name for _, name in usable]
+    size = size or CHUNK_ROWS
     while True:
         records, lines, error = _read_records(reader, size)
         rows, after = records, lines.pop()

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from explorer.seed import reader
 from explorer.seed.convert import Bad, convert
 from explorer.seed.model import Problem
-from explorer.seed.reader import CHUNK_ROWS, RawRecord, csv_chunks, jsonl_records
+from explorer.seed.reader import RawRecord, csv_chunks, jsonl_records
 from explorer.seed.records import Chunk, check_records, convert_chunk
 from explorer.seed.schema import BY_FILE, SeedType
 
@@ -50,7 +51,7 @@ def jsonl_chunks(path: Path, today: date, problems: list[Problem],
             continue
         waiting = pending.setdefault(rec.type.name, [])
         waiting.append(rec)
-        if len(waiting) == CHUNK_ROWS:
+        if len(waiting) == reader.CHUNK_ROWS:
             yield jsonl_chunk(rec.type, waiting, today, problems)
             pending[rec.type.name] = []
     for records in pending.values():
