@@ -185,8 +185,9 @@ def _read_seed(path: Path, today: date, known: Mapping[str, Any], workers: int) 
         for summary in summaries.values():
             problems.extend(summary.problems)
             summary.problems = []
+    damaged = _damaged(source, problems)  # by the files' own problems only
     people = check_people(source, summaries, known, problems)
-    check_references(source, summaries, known, people, _damaged(source, problems), problems)
+    check_references(source, summaries, known, people, damaged, problems)
     check_plan_history(source, summaries, problems)
     for summary in (summaries.get("involved_with"),):
         problems.extend(summary.stored if summary else ())
