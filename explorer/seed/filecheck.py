@@ -104,16 +104,20 @@ class FileCheck:
         summary.names = tuple(c.name for c in stype.columns if c.name in self.present)
         summary.refs = {name: distinct.array() for name, distinct in self.refs.items()}
         ids = self.ids.array()
+        self.ids = keys.Collected()
         if stype.is_node or "id" in stype.column_map:
-            twice = keys.repeated(ids)
+            twice = keys.repeated(ids)  # sorts ids
             if len(twice):
                 summary.problems.extend(_duplicate_ids(stype, summary.file, twice, rescan))
         if stype.is_node:
-            summary.ids = np.unique(ids)
+            summary.ids = keys.distinct_sorted(ids)
+        del ids
         twice = keys.repeated(self.nhs.array())
+        self.nhs = keys.Collected()
         if len(twice):
             summary.problems.extend(_duplicate_nhs(summary.file, twice, rescan))
         twice = keys.repeated(self.rel_keys.array())
+        self.rel_keys = keys.Collected()
         if len(twice):
             summary.repeated.extend(_duplicate_relationships(stype, summary.file, twice, rescan))
         return summary

@@ -28,13 +28,28 @@ def _present(value: object) -> bool:
 
 
 def repeated(keys: np.ndarray) -> np.ndarray:
-    """The hashes that occur more than once (sorted, each once).
+    """The hashes that occur more than once (sorted, each once). Sorts `keys` in place (the
+    memory a copy would take is what this module saves).
 
     >>> repeated(np.array([3, 1, 3, 2, 1, 3])).tolist()
     [1, 3]
     """
-    ordered = np.sort(keys)
-    return np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    keys.sort()
+    return np.unique(keys[1:][keys[1:] == keys[:-1]])
+
+
+def distinct_sorted(keys: np.ndarray) -> np.ndarray:
+    """Each hash of sorted `keys` once.
+
+    >>> distinct_sorted(np.array([1, 1, 2, 3, 3])).tolist()
+    [1, 2, 3]
+    """
+    if not len(keys):
+        return keys
+    first = np.empty(len(keys), dtype=bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    return keys[first]
 
 
 def among(keys: np.ndarray, pool: np.ndarray) -> np.ndarray:
@@ -59,7 +74,7 @@ def contains(pool: np.ndarray, keys: np.ndarray) -> np.ndarray:
 class Distinct:
     """The distinct hashes of values added a chunk at a time, kept compact as they come."""
 
-    COMPACT_AT = 4_000_000
+    COMPACT_AT = 1_000_000  # hashes waiting in parts (8 MB) before they are merged
 
     def __init__(self) -> None:
         self._parts: list[np.ndarray] = []
@@ -73,12 +88,18 @@ class Distinct:
             self._parts = [self.array()]
             self._pending = 0
 
+    def _merged(self) -> np.ndarray:
+        merged = np.concatenate(self._parts)
+        self._parts = []  # each part goes as soon as it is copied
+        merged.sort()
+        return distinct_sorted(merged)
+
     def array(self) -> np.ndarray:
         """Sorted, each hash once."""
         if not self._parts:
             return EMPTY
         if len(self._parts) > 1:
-            self._parts = [np.unique(np.concatenate(self._parts))]
+            self._parts = [self._merged()]
         return self._parts[0]
 
 
@@ -95,5 +116,6 @@ class Collected:
         if not self._parts:
             return EMPTY
         if len(self._parts) > 1:
-            self._parts = [np.concatenate(self._parts)]
+            merged = np.concatenate(self._parts)
+            self._parts = [merged]
         return self._parts[0]
