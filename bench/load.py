@@ -122,6 +122,12 @@ def python_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def workers_peak_mb() -> float:
+    """The largest peak RSS of the reader processes `read_seed` forked (and any other child
+    process this one has waited for), which `python_peak_mb` does not count."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 # -- what both loads must agree on -----------------------------------------------
 def fingerprint(graph: Graph) -> dict[str, Any]:
     """Counts and property counts per label and type, and a sample of full property maps."""
@@ -201,6 +207,7 @@ def run_ours(args: argparse.Namespace, data: Path, rows: int) -> Result:
         started = time.monotonic()
         seed = read_seed(data, today=args.today)
         read_seconds = time.monotonic() - started
+        validated_peak = python_peak_mb()
         # read_seed shares the files between processes only when no other thread runs here.
         log(f"  read and validated in {read_seconds:.1f}s "
             f"({'alone' if threading.active_count() > 1 else 'in parallel'}: "
@@ -220,6 +227,9 @@ def run_ours(args: argparse.Namespace, data: Path, rows: int) -> Result:
             raise SystemExit(f"into an empty database our loader reported {report.total('created')} "
                              f"created, not {rows}:\n{report.table()}")
         detail = {"read+validate": read_seconds, "write": report.seconds, **write_cpu,
+                  "validated rows/s": rows / read_seconds,
+                  "python peak after validation (MB)": validated_peak,
+                  "reader processes' peak (MB)": workers_peak_mb(),
                   **{f"{name}": secs for name, secs in report.type_seconds.items()},
                   "deferred indexes": report.index_seconds}
         log(f"  written in {report.seconds:.1f}s")
@@ -228,6 +238,28 @@ def run_ours(args: argparse.Namespace, data: Path, rows: int) -> Result:
         return Result("ours", rows, seconds, python_peak_mb(), neo4j_peak, detail, fp)
     finally:
         log("stopping Neo4j: " + db.stop())
+
+
+def run_validate_only(args: argparse.Namespace, data: Path, rows: int) -> Result:
+    """``read_seed``, then every batch the load would send, prepared but not sent: the
+    Python side of a load alone (its memory, and its rows/s), with no Neo4j to wait on."""
+    from explorer.seed.loader import _steps
+
+    log("explorer.seed: read_seed, then every batch load() would send, without a database")
+    started = time.monotonic()
+    seed = read_seed(data, today=args.today)
+    read_seconds = time.monotonic() - started
+    validated_peak = python_peak_mb()
+    sent = sum(len(batch) for _, _, _, batch, _ in
+               _steps(seed, SOURCE, args.batch_size, lambda stype: True))
+    seconds = time.monotonic() - started
+    if sent != rows:
+        raise SystemExit(f"the batches held {sent} rows, the CSV files {rows}")
+    detail = {"read+validate": read_seconds, "batches prepared": seconds - read_seconds,
+              "validated rows/s": rows / read_seconds,
+              "python peak after validation (MB)": validated_peak,
+              "reader processes' peak (MB)": workers_peak_mb()}
+    return Result("no writes", rows, seconds, python_peak_mb(), 0.0, detail, {})
 
 
 # -- report -----------------------------------------------------------------------
@@ -278,7 +310,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="our loader maintains every index while writing instead of "
                              "building the plain ones at the end")
     parser.add_argument("--csv-batch", type=int, default=10_000, help="LOAD CSV rows per transaction")
-    parser.add_argument("--only", choices=("both", "ours", "load-csv"), default="both")
+    parser.add_argument("--only", choices=("both", "ours", "load-csv", "validate"), default="both",
+                        help="validate: read_seed and the batches load() would send, without "
+                             "a database (the Python side's memory and rows/s alone)")
     parser.add_argument("--progress", action="store_true", help="show our loader's progress bar")
     args = parser.parse_args(argv)
 
@@ -292,13 +326,16 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_load_csv(args, data, rows))
     if args.only in ("both", "ours"):
         results.append(run_ours(args, data, rows))
+    if args.only == "validate":
+        results.append(run_validate_only(args, data, rows))
 
     print()
     print(table(results))
     for r in results:
-        print(f"  {r.method}: " + ", ".join(f"{k} {v:.1f}s" for k, v in r.detail.items()))
+        print(f"  {r.method}: " + ", ".join(f"{k} {v:,.1f}" + ("" if "/s" in k or "MB" in k else "s")
+                                            for k, v in r.detail.items()))
     if len(results) < 2:
-        for key, n in counts_only(results[0].fingerprint).items():
+        for key, n in counts_only(results[0].fingerprint).items():  # none without writes
             print(f"{key:<24}{n:>12,}")
         return 0
     csv_result, ours = results

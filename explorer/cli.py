@@ -216,6 +216,7 @@ def seed_load(path: str, mode: str, source: str | None, dry_run: bool, batch_siz
     A child's shield is never removed by a load.
     """
     from explorer.seed.loader import load
+    from explorer.seed.model import SeedChanged
 
     config = Config.from_environment()
     on = today.date() if today else clock.today()
@@ -232,6 +233,8 @@ def seed_load(path: str, mode: str, source: str | None, dry_run: bool, batch_siz
                            viewer=cli_viewer(), client=audited.CLI_CLIENT, graph=graph)
     except DatabaseUnavailable as exc:
         raise click.ClickException(f"{exc}; nothing further was written") from exc
+    except SeedChanged as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         graph.close()
     click.echo(report.table())

@@ -10,17 +10,6 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "explorer"
 MAX_LINES = 60
 
-# Functions not yet split (issue 19, in progress). The list only shrinks.
-NOT_YET_SPLIT = {
-    ("seed/loader.py", "load"),
-    ("seed/generate.py", "child"),
-    ("seed/validate.py", "_cross_check"),
-    ("seed/loader.py", "run_all"),
-    ("seed/generate.py", "setup"),
-    ("seed/validate.py", "convert"),
-}
-
-
 def long_functions() -> set[tuple[str, str, int]]:
     found = set()
     for path in PACKAGE.rglob("*.py"):
@@ -34,11 +23,6 @@ def long_functions() -> set[tuple[str, str, int]]:
 
 
 def test_no_function_in_the_package_is_over_60_lines() -> None:
-    too_long = {(path, name, n) for path, name, n in long_functions()
-                if (path, name) not in NOT_YET_SPLIT}
+    too_long = long_functions()
     assert not too_long, f"split these functions (over {MAX_LINES} lines): {sorted(too_long)}"
 
-
-def test_the_not_yet_split_list_only_names_functions_still_too_long() -> None:
-    still_long = {(path, name) for path, name, _ in long_functions()}
-    assert still_long >= NOT_YET_SPLIT, f"remove from NOT_YET_SPLIT: {sorted(NOT_YET_SPLIT - still_long)}"

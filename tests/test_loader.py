@@ -22,6 +22,7 @@ from explorer.paths import REPO_ROOT
 from explorer.seed import SeedInvalid, read_seed
 from explorer.seed.generate import generate
 from explorer.seed.loader import known_ids, load
+from explorer.seed.model import SeedChanged
 
 DEMO = REPO_ROOT / "seed" / "demo"
 TODAY = date(2026, 11, 24)
@@ -514,3 +515,17 @@ def test_a_conference_a_feed_gives_another_child_moves_to_that_child(graph: Grap
         "MATCH (:Conference {id: $id})-[:ABOUT]->(c) RETURN collect(c.id) AS ids", id=conference)
     assert about[0]["ids"] == ["C-LIAM"]
     assert _load(graph, feed).outcomes["conference"] == {"unchanged": 1}
+
+
+def test_a_seed_changed_after_it_was_validated_is_not_loaded(graph: Graph, tmp_path):
+    """The load reads the seed's files again (issue 20: no rows held in memory); what it would
+    read now was not validated, so it stops before writing anything."""
+    path = _copy_demo(tmp_path)
+    seed = read_seed(path, today=TODAY, known_ids=known_ids(graph))
+    children = path / "children.csv"
+    children.write_text(children.read_text(encoding="utf-8").replace("C-ZOE", "C-ZOE-2"),
+                        encoding="utf-8")
+    before = snapshot_of_graph(graph)
+    with pytest.raises(SeedChanged, match="changed after it was validated"):
+        load(graph, seed, source="test", on=TODAY, progress=False)
+    assert snapshot_of_graph(graph) == before

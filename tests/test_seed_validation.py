@@ -783,3 +783,52 @@ def test_a_strategy_discussion_before_the_initial_conference_is_stored(tmp_path)
     seed = read_seed(make_seed(tmp_path, conferences__csv=CONFERENCES_HEADER
                                + "K1,C1,2025-03-02,initial,2025-02-12,chair\n"), today=TODAY)
     assert seed.rows["conference"][0]["strategy_discussion"] == date(2025, 2, 12)
+
+
+# --- reading a chunk at a time (issue 20) -------------------------------------------
+
+
+def _spoil(population: Path) -> None:
+    """A problem of each kind the checks across records find by hashes and place by reading
+    again, a malformed line, and an address over three lines (a quoted field)."""
+    children = (population / "children.csv").read_text(encoding="utf-8").split("\n")
+    first_child = children[1].split(",")
+    _break(population / "children.csv", 40, children[39].split(",")[0] + ",", first_child[0] + ",")
+    _break(population / "children.csv", 90, children[89].split(",")[6], first_child[6])
+    _break(population / "children.csv", 120, children[119].split(",")[4], "2019-02-30")
+    with (population / "attends.csv").open("a", encoding="utf-8") as fh:
+        fh.write("C-NOBODY,S-NOWHERE,2025-01-01,\n")
+    households = (population / "households.csv").read_text(encoding="utf-8").split("\n")
+    households[30] = households[30].replace(",", ',"Flat 2\r\n1 Long Road\nNorthmere",', 1)
+    households[31] = households[31].replace(",", ',"unclosed', 1)
+    (population / "households.csv").write_text("\n".join(households), encoding="utf-8")
+
+
+def test_a_seed_read_in_small_chunks_and_blocks_gives_the_same_seed(population, monkeypatch):
+    from explorer.seed import reader
+
+    whole = read_seed(population, today=TODAY, workers=1)
+    monkeypatch.setattr(reader, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(reader, "BLOCK_BYTES", 100)
+    small = read_seed(population, today=TODAY, workers=1)
+    assert (small.rows, small.lines, small.columns) == (whole.rows, whole.lines, whole.columns)
+
+
+def test_problems_are_placed_the_same_however_small_the_chunks(population, monkeypatch):
+    from explorer.seed import reader
+
+    _spoil(population)
+    found = problems_of(population, workers=1)
+    monkeypatch.setattr(reader, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(reader, "BLOCK_BYTES", 64)
+    assert problems_of(population, workers=1) == found
+    first = (population / "children.csv").read_text(encoding="utf-8").split("\n")[1].split(",")
+    assert f"children.csv:40:id: duplicate id '{first[0]}' (first at line 2)" in found
+    assert f"children.csv:90:nhs_number: NHS number {first[6]} is also on line 2; " \
+           "it identifies one child" in found
+    assert any(p.startswith("children.csv:120:date_of_birth: expected a date") for p in found)
+    # The address spans lines 31 to 33; the unclosed quote starts on line 34 and ends the file.
+    assert any(p.startswith("households.csv:34: malformed CSV") for p in found), found
+    attends = len((population / "attends.csv").read_text(encoding="utf-8").splitlines())
+    assert f"attends.csv:{attends}:child_id: no child with id 'C-NOBODY' in the seed " \
+           "(children.csv)" in found

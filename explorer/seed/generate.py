@@ -31,12 +31,14 @@ import random
 import sys
 import unicodedata
 from collections import deque
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
 
 from tqdm import tqdm
 
+from explorer import clock
 from explorer.seed.schema import SEED_TYPES
 from explorer.seed.validate import nhs_check_digit
 
@@ -149,6 +151,29 @@ def _plan_category(rng: random.Random) -> str:
     return PLAN_CATEGORIES[-1][0]
 
 
+# (minimum age, rate, profession, service, role, chance of consent to share)
+TARGETED_SERVICES = (
+    (5, 0.015, "camhs_clinician", "camhs", "CAMHS clinician", 0.55),
+    (13, 0.01, "sexual_health_nurse", "sexual_health", "sexual health nurse", 0.5),
+    (12, 0.004, "substance_misuse_worker", "substance_misuse", "substance misuse worker", 0.4),
+    (10, 0.003, "youth_justice_officer", "youth_justice", "youth justice case manager", 1.0),
+)
+
+
+@dataclass(frozen=True)
+class _Child:
+    """What the later steps of making a child need of its record."""
+
+    id: str
+    kind: str
+    dob: date
+    age: int
+    status: str
+    plan_start: date | None
+    care_leaver: bool
+    shielded: bool
+
+
 class _Generator:
     def __init__(self, out: Path, children: int, seed: int, today: date, progress: bool):
         self.out = out
@@ -233,70 +258,78 @@ class _Generator:
             area = (POSTCODE_LETTERS[i % 20] + POSTCODE_LETTERS[(i // 20 + 7) % 20])
             la = {"name": name, "area": area, "pools": {}, "services": {}}
             self.las.append(la)
-            n_svc = 0
-
-            def service(kind: str, title: str, sensitive: bool = False,
-                        la: dict = la, name: str = name, i: int = i) -> str:
-                nonlocal n_svc
-                n_svc += 1
-                sid = f"S{i + 1:03d}-{n_svc:04d}"
-                self.write("service", [sid, title, kind, _b(sensitive), name])
-                return sid
-
-            s = la["services"]
-            for kind, title in (
-                ("social_care", f"{name} Children's Social Care"),
-                ("health_visiting", f"{name} Health Visiting"),
-                ("camhs", f"{name} CAMHS"),
-                ("sexual_health", f"{name} Sexual Health Service"),
-                ("substance_misuse", f"{name} Young People's Substance Misuse Service"),
-                ("youth_justice", f"{name} Youth Justice Service"),
-                ("early_help", f"{name} Early Help"),
-                ("leaving_care", f"{name} Leaving Care Team"),
-                ("police", f"{name} Police Child Protection Unit"),
-                ("mental_health", f"{name} Mental Health Trust"),
-                ("other", f"{name} Maternity"),
-            ):
-                s[kind] = service(kind, title, kind in ("camhs", "sexual_health",
-                                                        "substance_misuse", "mental_health"))
-            s["domestic_abuse"] = service("other", f"{name} Domestic Abuse Service", True)
-            n_primary = max(2, round(per_la * 7 / 18 / 300))
-            n_secondary = max(1, round(per_la * 7 / 18 / 1000))
-            n_gp = max(2, round(per_la / 2000))
-            la["primary"] = [service("school", f"{self.names.family(rng)} Primary School")
-                             for _ in range(n_primary)]
-            la["secondary"] = [service("school", f"{self.names.family(rng)} Academy")
-                               for _ in range(n_secondary)]
-            la["gp"] = [service("gp_practice", f"{self.names.family(rng)} Surgery")
-                        for _ in range(n_gp)]
-            la["dsl"] = {sid: self.practitioner(la, "teacher", sid)
-                         for sid in la["primary"] + la["secondary"]}
-            la["school_nurse"] = {sid: self.practitioner(la, "school_nurse", sid)
-                                  for sid in la["secondary"]}
-            la["gp_lead"] = {sid: self.practitioner(la, "gp", sid) for sid in la["gp"]}
-
-            def pool(profession: str, service_kind: str, count: float, sigma: float = 0.3,
-                     la: dict = la) -> None:
-                ids = [self.practitioner(la, profession, la["services"][service_kind])
-                       for _ in range(max(1, round(count)))]
-                # Lognormal weights give the long tail of caseloads.
-                weights = [rng.lognormvariate(0, sigma) for _ in ids]
-                la["pools"][profession] = _Pool(ids, weights)
-
-            pool("social_worker", "social_care", per_la * P_CIN / CASELOAD, sigma=0.6)
-            pool("health_visitor", "health_visiting", per_la * 5 / 18 / 300)
-            pool("camhs_clinician", "camhs", per_la * 0.015 / 40)
-            pool("sexual_health_nurse", "sexual_health", per_la * 0.003 / 40)
-            pool("substance_misuse_worker", "substance_misuse", per_la * 0.0015 / 30)
-            pool("youth_justice_officer", "youth_justice", per_la * 0.0012 / 12)
-            pool("family_support_worker", "early_help", per_la * 0.02 / 25)
-            pool("personal_adviser", "leaving_care", per_la * P_CARE_LEAVER_HOUSEHOLD / 20)
-            pool("police_officer", "police", per_la * P_CP / 20)
-            pool("midwife", "other", per_la * P_UNBORN * 2 / 10)
-            pool("other", "domestic_abuse", per_la * P_SHIELDED_HOUSEHOLD / 15)
+            self.services(la, i, per_la)
+            self.pools(la, per_la)
             la["chairs"] = [f"chair.{_ascii(name)}.{k + 1}"
                             for k in range(max(1, round(per_la * P_CP / 60)))]
             la["adults"] = deque(maxlen=2000)
+
+    def services(self, la: dict, i: int, per_la: float) -> None:
+        """An authority's services, schools and GP practices, and their named leads."""
+        rng, name = self.rng, la["name"]
+        n_svc = 0
+
+        def service(kind: str, title: str, sensitive: bool = False) -> str:
+            nonlocal n_svc
+            n_svc += 1
+            sid = f"S{i + 1:03d}-{n_svc:04d}"
+            self.write("service", [sid, title, kind, _b(sensitive), name])
+            return sid
+
+        s = la["services"]
+        for kind, title in (
+            ("social_care", f"{name} Children's Social Care"),
+            ("health_visiting", f"{name} Health Visiting"),
+            ("camhs", f"{name} CAMHS"),
+            ("sexual_health", f"{name} Sexual Health Service"),
+            ("substance_misuse", f"{name} Young People's Substance Misuse Service"),
+            ("youth_justice", f"{name} Youth Justice Service"),
+            ("early_help", f"{name} Early Help"),
+            ("leaving_care", f"{name} Leaving Care Team"),
+            ("police", f"{name} Police Child Protection Unit"),
+            ("mental_health", f"{name} Mental Health Trust"),
+            ("other", f"{name} Maternity"),
+        ):
+            s[kind] = service(kind, title, kind in ("camhs", "sexual_health",
+                                                    "substance_misuse", "mental_health"))
+        s["domestic_abuse"] = service("other", f"{name} Domestic Abuse Service", True)
+        n_primary = max(2, round(per_la * 7 / 18 / 300))
+        n_secondary = max(1, round(per_la * 7 / 18 / 1000))
+        n_gp = max(2, round(per_la / 2000))
+        la["primary"] = [service("school", f"{self.names.family(rng)} Primary School")
+                         for _ in range(n_primary)]
+        la["secondary"] = [service("school", f"{self.names.family(rng)} Academy")
+                           for _ in range(n_secondary)]
+        la["gp"] = [service("gp_practice", f"{self.names.family(rng)} Surgery")
+                    for _ in range(n_gp)]
+        la["dsl"] = {sid: self.practitioner(la, "teacher", sid)
+                     for sid in la["primary"] + la["secondary"]}
+        la["school_nurse"] = {sid: self.practitioner(la, "school_nurse", sid)
+                              for sid in la["secondary"]}
+        la["gp_lead"] = {sid: self.practitioner(la, "gp", sid) for sid in la["gp"]}
+
+    def pools(self, la: dict, per_la: float) -> None:
+        """An authority's practitioners by profession, sized by the children they serve."""
+        rng = self.rng
+
+        def pool(profession: str, service_kind: str, count: float, sigma: float = 0.3) -> None:
+            ids = [self.practitioner(la, profession, la["services"][service_kind])
+                   for _ in range(max(1, round(count)))]
+            # Lognormal weights give the long tail of caseloads.
+            weights = [rng.lognormvariate(0, sigma) for _ in ids]
+            la["pools"][profession] = _Pool(ids, weights)
+
+        pool("social_worker", "social_care", per_la * P_CIN / CASELOAD, sigma=0.6)
+        pool("health_visitor", "health_visiting", per_la * 5 / 18 / 300)
+        pool("camhs_clinician", "camhs", per_la * 0.015 / 40)
+        pool("sexual_health_nurse", "sexual_health", per_la * 0.003 / 40)
+        pool("substance_misuse_worker", "substance_misuse", per_la * 0.0015 / 30)
+        pool("youth_justice_officer", "youth_justice", per_la * 0.0012 / 12)
+        pool("family_support_worker", "early_help", per_la * 0.02 / 25)
+        pool("personal_adviser", "leaving_care", per_la * P_CARE_LEAVER_HOUSEHOLD / 20)
+        pool("police_officer", "police", per_la * P_CP / 20)
+        pool("midwife", "other", per_la * P_UNBORN * 2 / 10)
+        pool("other", "domestic_abuse", per_la * P_SHIELDED_HOUSEHOLD / 15)
 
     def practitioner(self, la: dict, profession: str, service_id: str) -> str:
         rng = self.rng
@@ -372,8 +405,31 @@ class _Generator:
     def child(self, la: dict, hid: str, family: str, parents: list[str], schools: tuple,
               gp: str, hv: str, social_worker: str | None, shielded: bool,
               kind: str = "child") -> str | None:
-        rng = self.rng
-        today = self.today
+        # Each step draws from the same random streams in the same order as ever: the same
+        # seed gives the same bytes.
+        kid = self.child_record(family, shielded, kind)
+        for aid in parents:
+            self.write("parent_of", [aid, kid.id, "true"])
+        self.homes(la, hid, kid)
+        if kind == "unborn":
+            rng = self.rng
+            self.involve(la["pools"]["midwife"].pick(rng), kid.id, la["services"]["other"],
+                         "community midwife", self.days_ago(30, 200))
+            self.involve(social_worker or la["pools"]["social_worker"].pick(rng), kid.id,
+                         la["services"]["social_care"], "allocated social worker (pre-birth)",
+                         kid.plan_start, lead=True)
+            return kid.id
+        school = self.universal_services(la, kid, schools, gp, hv)
+        self.social_care(la, kid, social_worker, school, gp)
+        if kid.care_leaver:
+            self.leaving_care(la, kid)
+            return kid.id
+        self.targeted_services(la, kid)
+        return kid.id
+
+    def child_record(self, family: str, shielded: bool, kind: str) -> _Child:
+        """The child's own row: who, born when, and on what plan."""
+        rng, today = self.rng, self.today
         cid = self.next_id("C")
         r = rng.random()
         gender = ("female" if r < 0.49 else "male" if r < 0.98 else
@@ -388,20 +444,7 @@ class _Generator:
         elif care_leaver:
             dob = self.between(self.years_ago(25) + timedelta(days=1), self.years_ago(18))
         else:
-            dob = today - timedelta(days=rng.randrange(18 * 365))
-            u = rng.random()
-            if u < P_CP:
-                status = "cp_plan"
-                category = _plan_category(rng)
-                plan_start = max(dob, today - timedelta(days=min(1500, int(
-                    rng.expovariate(1 / 300)) + 1)))
-            elif u < P_CP + P_LAC:
-                status = "looked_after"
-                plan_start = self.between(dob, today - timedelta(days=1))
-            elif u < P_CIN:
-                status = "child_in_need"
-        age_days = (today - dob).days
-        age = age_days // 365
+            dob, status, category, plan_start = self.current_plan()
         former = ""
         if rng.random() < 0.01 and kind == "child":
             former = f"{given} {self.names.family(rng)}"
@@ -411,31 +454,50 @@ class _Generator:
                              # Every care leaver generated is 18 to 24, and one who had not
                              # consented would have been archived at 18 and never be in a feed.
                              _b(care_leaver)])
-        for aid in parents:
-            self.write("parent_of", [aid, cid, "true"])
-        if status == "looked_after":
-            self.write("lives_in", [cid, hid, _d(dob), _d(plan_start)])
+        return _Child(cid, kind, dob, (today - dob).days // 365, status, plan_start,
+                      care_leaver, shielded)
+
+    def current_plan(self) -> tuple[date, str, str, date | None]:
+        """A born child's birth, status, plan category and plan start."""
+        rng, today = self.rng, self.today
+        status, category, plan_start = "none", "", None
+        dob = today - timedelta(days=rng.randrange(18 * 365))
+        u = rng.random()
+        if u < P_CP:
+            status = "cp_plan"
+            category = _plan_category(rng)
+            plan_start = max(dob, today - timedelta(days=min(1500, int(
+                rng.expovariate(1 / 300)) + 1)))
+        elif u < P_CP + P_LAC:
+            status = "looked_after"
+            plan_start = self.between(dob, today - timedelta(days=1))
+        elif u < P_CIN:
+            status = "child_in_need"
+        return dob, status, category, plan_start
+
+    def homes(self, la: dict, hid: str, kid: _Child) -> None:
+        """Where the child lives: the family's household, or a foster home since the plan."""
+        rng, cid = self.rng, kid.id
+        if kid.status == "looked_after":
+            self.write("lives_in", [cid, hid, _d(kid.dob), _d(kid.plan_start)])
             foster = self.household(la, "known")
             carers = [self.adult(self.names.family(rng), foster, self.days_ago(365, 7000))
                       for _ in range(1 if rng.random() < 0.4 else 2)]
             for aid in carers:
                 self.write("carer_of", [aid, cid, "false"])
-            self.write("lives_in", [cid, foster, _d(plan_start), ""])
-        elif kind != "unborn":
-            self.write("lives_in", [cid, hid, _d(dob) if not care_leaver else
-                                    _d(self.between(self.years_ago(18), today)), ""])
-        if kind == "unborn":
-            self.involve(la["pools"]["midwife"].pick(rng), cid, la["services"]["other"],
-                         "community midwife", self.days_ago(30, 200))
-            self.involve(social_worker or la["pools"]["social_worker"].pick(rng), cid,
-                         la["services"]["social_care"], "allocated social worker (pre-birth)",
-                         plan_start, lead=True)
-            return cid
-        # Universal services.
+            self.write("lives_in", [cid, foster, _d(kid.plan_start), ""])
+        elif kid.kind != "unborn":
+            self.write("lives_in", [cid, hid, _d(kid.dob) if not kid.care_leaver else
+                                    _d(self.between(self.years_ago(18), self.today)), ""])
+
+    def universal_services(self, la: dict, kid: _Child, schools: tuple, gp: str,
+                           hv: str) -> str | None:
+        """GP, school and health visitor; returns the school attended now, if any."""
+        rng, today, cid, dob, age = self.rng, self.today, kid.id, kid.dob, kid.age
         if rng.random() >= P_NO_GP:
             self.write("registered_with", [cid, gp, _d(min(today, dob + timedelta(days=14))), ""])
         school = None
-        if not care_leaver and age >= 4:
+        if not kid.care_leaver and age >= 4:
             first_year = dob.year + (5 if dob.month >= 9 else 4)
             primary_start = date(first_year, 9, 1)
             secondary_start = date(first_year + 7, 9, 1)
@@ -454,68 +516,75 @@ class _Generator:
         elif age == 5:
             self.involve(hv, cid, la["services"]["health_visiting"], "health visitor",
                          dob + timedelta(days=10), until=dob + timedelta(days=365 * 5 + 1))
+        return school
+
+    def social_care(self, la: dict, kid: _Child, social_worker: str | None, school: str | None,
+                    gp: str) -> None:
+        """The allocated social worker and, for a plan, the professionals around it."""
+        rng, today, cid, dob, status = self.rng, self.today, kid.id, kid.dob, kid.status
         sw_service = la["services"]["social_care"]
         if status in ("cp_plan", "looked_after", "child_in_need"):
             # A few plans have no allocated social worker: the gap analysts look for.
             allocated = rng.random() >= (0.005 if status != "child_in_need" else 0.03)
-            since = plan_start or self.between(max(dob, self.years_ago(3)), today)
+            since = kid.plan_start or self.between(max(dob, self.years_ago(3)), today)
             if allocated and social_worker:
                 self.earlier_allocation(social_worker, cid, sw_service, dob, since)
                 self.involve(social_worker, cid, sw_service, "allocated social worker",
                              since, lead=status != "child_in_need" or rng.random() < 0.9)
             if status == "cp_plan":
-                if school:
-                    self.involve(la["dsl"][school], cid, school, "designated safeguarding lead",
-                                 since)
-                self.involve(la["gp_lead"][gp], cid, gp, "safeguarding lead GP", since)
-                if rng.random() < 0.3:
-                    self.involve(la["pools"]["police_officer"].pick(rng), cid,
-                                 la["services"]["police"], "investigating officer",
-                                 since - timedelta(days=14), until=since + timedelta(days=60))
-                self.conferences(la, cid, plan_start)
-                self.previous_plans(cid, dob, plan_start)
-        elif rng.random() < 0.015 and age > 0:
+                self.protection_plan(la, kid, school, gp, since)
+        elif rng.random() < 0.015 and kid.age > 0:
             since = self.between(dob, today)
             self.involve(la["pools"]["social_worker"].pick(rng), cid, sw_service,
                          "allocated social worker", since,
                          until=since + timedelta(days=rng.randint(30, 400)), lead=True)
-        if care_leaver:
-            turned_18 = dob.replace(year=dob.year + 18) if not (dob.month == 2 and dob.day == 29) \
-                else date(dob.year + 18, 3, 1)
-            self.involve(la["pools"]["social_worker"].pick(rng), cid, sw_service,
-                         "allocated social worker (looked after)", self.between(
-                             dob, turned_18 - timedelta(days=365)), until=turned_18, lead=True)
-            if rng.random() < 0.85:
-                self.involve(la["pools"]["personal_adviser"].pick(rng), cid,
-                             la["services"]["leaving_care"], "personal adviser", turned_18,
-                             lead=True)
-            return cid
-        if shielded:
+
+    def protection_plan(self, la: dict, kid: _Child, school: str | None, gp: str,
+                        since: date) -> None:
+        rng, cid = self.rng, kid.id
+        if school:
+            self.involve(la["dsl"][school], cid, school, "designated safeguarding lead", since)
+        self.involve(la["gp_lead"][gp], cid, gp, "safeguarding lead GP", since)
+        if rng.random() < 0.3:
+            self.involve(la["pools"]["police_officer"].pick(rng), cid,
+                         la["services"]["police"], "investigating officer",
+                         since - timedelta(days=14), until=since + timedelta(days=60))
+        assert kid.plan_start is not None
+        self.conferences(la, cid, kid.plan_start)
+        self.previous_plans(cid, kid.dob, kid.plan_start)
+
+    def leaving_care(self, la: dict, kid: _Child) -> None:
+        rng, dob = self.rng, kid.dob
+        turned_18 = dob.replace(year=dob.year + 18) if not (dob.month == 2 and dob.day == 29) \
+            else date(dob.year + 18, 3, 1)
+        self.involve(la["pools"]["social_worker"].pick(rng), kid.id, la["services"]["social_care"],
+                     "allocated social worker (looked after)", self.between(
+                         dob, turned_18 - timedelta(days=365)), until=turned_18, lead=True)
+        if rng.random() < 0.85:
+            self.involve(la["pools"]["personal_adviser"].pick(rng), kid.id,
+                         la["services"]["leaving_care"], "personal adviser", turned_18,
+                         lead=True)
+
+    def targeted_services(self, la: dict, kid: _Child) -> None:
+        """Targeted and sensitive services; some ceased."""
+        rng, today, cid, dob, age = self.rng, self.today, kid.id, kid.dob, kid.age
+        if kid.shielded:
             self.involve(la["pools"]["other"].pick(rng), cid, la["services"]["domestic_abuse"],
                          "children's domestic abuse worker", self.days_ago(1, 700))
-        # Targeted and sensitive services; some ceased.
-        if status == "none" and rng.random() < 0.02:
+        if kid.status == "none" and rng.random() < 0.02:
             since = self.between(dob, today)
             ended = rng.random() < 0.3
             self.involve(la["pools"]["family_support_worker"].pick(rng), cid,
                          la["services"]["early_help"], "family support worker", since,
                          until=since + timedelta(days=rng.randint(60, 300)) if ended else None,
                          lead=rng.random() < 0.7, caf=rng.random() < 0.8)
-        for min_age, rate, prof, svc, role, p_consent in (
-            (5, 0.015, "camhs_clinician", "camhs", "CAMHS clinician", 0.55),
-            (13, 0.01, "sexual_health_nurse", "sexual_health", "sexual health nurse", 0.5),
-            (12, 0.004, "substance_misuse_worker", "substance_misuse",
-             "substance misuse worker", 0.4),
-            (10, 0.003, "youth_justice_officer", "youth_justice", "youth justice case manager",
-             1.0),
-        ):
+        for min_age, rate, prof, svc, role, p_consent in TARGETED_SERVICES:
             if age >= min_age and rng.random() < rate:
                 since = self.between(self.years_ago(2), today)
                 until = since + timedelta(days=rng.randint(30, 400)) \
                     if rng.random() < 0.2 else None
                 self.involve(la["pools"][prof].pick(rng), cid, la["services"][svc], role,
                              since, until=until, consent=rng.random() < p_consent)
-        return cid
 
     def conferences(self, la: dict, cid: str, plan_start: date) -> None:
         chair = la["chairs"][int(self.rng.random() * len(la["chairs"]))]
@@ -608,4 +677,4 @@ def generate(out_dir: str | Path, *, children: int, seed: int,
     """
     if children < 1:
         raise ValueError("children must be at least 1")
-    return _Generator(Path(out_dir), children, seed, today or date.today(), progress).run()
+    return _Generator(Path(out_dir), children, seed, today or clock.today(), progress).run()

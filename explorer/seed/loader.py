@@ -33,7 +33,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from explorer import policy, schema
+from explorer import clock, policy, schema
 from explorer.errors import DatabaseBusy
 from explorer.graph import Graph, run_named, wire_date
 from explorer.seed.model import Seed
@@ -117,7 +117,7 @@ def known_ids(graph: Graph, today: date | None = None) -> dict[str, Any]:
     known["INVOLVED_WITH"] = ({row["id"]: (row["practitioner_id"], row["child_id"])
                                for row in graph.read("seed_involvement_ends")}
                               if counts["INVOLVED_WITH"] else {})
-    on = today or date.today()
+    on = today or clock.today()
     known["ARCHIVED_CHILD"] = ({
         row["id"]: policy.archive_state(row, on)
         for row in graph.read("seed_archived_children", retained=policy.retained(on))}
@@ -204,6 +204,35 @@ CREATE_NODE = {"child": "seed_create_child", "service": "seed_create_service",
                "conference": "seed_create_conference", "plan": "seed_create_plan"}
 
 
+def _query(stype: SeedType, fresh: bool) -> tuple[str, dict | None]:
+    """The query that writes a batch of the type, and its vary (label, types)."""
+    if stype.is_node:
+        if fresh:
+            name = CREATE_NODE.get(stype.name, "seed_create_node")
+        else:
+            name = UPSERT_NODE.get(stype.name, "seed_upsert_node")
+        return name, {"LABEL": stype.label} if name.endswith("_node") else None
+    name = "seed_create_relationship" if fresh else "seed_upsert_relationship"
+    start_label = stype.column_map[stype.start].ref[0]  # type: ignore[index]
+    return name, {"START": start_label, "TYPE": stype.label, "END": _end_label(stype)}
+
+
+def _by_person(seed: Seed, batch_size: int) -> Iterator[tuple[str, list[dict]]]:
+    """lives_in's rows in batches of one start label each (a person may be a child or an
+    adult): each label's rows gather as the file is read, a batch goes when it is full."""
+    waiting: dict[str, list[dict]] = {"Child": [], "Adult": []}
+    for rows, _ in seed.chunks("lives_in"):
+        for row in rows:
+            group = waiting[row["person_label"]]
+            group.append(row)
+            if len(group) == batch_size:
+                yield row["person_label"], group
+                waiting[row["person_label"]] = []
+    for label, group in waiting.items():
+        if group:
+            yield label, group
+
+
 def _steps(seed: Seed, source: str, batch_size: int, is_empty: Callable[[SeedType], bool]):
     """(seed type, query name, vary, rows, fresh) for each batch, nodes before relationships.
 
@@ -213,40 +242,24 @@ def _steps(seed: Seed, source: str, batch_size: int, is_empty: Callable[[SeedTyp
     outcomes as MERGE without the lookups. The check is made once, for every
     type, when the load starts (`_empty_types`): a load interrupted part-way
     finds the labels it wrote no longer empty when run again and merges.
+
+    The rows are read from the seed's files as the batches go (`Seed.chunks`).
     """
     for stype in SEED_TYPES:
-        rows = seed.rows.get(stype.name, [])
-        if not rows:
+        if not seed.summary()[stype.name]:
             continue
         fresh = is_empty(stype)
+        name, vary = _query(stype, fresh)
         if stype.is_node:
-            if fresh:
-                name = CREATE_NODE.get(stype.name, "seed_create_node")
-            else:
-                name = UPSERT_NODE.get(stype.name, "seed_upsert_node")
-            vary = {"LABEL": stype.label} if name.endswith("_node") else None
-            groups = [(vary, rows)]
+            for batch in seed.batches(stype.name, batch_size):
+                yield stype, name, vary, _node_rows(stype, batch), fresh
+        elif stype.name == "lives_in":
+            for label, batch in _by_person(seed, batch_size):
+                vary = {"START": label, "TYPE": "LIVES_IN", "END": "Household"}
+                yield stype, name, vary, _relationship_rows(stype, batch, source), fresh
         else:
-            name = "seed_create_relationship" if fresh else "seed_upsert_relationship"
-            if stype.name == "lives_in":
-                # A person may be a child or an adult: one batch family per start label.
-                groups = [
-                    ({"START": label, "TYPE": "LIVES_IN", "END": "Household"},
-                     [r for r in rows if r.get("person_label") == label])
-                    for label in ("Child", "Adult")
-                ]
-            else:
-                start_label = stype.column_map[stype.start].ref[0]  # type: ignore[index]
-                groups = [({"START": start_label, "TYPE": stype.label, "END": _end_label(stype)},
-                           rows)]
-        for vary, group in groups:
-            for i in range(0, len(group), batch_size):
-                batch = group[i:i + batch_size]
-                if stype.is_node:
-                    batch = _node_rows(stype, batch)
-                else:
-                    batch = _relationship_rows(stype, batch, source)
-                yield stype, name, vary, batch, fresh
+            for batch in seed.batches(stype.name, batch_size):
+                yield stype, name, vary, _relationship_rows(stype, batch, source), fresh
 
 
 def _to_end(graph: Graph, seed: Seed, source: str) -> dict[str, list[str]]:
@@ -255,9 +268,13 @@ def _to_end(graph: Graph, seed: Seed, source: str) -> dict[str, list[str]]:
     to_end = {}
     for rel_type in DATED_RELATIONSHIPS:
         stype = by_label[rel_type]
-        present = {_relationship_key(stype, row) for row in seed.rows.get(stype.name, ())}
-        stored = graph.read("seed_open_relationship_keys", vary={"TYPE": rel_type}, source=source)
-        to_end[rel_type] = sorted(row["key"] for row in stored if row["key"] not in present)
+        # What is stored less what the seed holds: held in memory is what is stored, the
+        # seed's rows are read as they come.
+        stored = {row["key"] for row in graph.read("seed_open_relationship_keys",
+                                                   vary={"TYPE": rel_type}, source=source)}
+        for rows, _ in seed.chunks(stype.name):
+            stored.difference_update(_relationship_key(stype, row) for row in rows)
+        to_end[rel_type] = sorted(stored)
     return to_end
 
 
@@ -268,7 +285,8 @@ def _empty_types(run: Run, seed: Seed) -> set[str]:
     """The seed types with rows whose label (or relationship type) holds nothing yet: one
     statement reading the count store (one per type cost a cold server's planner seconds)."""
     counts = run("seed_type_counts", None, {})[0]
-    return {stype.name for stype in SEED_TYPES if seed.rows.get(stype.name) and not counts[stype.label]}
+    return {stype.name for stype in SEED_TYPES
+            if seed.summary()[stype.name] and not counts[stype.label]}
 
 
 def _deferrable(seed: Seed, empty: set[str], defer: bool | None) -> list[str]:
@@ -282,7 +300,7 @@ def _deferrable(seed: Seed, empty: set[str], defer: bool | None) -> list[str]:
     """
     if defer is False:
         return []
-    rows = sum(len(seed.rows[name]) for name in empty)
+    rows = sum(seed.summary()[name] for name in empty)
     if not defer and rows < DEFER_INDEXES_MIN_ROWS:
         return []
     return [t.label for t in SEED_TYPES if t.name in empty]
@@ -340,65 +358,108 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
         raise ValueError("workers must be at least 1")
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
-    on = on or date.today()
     report = LoadReport(mode=mode, source=source, dry_run=dry_run,
                         outcomes={t.name: Counter() for t in SEED_TYPES})
-    total = sum(seed.summary().values())
     started = time.monotonic()
-    empty: set[str] = set()
-    if not dry_run:
-        schema.apply(graph)
-        empty = graph.read_tx(lambda tx: _empty_types(
-            lambda name, vary, params: run_named(tx, name, params, vary), seed))
-        report.deferred_indexes = schema.drop_plain_indexes(
-            graph, _deferrable(seed, empty, defer_indexes))
+    run = _Run(graph, seed, report, batch_size=batch_size, on=on or clock.today(),
+               progress=progress, after_batch=after_batch, on_rows=on_rows)
+    if dry_run:
+        graph.rehearse(lambda tx: run.all(
+            lambda name, vary, params: run_named(tx, name, params, vary), workers=1))
+    else:
+        _write(graph, seed, run, workers, defer_indexes)
+    report.rows = run.total
+    report.seconds = time.monotonic() - started
+    return report
 
-    def run_all(run: Run, workers: int) -> None:
-        bar = tqdm(total=total, unit=" rows", disable=not progress, desc="Loading seed",
-                   smoothing=0.1, dynamic_ncols=True)
-        if dry_run:
-            empty.update(_empty_types(run, seed))
 
-        def is_empty(stype: SeedType) -> bool:
-            return stype.name in empty
+def _write(graph: Graph, seed: Seed, run: _Run, workers: int, defer_indexes: bool | None) -> None:
+    """The load itself (not a rehearsal): schema first, plain indexes of empty labels set
+    aside while writing and built at the end, and put back if the load stops."""
+    report = run.report
+    schema.apply(graph)
+    run.empty = graph.read_tx(lambda tx: _empty_types(
+        lambda name, vary, params: run_named(tx, name, params, vary), seed))
+    report.deferred_indexes = schema.drop_plain_indexes(
+        graph, _deferrable(seed, run.empty, defer_indexes))
+    with _seed_set_aside():
+        try:
+            run.all(lambda name, vary, params: graph.write(name, vary=vary, **params),
+                    workers=workers)
+        except BaseException:
+            if report.deferred_indexes:
+                # Put the indexes back (built in the background) without hiding why
+                # the load stopped; if the database is gone, the next load builds them.
+                with contextlib.suppress(Exception):
+                    schema.apply(graph, wait=False)
+            raise
+        if report.deferred_indexes:
+            built = time.monotonic()
+            schema.apply(graph, wait_seconds=INDEX_WAIT_SECONDS)
+            report.index_seconds = time.monotonic() - built
 
-        def write(name: str, vary: dict | None, batch: list[dict]) -> list[dict]:
-            for attempt in range(1, BATCH_ATTEMPTS + 1):
-                try:
-                    return run(name, vary, {"rows": batch})
-                except DatabaseBusy:
-                    # A deadlock or lock timeout between concurrent batches: the batch
-                    # was rolled back, so running it again is safe.
-                    if attempt == BATCH_ATTEMPTS:
-                        raise
-                    time.sleep(0.1 * attempt)
-            raise AssertionError("unreachable")
 
-        done = 0
-        rows_done = 0
-        mark = time.monotonic()
+class _Run:
+    """One pass of writes over a seed's batches, through a `Run` (a transaction's or the
+    graph's), counting outcomes into the report as batches finish."""
 
-        def finished(stype: SeedType, size: int, rows: list[dict]) -> None:
-            nonlocal done, mark, rows_done
-            for row in rows:
-                report.outcomes[stype.name][row["outcome"]] += row["count"]
-            bar.update(size)
-            rows_done += size
-            if on_rows:
-                on_rows(rows_done)
-            now = time.monotonic()
-            report.type_seconds[stype.name] = report.type_seconds.get(stype.name, 0.0) + now - mark
-            mark = now
-            done += 1
-            if after_batch:
-                after_batch(done)
+    def __init__(self, graph: Graph, seed: Seed, report: LoadReport, *, batch_size: int,
+                 on: date, progress: bool, after_batch: Callable[[int], None] | None,
+                 on_rows: Callable[[int], None] | None):
+        self.graph, self.seed, self.report = graph, seed, report
+        self.batch_size, self.on, self.progress = batch_size, on, progress
+        self.after_batch, self.on_rows = after_batch, on_rows
+        self.total = sum(seed.summary().values())
+        self.empty: set[str] = set()
+        self.done = 0
+        self.rows_done = 0
+        self.mark = time.monotonic()
 
-        steps = _steps(seed, source, batch_size, is_empty)
-        # The next batch is prepared here while up to `workers` batches are written:
-        # batches of fresh (CREATE) relationship types run concurrently. A MERGE batch
-        # runs alone, as MERGEs of concurrent batches could deadlock, and so does a node
-        # batch (see DEFAULT_WORKERS): nodes come first, in order (a conference or plan
-        # after its child), so every relationship batch finds both its ends written.
+    def write(self, run: Run, name: str, vary: dict | None, batch: list[dict]) -> list[dict]:
+        for attempt in range(1, BATCH_ATTEMPTS + 1):
+            try:
+                return run(name, vary, {"rows": batch})
+            except DatabaseBusy:
+                # A deadlock or lock timeout between concurrent batches: the batch
+                # was rolled back, so running it again is safe.
+                if attempt == BATCH_ATTEMPTS:
+                    raise
+                time.sleep(0.1 * attempt)
+        raise AssertionError("unreachable")
+
+    def finished(self, stype: SeedType, size: int, rows: list[dict]) -> None:
+        report = self.report
+        for row in rows:
+            report.outcomes[stype.name][row["outcome"]] += row["count"]
+        self.bar.update(size)
+        self.rows_done += size
+        if self.on_rows:
+            self.on_rows(self.rows_done)
+        now = time.monotonic()
+        report.type_seconds[stype.name] = report.type_seconds.get(stype.name, 0.0) + now - self.mark
+        self.mark = now
+        self.done += 1
+        if self.after_batch:
+            self.after_batch(self.done)
+
+    def all(self, run: Run, workers: int) -> None:
+        self.bar = tqdm(total=self.total, unit=" rows", disable=not self.progress,
+                        desc="Loading seed", smoothing=0.1, dynamic_ncols=True)
+        if self.report.dry_run:
+            self.empty.update(_empty_types(run, self.seed))
+        self._batches(run, workers)
+        self.bar.close()
+        if self.report.mode == "snapshot":
+            self._end_absent(run)
+
+    def _batches(self, run: Run, workers: int) -> None:
+        """The next batch is prepared here while up to `workers` batches are written:
+        batches of fresh (CREATE) relationship types run concurrently. A MERGE batch runs
+        alone, as MERGEs of concurrent batches could deadlock, and so does a node batch
+        (see DEFAULT_WORKERS): nodes come first, in order (a conference or plan after its
+        child), so every relationship batch finds both its ends written."""
+        steps = _steps(self.seed, self.report.source, self.batch_size,
+                       lambda stype: stype.name in self.empty)
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers,
                                                    thread_name_prefix="seed-load") as pool:
             pending: dict[concurrent.futures.Future, tuple[SeedType, int]] = {}
@@ -409,50 +470,26 @@ def load(graph: Graph, seed: Seed, *, source: str, mode: str = "incremental",
                         pending, return_when=concurrent.futures.FIRST_COMPLETED)
                     for future in complete:
                         stype_, size = pending.pop(future)
-                        finished(stype_, size, future.result())
+                        self.finished(stype_, size, future.result())
 
             try:
                 for stype, name, vary, batch, fresh in steps:
                     if workers == 1 or not fresh or stype.is_node:
                         drain(0)
-                        finished(stype, len(batch), write(name, vary, batch))
+                        self.finished(stype, len(batch), self.write(run, name, vary, batch))
                         continue
-                    pending[pool.submit(write, name, vary, batch)] = (stype, len(batch))
+                    pending[pool.submit(self.write, run, name, vary, batch)] = (stype, len(batch))
                     drain(workers - 1)
                 drain(0)
             finally:
                 # On an error or an interruption, let the batches in flight end
                 # (committed or not) before returning, without reporting them.
                 concurrent.futures.wait(pending)
-        bar.close()
-        if mode == "snapshot":
-            for rel_type, keys in _to_end(graph, seed, source).items():
-                for i in range(0, len(keys), batch_size):
-                    rows = run("seed_end_relationships", {"TYPE": rel_type},
-                               {"keys": keys[i:i + batch_size], "source": source, "on": on})
-                    report.ended[rel_type] = report.ended.get(rel_type, 0) + rows[0]["ended"]
 
-    if dry_run:
-        def rehearse(tx) -> None:
-            run_all(lambda name, vary, params: run_named(tx, name, params, vary), workers=1)
-
-        graph.rehearse(rehearse)
-    else:
-        with _seed_set_aside():
-            try:
-                run_all(lambda name, vary, params: graph.write(name, vary=vary, **params),
-                        workers=workers)
-            except BaseException:
-                if report.deferred_indexes:
-                    # Put the indexes back (built in the background) without hiding why
-                    # the load stopped; if the database is gone, the next load builds them.
-                    with contextlib.suppress(Exception):
-                        schema.apply(graph, wait=False)
-                raise
-            if report.deferred_indexes:
-                built = time.monotonic()
-                schema.apply(graph, wait_seconds=INDEX_WAIT_SECONDS)
-                report.index_seconds = time.monotonic() - built
-    report.rows = total
-    report.seconds = time.monotonic() - started
-    return report
+    def _end_absent(self, run: Run) -> None:
+        report, source, size = self.report, self.report.source, self.batch_size
+        for rel_type, keys in _to_end(self.graph, self.seed, source).items():
+            for i in range(0, len(keys), size):
+                rows = run("seed_end_relationships", {"TYPE": rel_type},
+                           {"keys": keys[i:i + size], "source": source, "on": self.on})
+                report.ended[rel_type] = report.ended.get(rel_type, 0) + rows[0]["ended"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,15 +62,20 @@ class SeedInvalid(Exception):
         return "\n".join(lines)
 
 
-@dataclass
+# A seed type's rows, a chunk at a time, with the line each starts on.
+Rows = Callable[[str], Iterator[tuple[list[dict], list[int]]]]
+
+
+@dataclass(eq=False)
 class Seed:
     """A validated seed, ready for loading.
 
-    `rows[name]` is, for each seed type name (`child`, `lives_in`, ... see
-    `explorer.seed.schema.SEED_TYPES`), a list of plain dicts ready for
-    `UNWIND $rows`: values are str, bool, `datetime.date`, list of str or
-    None. Every row of one type has the same keys: the columns the source
-    provided (`columns[name]`) plus derived keys:
+    Its rows are not held: `chunks(name)` reads them again from the seed's files, a chunk at
+    a time, converted as validation found them (so a seed of any size loads in bounded
+    memory). For each seed type name (`child`, `lives_in`, ... see
+    `explorer.seed.schema.SEED_TYPES`) the rows are plain dicts ready for `UNWIND $rows`:
+    values are str, bool, `datetime.date`, list of str or None. Every row of one type has
+    the same keys: the columns the source provided (`columns[name]`) plus derived keys:
 
     - `lives_in` rows carry `person_label` ("Child" or "Adult"), because a
       person id may be either;
@@ -79,26 +84,71 @@ class Seed:
 
     An optional column absent from a file is absent from its rows, so a
     loader that does `SET n += row` leaves that property as it is (an
-    incremental feed need not know everything). `lines[name][i]` is the
-    source line of `rows[name][i]`.
+    incremental feed need not know everything).
+
+    `rows[name]` and `lines[name]` (the source line of each row) hold a whole type in
+    memory at once: for tests and small seeds, not for loading.
     """
 
     source: Path
-    rows: dict[str, list[dict]] = field(default_factory=dict)
-    lines: dict[str, list[int]] = field(default_factory=dict)
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    chair_names: tuple[str, ...] = ()
+    read_rows: Rows | None = None
+    _held: dict[str, tuple[list[dict], list[int]]] = field(default_factory=dict, repr=False)
+
+    def chunks(self, name: str) -> Iterator[tuple[list[dict], list[int]]]:
+        """The rows of one type and their lines, a chunk at a time, read again each time."""
+        if self.read_rows is None or not self.counts.get(name):
+            return iter(())
+        return self.read_rows(name)
+
+    def _hold(self, name: str) -> tuple[list[dict], list[int]]:
+        if name not in self._held:
+            rows: list[dict] = []
+            lines: list[int] = []
+            for chunk_rows, chunk_lines in self.chunks(name):
+                rows.extend(chunk_rows)
+                lines.extend(chunk_lines)
+            self._held[name] = rows, lines
+        return self._held[name]
+
+    @property
+    def rows(self) -> dict[str, list[dict]]:
+        return {t.name: self._hold(t.name)[0] for t in SEED_TYPES if self.counts.get(t.name)}
+
+    @property
+    def lines(self) -> dict[str, list[int]]:
+        return {t.name: self._hold(t.name)[1] for t in SEED_TYPES if self.counts.get(t.name)}
 
     def chairs(self) -> list[str]:
         """The usernames the seed's conferences name as chair: loading a conference gives its
         chair the child's whole network, so each load's audit event lists them."""
-        return sorted({r["chair"] for r in self.rows.get("conference", []) if r.get("chair")})
+        return sorted(self.chair_names)
 
     def summary(self) -> dict[str, int]:
         """Number of rows per seed type, in load order, zero for absent types."""
-        return {t.name: len(self.rows.get(t.name, ())) for t in SEED_TYPES}
+        return {t.name: self.counts.get(t.name, 0) for t in SEED_TYPES}
 
     def batches(self, name: str, size: int = 10_000) -> Iterator[list[dict]]:
         """The rows of one type in lists of at most `size`, for UNWIND batches."""
-        rows = self.rows.get(name, [])
-        for i in range(0, len(rows), size):
-            yield rows[i : i + size]
+        batch: list[dict] = []
+        for rows, _ in self.chunks(name):
+            batch.extend(rows)
+            while len(batch) >= size:
+                yield batch[:size]
+                del batch[:size]
+        if batch:
+            yield batch
+
+
+class SeedChanged(Exception):
+    """A seed's files changed between validating and loading them: what is read now was
+    not validated, so the load stops (what it wrote is complete rows, and loading the seed
+    again, validated again, completes or corrects it)."""
+
+    def __init__(self, source: Path, problems: list[Problem]):
+        self.problems = problems
+        found = f": {problems[0]}" if problems else ""
+        super().__init__(f"the seed {source} changed after it was validated{found}; "
+                         "validate and load it again")
