@@ -34,6 +34,7 @@ demo: setup
 test: setup
 	scripts/ensure-system-packages --browser
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 ## Stop the local Neo4j (its data is kept in var/neo4j).
@@ -42,3 +43,4 @@ stop:
 
 lint:
 	$(BIN)/ruff check .
+	$(BIN)/mypy

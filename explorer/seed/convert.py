@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import cast
 
 from explorer.seed.schema import (
     EMAIL_PATTERN,
@@ -225,7 +226,7 @@ def convert_column(col: Column, raws: Sequence[object], *,
         empty = strings and not col.required and isinstance(col.default, list)
         for i, raw in enumerate(raws):
             if empty and not raw:
-                values.append(list(col.default))
+                values.append(list(cast(list, col.default)))
                 continue
             try:
                 values.append(convert(col, raw))
@@ -233,7 +234,7 @@ def convert_column(col: Column, raws: Sequence[object], *,
                 values.append(None)
                 errors.append((i, str(e)))
         return values, errors
-    if col.kind in ("id", "ref") and all(map(ID_PATTERN.fullmatch, raws)):
+    if col.kind in ("id", "ref") and all(map(ID_PATTERN.fullmatch, cast(Sequence[str], raws))):
         return list(raws), errors  # a match has no surrounding space: convert would return it
     memo: dict[object, object] = {}
     failed = False

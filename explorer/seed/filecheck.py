@@ -193,7 +193,7 @@ def _duplicate_relationships(stype: SeedType, file: str, twice: np.ndarray,
     return [Problem(file, line, stype.key[0], "duplicate relationship: same "
                     + ", ".join(stype.key) + f" as line {first}")
             for key, line, first in _placed(keys_of, twice, rescan)
-            if key[0] is not None and key[1] is not None]
+            if isinstance(key, tuple) and key[0] is not None and key[1] is not None]
 
 
 def check_stored_involvements(summary: FileSummary, chunk: Chunk, known: Mapping[str, Any]) -> None:
@@ -232,7 +232,7 @@ def check_retention(summary: FileSummary, chunk: Chunk, known: Mapping[str, Any]
         if col.kind != "ref" or "Child" not in col.ref:
             continue
         for cid, line in zip(chunk.columns.get(col.name, ()), chunk.lines, strict=False):
-            if cid in archived:
+            if cid is not None and cid in archived:
                 summary.retention.append(Problem(summary.file, line, col.name, (
                     f"child {cid!r} is archived; a feed cannot add to or change an "
                     "archived record")))
@@ -242,7 +242,7 @@ def _refused_children(summary: FileSummary, chunk: Chunk, archived: Mapping[str,
                       purged: Any) -> None:
     for row, line in zip(chunk.rows, chunk.lines, strict=True):
         cid = row.get("id")
-        if cid in archived:
+        if cid is not None and cid in archived:
             state = archived[cid] or {}
             summary.retention.append(Problem(summary.file, line, "id", (
                 f"child {cid!r} is archived (since {state.get('on')}, {state.get('reason')}); "

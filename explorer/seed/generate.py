@@ -412,6 +412,7 @@ class _Generator:
             self.write("parent_of", [aid, kid.id, "true"])
         self.homes(la, hid, kid)
         if kind == "unborn":
+            assert kid.plan_start is not None  # an unborn plan always has its start
             rng = self.rng
             self.involve(la["pools"]["midwife"].pick(rng), kid.id, la["services"]["other"],
                          "community midwife", self.days_ago(30, 200))

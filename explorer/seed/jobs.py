@@ -180,7 +180,7 @@ class Jobs:
                   pid=os.getpid())
         self._take(job.id)
         self.save(job)
-        state = {"job": job, "saved": 0.0}
+        state: dict[str, Any] = {"job": job, "saved": 0.0}
 
         def update(force: bool = False, hold: bool = False, **changes: Any) -> Job:
             state["job"] = replace(state["job"], **changes)
@@ -258,7 +258,7 @@ def load_work(graph, seed_path: Path, *, today, record: Callable[[Job, Any, Any]
             raise
         outcomes = {}
         for stype in SEED_TYPES:
-            counts = report.outcomes.get(stype.name) or {}
+            counts: dict[str, int] = report.outcomes.get(stype.name) or {}
             ended = report.ended.get(stype.label, 0) if not stype.is_node else 0
             if sum(counts.values()) or ended:
                 outcomes[stype.file] = {k: int(counts.get(k, 0)) for k in ("created", "updated",

@@ -20,6 +20,7 @@ The ideas live in their own modules:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import threading
@@ -127,7 +128,7 @@ def _check_jsonl(source: Source, known: Mapping[str, Any],
         checks["child"].summary.plan_children = again.summary.plan_children
     summaries = {}
     for name, check in checks.items():
-        summaries[name] = check.finish(lambda stype=check.stype: source.chunks(stype, []))
+        summaries[name] = check.finish(functools.partial(source.chunks, check.stype, []))
         problems.extend(summaries[name].problems)
         summaries[name].problems = []
     return summaries
@@ -189,8 +190,8 @@ def _read_seed(path: Path, today: date, known: Mapping[str, Any], workers: int) 
     people = check_people(source, summaries, known, problems)
     check_references(source, summaries, known, people, damaged, problems)
     check_plan_history(source, summaries, problems)
-    for summary in (summaries.get("involved_with"),):
-        problems.extend(summary.stored if summary else ())
+    involvements = summaries.get("involved_with")
+    problems.extend(involvements.stored if involvements else ())
     for stype in sorted(SEED_TYPES, key=lambda t: t.name != "child"):
         problems.extend(summaries[stype.name].retention if stype.name in summaries else ())
     if problems:
