@@ -4,8 +4,8 @@ Small worlds built to trip the policy (shielded children, sensitive services wit
 without consent, ceased involvements, conferences and their chairs, children a day either
 side of 18, care leavers either side of 25 with and without consent, records the retention
 run marked archived) are made from a seeded generator, ten side by side in one graph, and
-hypothesis draws random viewers holding random roles and the child, household and
-practitioners they ask about. Every read of child data in explorer.children runs on the real
+hypothesis draws random viewers holding random roles, each in one of the worlds, who open
+everything there is to open in it. Every read of child data in explorer.children runs on the real
 Neo4j, and an oracle written here from domain.md, independently of explorer.policy, names
 what must not come back: every secret value in the graph is a unique token, so a leak is a
 token found in the serialised result.
@@ -37,6 +37,7 @@ WORLDS = 10
 EXAMPLES_PER_GRAPH = 50
 EXAMPLES = settings.default.max_examples  # the hypothesis profile's (tests/conftest.py)
 GRAPHS = max(1, EXAMPLES // EXAMPLES_PER_GRAPH)
+
 
 @dataclass
 class World:
@@ -444,7 +445,8 @@ def worlds(request, shared_graph) -> Iterator[tuple[Graph, list[World], World]]:
     shared_graph.check_unchanged()  # every read here is only a read
 
 
-# 1,000 examples (20 graphs of 50) take a few minutes on an idle 2-core machine; allow for a busy one.
+# 1,000 examples (20 graphs of 50) took 7 minutes in all at load 11 on 2 cores (docs/testing.md);
+# each graph is one test here, and a busy machine may take far longer.
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
 @settings(max_examples=max(1, EXAMPLES // GRAPHS), deadline=None, derandomize=True,
