@@ -300,7 +300,6 @@ CHILD_GAPS = ("no-school", "no-gp", "no-social-worker", "no-lead-professional", 
               "long-plans", "repeat-plans", "care-leavers")
 
 
-@pytest.mark.slow
 def test_gap_counts_match_an_independent_computation(population, expected):
     nonzero = []
     for slug in CHILD_GAPS:
@@ -330,7 +329,6 @@ def test_gap_counts_match_an_independent_computation(population, expected):
         la for la, n in caseloads.values() if n > gaps.CASELOAD_THRESHOLD)
 
 
-@pytest.mark.slow
 def test_repeat_plans_show_how_many_and_how_long_since_as_bands(population, expected):
     records = {r["pseudonym"]: r for r in gaps.gap_records(population, "repeat-plans", key=KEY, on=ON)}
     want = expected.child_gap("repeat-plans")
@@ -362,7 +360,6 @@ def test_repeat_plans_show_how_many_and_how_long_since_as_bands(population, expe
     assert column.total == len(want) >= 5
 
 
-@pytest.mark.slow
 def test_filters_narrow_the_reports(population, expected):
     everything = gaps.gap_records(population, "no-gp", key=KEY, on=ON)
     area = sorted(gaps.count_by_area(everything))[0]
@@ -379,7 +376,6 @@ def test_filters_narrow_the_reports(population, expected):
     assert hv and all("health_visiting" in r["service_types"] for r in hv)
 
 
-@pytest.mark.slow
 def test_networkx_analytics_agree_with_the_reports(population, expected):
     G, _services = overview.read_graph(population, ON)
     per_worker = networks.caseload_per_practitioner(G, "social_worker")
@@ -405,7 +401,6 @@ def test_networkx_analytics_agree_with_the_reports(population, expected):
     assert found["centrality"] and found["professions"]
 
 
-@pytest.mark.slow
 def test_network_view_is_the_same_every_time_and_grouped_when_large(population):
     area = gaps.areas(population)[0]
     first = network_view.network_view(population, key=KEY, on=ON, local_authority=area)

@@ -45,7 +45,6 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-@pytest.mark.slow
 def test_chair_uses_the_ecomap_in_chromium(served, app, graph: Graph, tmp_path):
     base = served["base"]
     requests, console_errors, dialogs = [], [], []

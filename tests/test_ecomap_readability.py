@@ -117,7 +117,6 @@ def test_siblings_in_other_households_are_grouped_opened_on_request_and_collapse
     assert boss.get("/api/children/C-ZOE/network?siblings=all").status_code == 400
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 def test_a_chair_reads_every_label_without_zooming_or_panning(app, graph: Graph, make_user):
     """What a chair would check, measured from the map Chromium drew: every label at 12 px or
@@ -175,7 +174,6 @@ def _legend(page) -> list[str]:
     return page.eval_on_selector_all("#legend li", "items => items.map(i => i.dataset.kind)")
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 def test_labels_are_readable_at_16_and_200_nodes_and_the_legend_lists_what_is_drawn(
         app, graph: Graph, make_user):

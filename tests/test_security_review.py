@@ -347,7 +347,6 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has ended; only its exit status waits to be collected
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 def test_kill_9_of_a_load_during_validation_leaves_no_reader_running(graph, tmp_path, neo4j_settings):
     import os

@@ -21,7 +21,6 @@ def digest(d: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(d.iterdir())}
 
 
-@pytest.mark.slow
 def test_same_seed_same_bytes_different_seed_different_bytes(tmp_path):
     generate(tmp_path / "a", children=2000, seed=7, today=TODAY)
     generate(tmp_path / "b", children=2000, seed=7, today=TODAY)
@@ -39,7 +38,6 @@ def population(tmp_path_factory):
     return counts, read_seed(out, today=TODAY)  # read_seed raises if anything is invalid
 
 
-@pytest.mark.slow
 def test_output_validates_and_counts_match(population):
     counts, seed = population
     assert seed.summary() == counts
@@ -50,7 +48,6 @@ def share(n: int, total: int) -> float:
     return n / total
 
 
-@pytest.mark.slow
 def test_status_proportions(population):
     _, seed = population
     children = [c for c in seed.rows["child"] if not c["care_leaver"]]
@@ -67,7 +64,6 @@ def test_status_proportions(population):
     assert status["unborn_plan"] > 0
 
 
-@pytest.mark.slow
 def test_about_a_quarter_of_plans_are_repeat_plans(population):
     _, seed = population
     children = {c["id"]: c for c in seed.rows["child"]}
@@ -82,7 +78,6 @@ def test_about_a_quarter_of_plans_are_repeat_plans(population):
         assert (children[p["child_id"]]["plan_start"] - p["end"]).days >= 30
 
 
-@pytest.mark.slow
 def test_shielded_and_care_leavers(population):
     _, seed = population
     children = seed.rows["child"]
@@ -96,7 +91,6 @@ def test_shielded_and_care_leavers(population):
     assert not any(c["care_leaver_consent"] for c in children if not c["care_leaver"])
 
 
-@pytest.mark.slow
 def test_universal_service_gaps_at_realistic_rates(population):
     _, seed = population
     born = [c for c in seed.rows["child"] if c["status"] != "unborn_plan"]
@@ -108,7 +102,6 @@ def test_universal_service_gaps_at_realistic_rates(population):
     assert 0.004 < share(missing, len(school_age)) < 0.02  # about 1%
 
 
-@pytest.mark.slow
 def test_social_worker_caseloads_average_about_15_with_a_long_tail(population):
     _, seed = population
     social_workers = [p["id"] for p in seed.rows["practitioner"]
@@ -120,7 +113,6 @@ def test_social_worker_caseloads_average_about_15_with_a_long_tail(population):
     assert max(cases.values()) > 2 * mean
 
 
-@pytest.mark.slow
 def test_households_siblings_and_ceased_involvements(population):
     _, seed = population
     per_household = Counter(r["household_id"] for r in seed.rows["lives_in"]
@@ -138,7 +130,6 @@ def test_households_siblings_and_ceased_involvements(population):
     assert 0.02 < share(ceased, len(involvements)) < 0.5
 
 
-@pytest.mark.slow
 def test_sensitive_services_with_and_without_consent(population):
     _, seed = population
     sensitive = {s["id"] for s in seed.rows["service"] if s["sensitive"]}
@@ -147,7 +138,6 @@ def test_sensitive_services_with_and_without_consent(population):
     assert consent[True] > 20 and consent[False] > 20
 
 
-@pytest.mark.slow
 def test_several_local_authorities_with_schools_and_gps(population):
     _, seed = population
     las = {h["local_authority"] for h in seed.rows["household"]}
@@ -162,7 +152,6 @@ def test_several_local_authorities_with_schools_and_gps(population):
     assert under_5 <= visited
 
 
-@pytest.mark.slow
 def test_names_include_accents_and_apostrophes(population):
     _, seed = population
     names = [c["given_name"] + " " + c["family_name"] for c in seed.rows["child"]]
@@ -170,7 +159,6 @@ def test_names_include_accents_and_apostrophes(population):
     assert any(not n.isascii() for n in names)
 
 
-@pytest.mark.slow
 def test_some_children_come_back_to_a_social_worker_who_had_them_before(population):
     # Re-referrals: an ended allocation, then the same worker again; never overlapping.
     _, seed = population
