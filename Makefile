@@ -31,11 +31,13 @@ demo: setup
 	EXPLORER_LOCAL_HTTP=1 $(BIN)/explorer serve --host $(HOST) --port $(PORT)
 
 ## Set everything up (Chromium too) and run every test; the tests start and stop their own Neo4j.
+## CI runs this: every test, slow ones too, and hypothesis's `ci` profile (1,000 examples;
+## HYPOTHESIS_PROFILE=dev make test runs a few). The slowest tests are listed at the end.
 test: setup
 	scripts/ensure-system-packages --browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(BIN)/pytest --durations=15
 
 ## Stop the local Neo4j (its data is kept in var/neo4j).
 stop:

@@ -5,6 +5,10 @@ EXPLORER_TEST_BOLT_PORT, default 7697) so tests never touch the demo database,
 and stops it at the end. EXPLORER_TEST_NEO4J_URI (with _USERNAME/_PASSWORD)
 points the tests at another server instead; it is wiped between tests, so never
 point it at data you want to keep.
+
+Hypothesis runs under a profile (docs/testing.md): ``dev`` (few examples) unless
+HYPOTHESIS_PROFILE or CI says ``ci`` (1,000); `make test`, which CI runs, asks for ``ci``.
+HYPOTHESIS_EXAMPLES, when set, overrides the profile's number of examples.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from explorer import create_app, schema
 from explorer.config import Config, Neo4jSettings
@@ -27,6 +32,21 @@ from explorer.paths import REPO_ROOT
 TEST_PORT = int(os.environ.get("EXPLORER_TEST_BOLT_PORT", "7697"))
 # One home per port, so two test sessions on different ports never share a database.
 TEST_HOME = REPO_ROOT / "var" / f"test-neo4j-{TEST_PORT}"
+
+# The property tests take their number of examples from the profile (a test that names its own
+# keeps it). CI is where the 1,000 run; while working, a few find most slips in seconds.
+settings.register_profile("ci", max_examples=1000, print_blob=True)
+settings.register_profile("dev", max_examples=50)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+if os.environ.get("HYPOTHESIS_EXAMPLES"):
+    settings.register_profile(f"{HYPOTHESIS_PROFILE}+examples", settings.get_profile(HYPOTHESIS_PROFILE),
+                              max_examples=int(os.environ["HYPOTHESIS_EXAMPLES"]))
+    HYPOTHESIS_PROFILE += "+examples"
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def pytest_report_header() -> str:
+    return f"hypothesis profile: {HYPOTHESIS_PROFILE} ({settings.default.max_examples} examples)"
 
 
 @pytest.fixture(scope="session")
@@ -63,10 +83,58 @@ def wipe(graph: Graph) -> None:
 
 
 @pytest.fixture
-def graph(session_graph: Graph) -> Graph:
+def graph(session_graph: Graph, shared_graph: SharedGraph) -> Graph:
     """The session's database, emptied before the test (schema kept)."""
+    shared_graph.forget()
     wipe(session_graph)
     return session_graph
+
+
+def _counts(graph: Graph) -> tuple[int, int]:
+    """Nodes and relationships (read from Neo4j's count store, so instant at any size)."""
+    row = graph.run_autocommit("MATCH (n) WITH count(n) AS nodes "
+                               "MATCH ()-[r]->() RETURN nodes, count(r) AS relationships")[0]
+    return row["nodes"], row["relationships"]
+
+
+class SharedGraph:
+    """The session's database holding one graph that several tests only read, loaded once
+    for all of them instead of once per test (test_analytics' 3,000 children, the policy
+    property test's worlds).
+
+    ``holding(key, load)`` loads afresh whenever the database may hold anything else: another
+    graph, or whatever a test using ``graph`` (which empties it) left. So the order tests run in
+    changes how often a load happens, never what a test sees. ``check_unchanged()``, called
+    after each reading test, fails a test that created or deleted anything in the shared graph
+    (it counts nodes and relationships; a test that writes must take ``graph`` and load its own).
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self._holds: object = None
+        self._counts: tuple[int, int] | None = None
+
+    def holding(self, key: object, load) -> Graph:
+        if self._holds != key or self._counts != _counts(self.graph):
+            self.forget()
+            wipe(self.graph)
+            load(self.graph)
+            self._holds, self._counts = key, _counts(self.graph)
+        return self.graph
+
+    def forget(self) -> None:
+        self._holds = self._counts = None
+
+    def check_unchanged(self) -> None:
+        if self._holds is not None and _counts(self.graph) != self._counts:
+            self.forget()
+            pytest.fail("a test wrote to a graph shared by tests that only read it: "
+                        "give it the `graph` fixture and a load of its own")
+
+
+@pytest.fixture(scope="session")
+def shared_graph(session_graph: Graph) -> SharedGraph:
+    return SharedGraph(session_graph)
 
 
 @pytest.fixture

@@ -55,6 +55,7 @@ def _problems(axe, page, where: str) -> list[str]:
             for v in found]
 
 
+@pytest.mark.slow
 def test_every_page_of_every_role_passes_axe_and_fits_a_laptop_screen(served, app):
     base, made = served
     axe = axe_playwright.Axe()

@@ -22,7 +22,7 @@ import pytest
 
 from explorer import audit, policy
 from explorer.accounts import Viewer
-from explorer.analytics import counting, gaps, network_view, networks, overview
+from explorer.analytics import gaps, network_view, networks, overview
 from explorer.seed import read_seed
 from explorer.seed.generate import DEFAULT_TODAY, generate
 from explorer.seed.loader import load
@@ -118,7 +118,18 @@ def seed(tmp_path_factory):
 
 
 @pytest.fixture
+def population(shared_graph, seed):
+    """The population's graph, for tests that only read it: loaded once for them all (a test
+    that writes takes ``loaded`` instead)."""
+    graph = shared_graph.holding(("test_analytics", id(seed)),
+                                 lambda graph: load(graph, seed, source="test", progress=False))
+    yield graph
+    shared_graph.check_unchanged()
+
+
+@pytest.fixture
 def loaded(graph, seed):
+    """The population loaded into this test's own emptied graph."""
     load(graph, seed, source="test", progress=False)
     return seed
 
@@ -292,10 +303,10 @@ CHILD_GAPS = ("no-school", "no-gp", "no-social-worker", "no-lead-professional", 
               "long-plans", "repeat-plans", "care-leavers")
 
 
-def test_gap_counts_match_an_independent_computation(graph, loaded, expected):
+def test_gap_counts_match_an_independent_computation(population, expected):
     nonzero = []
     for slug in CHILD_GAPS:
-        records = gaps.gap_records(graph, slug, viewer=ANALYST, key=KEY, on=ON)
+        records = gaps.gap_records(population, slug, viewer=ANALYST, key=KEY, on=ON)
         want = expected.child_gap(slug)
         assert {r["pseudonym"] for r in records} == {policy.pseudonym(KEY, c) for c in want}, slug
         assert gaps.count_by_area(records) == dict(Counter(expected.area(c) for c in want)), slug
@@ -307,22 +318,22 @@ def test_gap_counts_match_an_independent_computation(graph, loaded, expected):
     assert not any(nonzero), nonzero
 
     hanging = expected.single_points_of_failure()
-    records = gaps.gap_records(graph, "single-point-of-failure", viewer=ANALYST, key=KEY, on=ON)
+    records = gaps.gap_records(population, "single-point-of-failure", viewer=ANALYST, key=KEY, on=ON)
     assert {r["family"] for r in records} == {policy.family_pseudonym(KEY, h) for h in hanging}
     assert gaps.count_by_area(records) == dict(Counter(hanging.values()))
     assert hanging
 
     caseloads = expected.caseloads()
-    rows = gaps.caseload_rows(graph, KEY, ON, viewer=ANALYST)
+    rows = gaps.caseload_rows(population, KEY, ON, viewer=ANALYST)
     assert {(r["worker"], r["caseload"]) for r in rows} == {
         (policy.staff_pseudonym(KEY, p), n) for p, (_la, n) in caseloads.items()}
-    over = gaps.gap_records(graph, "caseloads", viewer=ANALYST, key=KEY, on=ON)
+    over = gaps.gap_records(population, "caseloads", viewer=ANALYST, key=KEY, on=ON)
     assert Counter(r["local_authority"] for r in over) == Counter(
         la for la, n in caseloads.values() if n > gaps.CASELOAD_THRESHOLD)
 
 
-def test_repeat_plans_show_how_many_and_how_long_since_as_bands(graph, loaded, expected):
-    records = {r["pseudonym"]: r for r in gaps.gap_records(graph, "repeat-plans", viewer=ANALYST,
+def test_repeat_plans_show_how_many_and_how_long_since_as_bands(population, expected):
+    records = {r["pseudonym"]: r for r in gaps.gap_records(population, "repeat-plans", viewer=ANALYST,
                                                            key=KEY, on=ON)}
     want = expected.child_gap("repeat-plans")
     assert set(records) == {policy.pseudonym(KEY, c) for c in want}
@@ -341,44 +352,45 @@ def test_repeat_plans_show_how_many_and_how_long_since_as_bands(graph, loaded, e
     assert {r["previous_plans"] for r in records.values()} >= {1, 2}
     # The filters work on this report as on the others.
     area = sorted(gaps.count_by_area(list(records.values())))[0]
-    narrowed = gaps.gap_records(graph, "repeat-plans", viewer=ANALYST, key=KEY, on=ON,
+    narrowed = gaps.gap_records(population, "repeat-plans", viewer=ANALYST, key=KEY, on=ON,
                                 filters=gaps.Filters(area))
     assert narrowed and {r["pseudonym"] for r in narrowed} == {
         p for p, r in records.items() if r["local_authority"] == area}
-    assert gaps.gap_records(graph, "repeat-plans", viewer=ANALYST, key=KEY, on=ON,
+    assert gaps.gap_records(population, "repeat-plans", viewer=ANALYST, key=KEY, on=ON,
                             filters=gaps.Filters(plan_status="child_in_need")) == []
     # The dashboard counts it per local authority, suppressed like every gap.
-    column = next(c for c in gaps.summary(graph, viewer=ANALYST, key=KEY, on=ON).columns
+    column = next(c for c in gaps.summary(population, viewer=ANALYST, key=KEY, on=ON).columns
                   if c.gap.slug == "repeat-plans")
     assert all(v not in (1, 2, 3, 4) for v in column.cells.values())
     assert column.total == len(want) >= 5
 
 
-def test_filters_narrow_the_reports(graph, loaded, expected):
-    everything = gaps.gap_records(graph, "no-gp", viewer=ANALYST, key=KEY, on=ON)
+def test_filters_narrow_the_reports(population, expected):
+    everything = gaps.gap_records(population, "no-gp", viewer=ANALYST, key=KEY, on=ON)
     area = sorted(gaps.count_by_area(everything))[0]
-    by_area = gaps.gap_records(graph, "no-gp", viewer=ANALYST, key=KEY, on=ON, filters=gaps.Filters(area))
+    by_area = gaps.gap_records(population, "no-gp", viewer=ANALYST, key=KEY, on=ON,
+                               filters=gaps.Filters(area))
     assert by_area and all(r["local_authority"] == area for r in by_area)
-    young = gaps.gap_records(graph, "no-gp", viewer=ANALYST, key=KEY, on=ON,
+    young = gaps.gap_records(population, "no-gp", viewer=ANALYST, key=KEY, on=ON,
                              filters=gaps.Filters(age_band="0-4"))
     assert {r["pseudonym"] for r in young} == {r["pseudonym"] for r in everything
                                                if r["age_band"] == "0-4"}
-    cin = gaps.gap_records(graph, "no-gp", viewer=ANALYST, key=KEY, on=ON,
+    cin = gaps.gap_records(population, "no-gp", viewer=ANALYST, key=KEY, on=ON,
                            filters=gaps.Filters(plan_status="child_in_need"))
     assert all(r["status"] == "child_in_need" for r in cin)
-    hv = gaps.gap_records(graph, "no-gp", viewer=ANALYST, key=KEY, on=ON,
+    hv = gaps.gap_records(population, "no-gp", viewer=ANALYST, key=KEY, on=ON,
                           filters=gaps.Filters(service_type="health_visiting"))
     assert hv and all("health_visiting" in r["service_types"] for r in hv)
 
 
-def test_networkx_analytics_agree_with_the_reports(graph, loaded, expected):
-    G, _services = overview.read_graph(graph, ON, viewer=ANALYST)
+def test_networkx_analytics_agree_with_the_reports(population, expected):
+    G, _services = overview.read_graph(population, ON, viewer=ANALYST)
     per_worker = networks.caseload_per_practitioner(G, "social_worker")
     for pid, (_la, n) in expected.caseloads().items():
         assert per_worker.get(pid, 0) == n
     # In the graph of involvements alone, every single point of failure is an articulation
     # point and its edges to the family's children are bridges.
-    H = networks.involvement_graph(graph.read("analytics_involvements", date=ON,
+    H = networks.involvement_graph(population.read("analytics_involvements", date=ON,
                                               retained=gaps.analysts_retained()))
     hanging = networks.single_points_of_failure(H)
     assert hanging
@@ -392,17 +404,17 @@ def test_networkx_analytics_agree_with_the_reports(graph, loaded, expected):
     assert len(spanning) >= 1 and all(len(v) >= 2 for v in spanning.values())
     centrality = networks.service_centrality(G)
     assert centrality and all(0.0 <= v <= 1.0 for v in centrality.values())
-    found = overview.overview(graph, viewer=ANALYST, on=ON)
+    found = overview.overview(population, viewer=ANALYST, on=ON)
     assert found["centrality"] and found["professions"]
 
 
-def test_network_view_is_the_same_every_time_and_grouped_when_large(graph, loaded):
-    area = gaps.areas(graph)[0]
-    first = network_view.network_view(graph, viewer=ANALYST, key=KEY, on=ON, local_authority=area)
-    again = network_view.network_view(graph, viewer=ANALYST, key=KEY, on=ON, local_authority=area)
+def test_network_view_is_the_same_every_time_and_grouped_when_large(population):
+    area = gaps.areas(population)[0]
+    first = network_view.network_view(population, viewer=ANALYST, key=KEY, on=ON, local_authority=area)
+    again = network_view.network_view(population, viewer=ANALYST, key=KEY, on=ON, local_authority=area)
     assert first == again and not first.grouped
     assert all(n["id"].startswith("X-") for n in first.nodes if n["kind"] == "child")
-    small = network_view.network_view(graph, viewer=ANALYST, key=KEY, on=ON, local_authority=area,
+    small = network_view.network_view(population, viewer=ANALYST, key=KEY, on=ON, local_authority=area,
                                       max_nodes=50)
     assert small.grouped and len(small.nodes) <= 50
     assert all(re.fullmatch(r"(<5|\d+) children( with other sets of services)?", n["label"])
@@ -494,6 +506,57 @@ def test_suppress_and_secondary_suppression_examples():
     assert not col.list_allowed(None)
 
 
+@pytest.mark.slow
+def test_reports_narrowed_one_way_and_another_give_away_no_count_they_hide(population):
+    """Every table an analyst can ask for of one gap (per area; by each status; by each age
+    band; with and without each service type; one area's row) taken together: no cell any of
+    them hides can be worked out from what the others show."""
+    rows = gaps.report_areas(population)
+    unfocused = gaps.summary(population, key=KEY, on=REPORT)
+    for area in gaps.areas(population):  # an area's row is that row of the whole table
+        alone = gaps.summary(population, key=KEY, on=REPORT, filters=gaps.Filters(area))
+        assert [c.cells[area] for c in alone.columns] == [c.cells[area] for c in unfocused.columns]
+    checked_hidden = 0
+    for i, gap in enumerate(gaps.GAPS):
+        base = unfocused.columns[i]
+        for dim, values in (("plan_status", gaps.STATUSES), ("age_band", gaps.AGE_BANDS),
+                            ("service_type", gaps.FILTER_SERVICE_TYPES)):
+            parts = {v: gaps.summary(population, key=KEY, on=REPORT,
+                                     filters=gaps.Filters(**{dim: v})).columns[i] for v in values}
+            # The cells, every column's total row, and the unfocused column as the totals.
+            names = [(a, v) for a in rows for v in values] + [("total", v) for v in values] + \
+                    [(a, "all") for a in rows] + [("total", "all")]
+            value = {**{(a, v): parts[v].cells[a] for a in rows for v in values},
+                     **{("total", v): parts[v].total for v in values},
+                     **{(a, "all"): base.cells[a] for a in rows}, ("total", "all"): base.total}
+            equations = [[(a, v) for a in rows] + [("total", v)] for v in values]
+            equations.append([(a, "all") for a in rows] + [("total", "all")])
+            if gap.unit == "children" and dim != "service_type":
+                # A partition (a child has one status, one age band): an area's parts add up
+                # to its figure. A family has several children, a child several services.
+                equations += [[(a, v) for v in values] + [(a, "all")] for a in rows]
+            hidden = [n for n in names if not isinstance(value[n], int)]
+            checked_hidden += len(hidden)
+            assert not _determined(hidden, value, equations), (gap.slug, dim)
+    assert checked_hidden > 0  # the generated graph has small counts to protect
+
+
+def _determined(hidden: list, value: dict, equations: list[list]) -> list:
+    """Hidden cells that the equations (each line's cells add up to its last) and the shown
+    cells pin down exactly."""
+    matrix = []
+    for line in equations:
+        coeff = {cell: (-1 if k == len(line) - 1 else 1) for k, cell in enumerate(line)}
+        row = [Fraction(coeff.get(h, 0)) for h in hidden]
+        if any(row):
+            matrix.append(row)
+    if not matrix:
+        return []
+    base = _rank(matrix)
+    return [h for j, h in enumerate(hidden)
+            if _rank([*matrix, [Fraction(int(k == j)) for k in range(len(hidden))]]) == base]
+
+
 # -- over HTTP ---------------------------------------------------------------------------------
 
 ANALYST_PAGES = ("/analyst", "/analyst/summary.csv", "/analyst/caseloads", "/analyst/caseloads.csv",
@@ -533,6 +596,7 @@ def _small_counts_in(body: str, path: str) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_an_analyst_session_never_receives_names_dates_of_birth_addresses_or_ids(
         app, graph, loaded, make_user, login_as):
     make_user("ana", ["analyst"])
@@ -569,81 +633,6 @@ def test_an_analyst_session_never_receives_names_dates_of_birth_addresses_or_ids
                                              "analyst.gap.export", "analyst.summary.export",
                                              "analyst.network.view", "analyst.caseloads.export",
                                              "analyst.analytics.export"}
-
-
-def test_reports_narrowed_one_way_and_another_give_away_no_count_they_hide(graph, loaded):
-    """Every table an analyst can ask for of one gap (per area; by each status; by each age
-    band; with and without each service type; one area's row) taken together: no cell any of
-    them hides can be worked out from what the others show."""
-    rows = gaps.report_areas(graph)
-    unfocused = gaps.summary(graph, viewer=ANALYST, key=KEY, on=REPORT)
-    for area in gaps.areas(graph):  # an area's row is that row of the whole table
-        alone = gaps.summary(graph, viewer=ANALYST, key=KEY, on=REPORT, filters=gaps.Filters(area))
-        assert [c.cells[area] for c in alone.columns] == [c.cells[area] for c in unfocused.columns]
-    checked_hidden = 0
-    for i, gap in enumerate(gaps.GAPS):
-        base = unfocused.columns[i]
-        for dim, values in (("plan_status", gaps.STATUSES), ("age_band", gaps.AGE_BANDS),
-                            ("service_type", gaps.FILTER_SERVICE_TYPES)):
-            parts = {v: gaps.summary(graph, viewer=ANALYST, key=KEY, on=REPORT,
-                                     filters=gaps.Filters(**{dim: v})).columns[i] for v in values}
-            # The cells, every column's total row, and the unfocused column as the totals.
-            names = [(a, v) for a in rows for v in values] + [("total", v) for v in values] + \
-                    [(a, "all") for a in rows] + [("total", "all")]
-            value = {**{(a, v): parts[v].cells[a] for a in rows for v in values},
-                     **{("total", v): parts[v].total for v in values},
-                     **{(a, "all"): base.cells[a] for a in rows}, ("total", "all"): base.total}
-            equations = [[(a, v) for a in rows] + [("total", v)] for v in values]
-            equations.append([(a, "all") for a in rows] + [("total", "all")])
-            if gap.unit == "children" and dim != "service_type":
-                # A partition (a child has one status, one age band): an area's parts add up
-                # to its figure. A family has several children, a child several services.
-                equations += [[(a, v) for v in values] + [(a, "all")] for a in rows]
-            hidden = [n for n in names if not isinstance(value[n], int)]
-            checked_hidden += len(hidden)
-            assert not _determined(hidden, value, equations), (gap.slug, dim)
-    assert checked_hidden > 0  # the generated graph has small counts to protect
-
-
-def test_the_dashboard_counted_in_cypher_is_the_count_of_its_lists(graph, loaded):
-    """Issue 20: the dashboard counts in Cypher (``counting``). Its figures, raw and as shown
-    under every focus an analyst can choose, are those of the de-identified lists behind it
-    counted in Python."""
-    rows = gaps.report_areas(graph)
-    focuses = [None] + [(dim, v) for dim, values in counting.CHOICES.items() for v in values]
-    for on in (ON, REPORT):
-        shown = {f: gaps.summary(graph, viewer=ANALYST, key=KEY, on=on,
-                                 filters=gaps.Filters(**({f[0]: f[1]} if f else {})))
-                 for f in focuses}
-        listed_anywhere = set()
-        for i, gap in enumerate(gaps.GAPS):
-            records = gaps.gap_records(graph, gap.slug, viewer=ANALYST, key=KEY, on=on)
-            listed_anywhere |= {r["local_authority"] for r in records}
-            counted: Counter = Counter()
-            for fields, n in counting.groups(graph, gap, on):
-                counted[fields["local_authority"]] += n
-            assert dict(counted) == gaps.count_by_area(records), (gap.slug, on)
-            for focus in focuses:
-                assert shown[focus].columns[i] == gaps.column(gap, records, rows, focus), \
-                    (gap.slug, focus, on)
-        assert shown[None].areas == [a for a in rows if a in gaps.areas(graph)
-                                     or a in listed_anywhere]
-
-
-def _determined(hidden: list, value: dict, equations: list[list]) -> list:
-    """Hidden cells that the equations (each line's cells add up to its last) and the shown
-    cells pin down exactly."""
-    matrix = []
-    for line in equations:
-        coeff = {cell: (-1 if k == len(line) - 1 else 1) for k, cell in enumerate(line)}
-        row = [Fraction(coeff.get(h, 0)) for h in hidden]
-        if any(row):
-            matrix.append(row)
-    if not matrix:
-        return []
-    base = _rank(matrix)
-    return [h for j, h in enumerate(hidden)
-            if _rank([*matrix, [Fraction(int(k == j)) for k in range(len(hidden))]]) == base]
 
 
 def test_two_focuses_at_once_are_refused(app, graph, make_user, login_as):

@@ -214,6 +214,7 @@ def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300, check=False)
 
 
+@pytest.mark.slow
 def test_kill_9_mid_load_then_rerun_completes_without_duplicates(graph: Graph, tmp_path, neo4j_settings):
     population = tmp_path / "pop"
     generate(population, children=3000, seed=11, today=TODAY)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import stat
 
+import pytest
+
 from explorer import localdb
 from explorer.localdb import LocalNeo4j, initial_password
 
@@ -52,6 +54,7 @@ def test_start_on_a_running_database_says_so(local_neo4j: LocalNeo4j):
     assert local_neo4j.status().pid == pid
 
 
+@pytest.mark.slow
 def test_stop_keeps_the_data_and_start_finds_it(graph, local_neo4j: LocalNeo4j):
     graph.run_autocommit("CREATE (:Child {id: 'C-keep', given_name: 'Kept', family_name: 'Safe'})")
     assert local_neo4j.stop().startswith("stopped")

@@ -29,6 +29,9 @@ from explorer.paths import REPO_ROOT
 from tests.conftest import TEST_PORT
 from tests.live_server import Browser, free_port, start_server, stop_server
 
+# A second Neo4j of its own, stopped, killed and restarted under a served app.
+pytestmark = pytest.mark.slow
+
 OUTAGE_PORT = TEST_PORT + 10
 PASSWORD = "correct horse outage 20261202"
 BOUND = 2.0  # seconds: the longest a page may take to say the database is not available

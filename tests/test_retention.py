@@ -365,6 +365,7 @@ def _data(graph: Graph) -> tuple[dict, list]:
     return _counts(graph), tombstones
 
 
+@pytest.mark.slow
 def test_kill_9_mid_purge_then_run_again_finishes_the_same(graph, neo4j_settings):
     n = 3000
     _population(graph, n)

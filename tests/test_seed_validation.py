@@ -602,7 +602,8 @@ field_text = st.one_of(
 )
 
 
-@settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "1000")), deadline=None)
+# As many examples as the hypothesis profile gives (tests/conftest.py: 1,000 in CI).
+@settings(deadline=None)
 @given(col=st.sampled_from(COLUMNS), raws=st.lists(field_text, max_size=8))
 def test_a_column_converts_as_its_values_do_one_by_one(col, raws):
     values, errors = convert_column(col, raws, strings=True)
