@@ -96,9 +96,17 @@ class Seed:
     chair_names: tuple[str, ...] = ()
     read_rows: Rows | None = None
     _held: dict[str, tuple[list[dict], list[int]]] = field(default_factory=dict, repr=False)
+    _rows: dict[str, list[dict]] | None = field(default=None, repr=False)
 
     def chunks(self, name: str) -> Iterator[tuple[list[dict], list[int]]]:
-        """The rows of one type and their lines, a chunk at a time, read again each time."""
+        """The rows of one type and their lines, a chunk at a time, read again each time. Once
+        `rows` has been asked for, the rows held in memory are the seed (a test that edits
+        them loads its edits, as before validation streamed)."""
+        if self._rows is not None and name in self._rows:
+            rows, (held, lines) = self._rows[name], self._held[name]
+            if rows is not held or len(lines) != len(rows):
+                lines = list(range(1, len(rows) + 1))  # edited by the caller: no file lines
+            return iter([(rows, lines)] if rows else [])
         if self.read_rows is None or not self.counts.get(name):
             return iter(())
         return self.read_rows(name)
@@ -115,7 +123,9 @@ class Seed:
 
     @property
     def rows(self) -> dict[str, list[dict]]:
-        return {t.name: self._hold(t.name)[0] for t in SEED_TYPES if self.counts.get(t.name)}
+        if self._rows is None:
+            self._rows = {t.name: self._hold(t.name)[0] for t in SEED_TYPES if self.counts.get(t.name)}
+        return self._rows
 
     @property
     def lines(self) -> dict[str, list[int]]:
