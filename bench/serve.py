@@ -15,8 +15,13 @@
    named queries and the policy, on the driver) from the same number of threads, with no HTTP,
    no session check and no audit append.
 
+5. With --baseline DIR (another checkout of the app, e.g. ``git archive main | tar -x -C DIR``),
+   that app too, served the same way on --app-port + 1 and driven by the same clients at each
+   level between this one's level and the bare reads: an A/B of two versions in one run, on a
+   machine whose load moves between runs.
+
     .venv/bin/python bench/serve.py [--children 200000] [--clients 8,32] [--seconds 30]
-                                    [--warm-up 10] [--workers 2] [--threads 8]
+                                    [--warm-up 10] [--workers 2] [--threads 8] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -198,6 +203,81 @@ def report(label: str, clients: list[Client], wall: float) -> float:
     return rate
 
 
+def over_http(base: str, clients: list[Client]):
+    """One request of the mix over HTTP to the app at ``base``, each client signed in there
+    (clients sharing a chair share the session)."""
+    while Browser(base).get("/health").status != 200:
+        time.sleep(0.5)
+    browsers: dict[str, Browser] = {}
+    tokens: dict[str, str] = {}
+    for client in clients:
+        if client.viewer.username in browsers:  # fewer chairs than clients: shared session
+            continue
+        b = Browser(base)
+        b.sign_in(client.viewer.username, PASSWORD, client.secret)
+        page = b.get("/search").text
+        tokens[client.viewer.username] = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        browsers[client.viewer.username] = b
+
+    def one(client: Client, rng: random.Random) -> bool:
+        _kind, path, form = next_request(client, rng)
+        b = browsers[client.viewer.username]
+        if form is not None:
+            reply = b.request("POST", path, {**form, "csrf_token": tokens[client.viewer.username]})
+        else:
+            reply = b.get(path)
+        if reply.status != 200:
+            print(f"    {reply.status} from {path}", flush=True)
+        return reply.status == 200
+
+    return one
+
+
+def on_driver(graph: Graph, today: date):
+    """The same mix's reads called bare on ``explorer.children``."""
+    def one(client: Client, rng: random.Random) -> bool:
+        kind, _path, _form = next_request(client, rng)
+        child = rng.choice(client.children)
+        try:
+            bare(graph, client, kind, child, today)
+            return True
+        except Exception:
+            return False
+
+    return one
+
+
+def levels(ways: dict, clients_all: list[Client], counts: list[int], args, neo4j_pid: int) -> None:
+    """Each level of clients driven each way in turn (``ways``: label -> (server pid or 0,
+    one request)), printing rates, latencies, CPU per request and the ratios to the bare reads."""
+    # Untimed: the first requests of a cold server plan every query (seconds each on a
+    # busy machine), which the first level would otherwise carry alone.
+    if args.warm_up > 0:
+        print(f"warming up ({args.warm_up:.0f} s each way)", flush=True)
+        for _pid, one in ways.values():
+            drive(clients_all[:min(counts)], args.warm_up, one)
+    for count in counts:
+        print(f"{count} clients, {args.seconds:.0f} s each:", flush=True)
+        rates = {}
+        for label, (pid, one) in ways.items():
+            for c in clients_all:
+                c.times.clear()
+                c.errors = 0
+            before = (cpu_seconds(pid) if pid else 0.0, cpu_seconds(neo4j_pid), time.process_time())
+            wall = drive(clients_all[:count], args.seconds, one)
+            after = (cpu_seconds(pid) if pid else 0.0, cpu_seconds(neo4j_pid), time.process_time())
+            rates[label] = report(label, clients_all[:count], wall)
+            done = sum(len(c.times) for c in clients_all[:count]) or 1
+            app_cpu, db_cpu, here_cpu = (1000 * (a - b) / done
+                                         for a, b in zip(after, before, strict=True))
+            print(f"  {'':34} CPU per request: app server {app_cpu:.1f} ms, Neo4j {db_cpu:.1f} ms,"
+                  f" this process (clients or bare reads) {here_cpu:.1f} ms;"
+                  f" load average {os.getloadavg()[0]:.1f}", flush=True)
+        bare_rate = rates.pop("same reads bare on the driver")
+        for label, rate in rates.items():
+            print(f"  {label} / bare: {rate / bare_rate:.2f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=200_000)
@@ -211,6 +291,8 @@ def main() -> None:
     parser.add_argument("--app-port", type=int, default=5014)
     parser.add_argument("--home", type=Path, default=REPO_ROOT / "var" / "bench-neo4j-serve")
     parser.add_argument("--memory", default="2g", help="Neo4j heap and page cache each")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another checkout of the app, served beside this one (A/B)")
     args = parser.parse_args()
     today = date.today()
 
@@ -233,72 +315,24 @@ def main() -> None:
 
     var = REPO_ROOT / "var" / "bench-serve-app"
     var.mkdir(parents=True, exist_ok=True)
-    proc = start_server(settings, port=args.app_port, var_dir=str(var), workers=args.workers,
-                        threads=args.threads, log_path=str(var / "serve.log"))
-    base = f"http://127.0.0.1:{args.app_port}"
-    neo4j_pid = local.status().pid or 0
+    trees = {"app (HTTP, gunicorn)": None}
+    if args.baseline is not None:
+        trees["baseline app (--baseline)"] = args.baseline.resolve()
+    procs, ways = [], {}
     try:
-        while Browser(base).get("/health").status != 200:
-            time.sleep(0.5)
-        browsers: dict[str, Browser] = {}
-        tokens: dict[str, str] = {}
-        for client in clients_all:
-            if client.viewer.username in browsers:  # fewer chairs than clients: shared session
-                continue
-            b = Browser(base)
-            b.sign_in(client.viewer.username, PASSWORD, client.secret)
-            page = b.get("/search").text
-            tokens[client.viewer.username] = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-            browsers[client.viewer.username] = b
-
-        def over_http(client: Client, rng: random.Random) -> bool:
-            _kind, path, form = next_request(client, rng)
-            b = browsers[client.viewer.username]
-            if form is not None:
-                reply = b.request("POST", path, {**form, "csrf_token": tokens[client.viewer.username]})
-            else:
-                reply = b.get(path)
-            if reply.status != 200:
-                print(f"    {reply.status} from {path}", flush=True)
-            return reply.status == 200
-
-        def on_driver(client: Client, rng: random.Random) -> bool:
-            kind, _path, _form = next_request(client, rng)
-            child = rng.choice(client.children)
-            try:
-                bare(graph, client, kind, child, today)
-                return True
-            except Exception:
-                return False
-
-        # Untimed: the first requests of a cold server plan every query (seconds each on a
-        # busy machine), which the first level would otherwise carry alone.
-        if args.warm_up > 0:
-            print(f"warming up ({args.warm_up:.0f} s each way)", flush=True)
-            drive(clients_all[:min(counts)], args.warm_up, over_http)
-            drive(clients_all[:min(counts)], args.warm_up, on_driver)
-        for count in counts:
-            print(f"{count} clients, {args.seconds:.0f} s each:", flush=True)
-            rates = {}
-            for label, one in (("app (HTTP, gunicorn)", over_http),
-                               ("same reads bare on the driver", on_driver)):
-                for c in clients_all:
-                    c.times.clear()
-                    c.errors = 0
-                before = (cpu_seconds(proc.pid), cpu_seconds(neo4j_pid), time.process_time())
-                wall = drive(clients_all[:count], args.seconds, one)
-                after = (cpu_seconds(proc.pid), cpu_seconds(neo4j_pid), time.process_time())
-                rates[label] = report(label, clients_all[:count], wall)
-                done = sum(len(c.times) for c in clients_all[:count]) or 1
-                app_cpu, db_cpu, here_cpu = (1000 * (a - b) / done
-                                             for a, b in zip(after, before, strict=True))
-                print(f"  {'':34} CPU per request: app server {app_cpu:.1f} ms, Neo4j {db_cpu:.1f} ms,"
-                      f" this process (clients or bare reads) {here_cpu:.1f} ms;"
-                      f" load average {os.getloadavg()[0]:.1f}", flush=True)
-            app_rate, bare_rate = rates.values()
-            print(f"  app / bare: {app_rate / bare_rate:.2f}", flush=True)
+        for n, (label, source) in enumerate(trees.items()):
+            proc = start_server(settings, port=args.app_port + n, var_dir=str(var),
+                                workers=args.workers, threads=args.threads,
+                                log_path=str(var / f"serve-{n}.log"), source=source)
+            procs.append(proc)
+            ways[label] = (proc.pid, over_http(f"http://127.0.0.1:{args.app_port + n}",
+                                               clients_all))
+        ways["same reads bare on the driver"] = (0, on_driver(graph, today))
+        neo4j_pid = local.status().pid or 0
+        levels(ways, clients_all, counts, args, neo4j_pid)
     finally:
-        stop_server(proc)
+        for proc in procs:
+            stop_server(proc)
         graph.close()
     if os.environ.get("BENCH_STOP_NEO4J", "1") == "1":
         local.stop()

@@ -19,6 +19,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pyotp
 
@@ -33,9 +34,11 @@ def free_port() -> int:
 
 
 def start_server(settings: Neo4jSettings, *, port: int, var_dir: str, workers: int = 2,
-                 threads: int = 8, log_path: str | None = None) -> subprocess.Popen:
+                 threads: int = 8, log_path: str | None = None,
+                 source: Path | None = None) -> subprocess.Popen:
     """``explorer serve`` on 127.0.0.1:port over the Neo4j of ``settings``; returns once it
-    listens (not necessarily once the database answers)."""
+    listens (not necessarily once the database answers). ``source``: another checkout of the
+    app to serve instead of this one (bench/serve.py's --baseline)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "EXPLORER_"))}
     env.update({"NEO4J_URI": settings.uri, "NEO4J_USERNAME": settings.username,
                 "NEO4J_PASSWORD": settings.resolve_password(), "NEO4J_DATABASE": settings.database,
@@ -45,7 +48,7 @@ def start_server(settings: Neo4jSettings, *, port: int, var_dir: str, workers: i
     proc = subprocess.Popen(
         [sys.executable, "-m", "explorer.cli", "serve", "--port", str(port),
          "--workers", str(workers), "--threads", str(threads)],
-        env=env, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        env=env, cwd=source or REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     out.close()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
