@@ -226,20 +226,6 @@ def _time_left() -> float | None:
     return left
 
 
-def _begun(session: neo4j.Session) -> neo4j.Transaction:
-    """An explicit transaction whose BEGIN goes with its first query rather than on its own.
-
-    The driver waits for BEGIN's answer before sending the first query, a round trip of its
-    own, unless the session is in its pipelined mode (a private flag, which only the driver's
-    ``execute_query`` sets): with 3.3 transactions per request, that was 3.3 round trips of 15
-    (issue 14). A BEGIN the server refuses then fails the first query instead, in the same
-    retry loop. A driver without the flag sends BEGIN on its own, as before.
-    """
-    pipelined = getattr(session, "_pipelined_begin", None)
-    with pipelined if pipelined is not None else contextlib.nullcontext():
-        return session.begin_transaction(timeout=_time_left())
-
-
 class Graph:
     """A driver for one database, created lazily so the app starts while Neo4j is down."""
 
@@ -332,7 +318,8 @@ class Graph:
             while True:
                 try:
                     # An explicit transaction, so that the driver never retries by itself.
-                    with self._session(mode) as session, _begun(session) as tx:
+                    with self._session(mode) as session, \
+                            session.begin_transaction(timeout=_time_left()) as tx:
                         result = work(tx)
                         tx.commit()
                         return result
