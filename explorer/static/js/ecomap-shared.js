@@ -1,6 +1,6 @@
 /* What the ecomap page (ecomap.js) and the conference pack (pack.js) share: turning the
-   server's network into vis-network's nodes and edges, and recording an export in the audit
-   trail before it is produced. Labels and titles are plain strings (vis draws them as text). */
+   server's network into vis-network's nodes and edges, recording an export in the audit trail
+   before it is produced, and saving a PNG. Labels and titles are plain strings (vis draws them as text). */
 (function () {
   "use strict";
 
@@ -33,5 +33,21 @@
     });
   }
 
-  window.EcomapShared = { visNode: visNode, visEdge: visEdge, recordExport: recordExport };
+  // Save a drawn canvas as a PNG file named `filename`, then call done() (the caller says which
+  // audit event recorded it).
+  function downloadPng(canvas, filename, done) {
+    canvas.toBlob(function (blob) {
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = filename;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+      done();
+    }, "image/png");
+  }
+
+  window.EcomapShared = { visNode: visNode, visEdge: visEdge, recordExport: recordExport,
+                          downloadPng: downloadPng };
 }());

@@ -442,16 +442,10 @@
         ctx.fillText(line, 12, source.height + 17 + 22 * i, out.width - 24);
       });
       made[1].done();
-      out.toBlob(function (blob) {
-        var a = document.createElement("a");
-        a.href = URL.createObjectURL(blob);
-        a.download = "ecomap-" + state.data.child.id + "-" + state.data.as_of + ".png";
-        document.body.appendChild(a);
-        a.click();
-        a.remove();
-        setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
-        status("PNG exported; recorded as audit event " + record.event_id + ".");
-      }, "image/png");
+      window.EcomapShared.downloadPng(
+        out, "ecomap-" + state.data.child.id + "-" + state.data.as_of + ".png", function () {
+          status("PNG exported; recorded as audit event " + record.event_id + ".");
+        });
     }).catch(function (error) { status(error.message); });
   });
 

@@ -95,16 +95,10 @@
 
   el("pack-png").addEventListener("click", function () {
     record("pack_png").then(function (provenance) {
-      png(provenance).toBlob(function (blob) {
-        var a = document.createElement("a");
-        a.href = URL.createObjectURL(blob);
-        a.download = "conference-pack-" + data.child.id + "-" + data.as_of + ".png";
-        document.body.appendChild(a);
-        a.click();
-        a.remove();
-        setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
-        status("PNG exported; recorded as audit event " + provenance.event_id + ".");
-      }, "image/png");
+      window.EcomapShared.downloadPng(
+        png(provenance), "conference-pack-" + data.child.id + "-" + data.as_of + ".png", function () {
+          status("PNG exported; recorded as audit event " + provenance.event_id + ".");
+        });
     }).catch(function (error) { status(error.message); });
   });
 
