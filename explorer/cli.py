@@ -241,7 +241,7 @@ def seed_load(path: str, mode: str, source: str | None, dry_run: bool, batch_siz
 
 
 @seed.command("generate")
-@click.option("--children", type=click.IntRange(1, 5_000_000), required=True)
+@click.option("--children", type=click.IntRange(1, 15_000_000), required=True)
 @click.option("--seed", "seed_value", type=int, default=1, show_default=True,
               help="The random seed: the same seed and --today give byte-identical files.")
 @click.option("--out", type=click.Path(file_okay=False), required=True, help="Folder to write.")
