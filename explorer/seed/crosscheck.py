@@ -18,12 +18,10 @@ from typing import Any
 import numpy as np
 
 from explorer.seed import keys
-from explorer.seed.filecheck import FileSummary
+from explorer.seed.filecheck import WANTED_SERVICE, FileSummary
 from explorer.seed.model import Problem
 from explorer.seed.schema import BY_LABEL, BY_NAME, SEED_TYPES, SeedType
 from explorer.seed.stream import Source
-
-WANTED_SERVICE = {"attends": "school", "registered_with": "gp_practice"}
 
 
 @dataclass
@@ -57,7 +55,9 @@ def check_people(source: Source, summaries: Mapping[str, FileSummary], known: Ma
         if stype.is_node:
             seed_ids = summaries[stype.name].ids if stype.name in summaries else keys.EMPTY
             stored = keys.hashes(known.get(stype.label, ()))
-            people.ids[stype.label] = np.union1d(seed_ids, stored)
+            # The seed's own array when the database holds none (a copy is 88 MB a label at
+            # 11 million ids).
+            people.ids[stype.label] = np.union1d(seed_ids, stored) if len(stored) else seed_ids
     child, adult = summaries.get("child"), summaries.get("adult")
     stored_children = known.get("Child") or set()
     # Adults of the seed whose hash is a child's (of the seed or the database): read again,
@@ -107,11 +107,11 @@ def check_references(source: Source, summaries: Mapping[str, FileSummary], known
         if summary is None or not summary.rows:
             continue
         for col in (c for c in stype.columns if c.kind == "ref"):
-            distinct = summary.refs.get(col.name, keys.EMPTY)
-            named = {label: keys.among(distinct, people.ids[label]) for label in col.ref}
-            unknown = keys.missing(distinct, np.concatenate(list(named.values())))
-            ambiguous = (keys.among(named["Child"], named["Adult"]) if len(col.ref) > 1
-                         else keys.EMPTY)
+            if col.name in summary.unresolved:  # resolved as the file was read
+                unknown, ambiguous = summary.unresolved[col.name]
+            else:
+                unknown, ambiguous = keys.unresolved(summary.refs.get(col.name, keys.EMPTY),
+                                                     [people.ids[label] for label in col.ref])
             if len(unknown) or len(ambiguous):
                 problems.extend(_unknown_or_ambiguous(source, stype, col.name, col.ref, unknown,
                                                       people, where, damaged))
@@ -158,7 +158,7 @@ def _wrong_services(source: Source, stype: SeedType, summary: FileSummary,
     """attends names a school, registered_with a GP practice."""
     wrong = {sid for sid, kind in services.items() if kind != want}
     if not wrong or not len(keys.among(summary.refs.get("service_id", keys.EMPTY),
-                                       keys.hashes(wrong))):
+                                       np.unique(keys.hashes(wrong)))):
         return
     file = source.file_of(stype)
     for chunk in source.chunks(stype, []):

@@ -25,14 +25,21 @@ from explorer.seed.schema import SeedType
 
 Rescan = Callable[[], Iterator[Chunk]]  # the file's chunks, read again
 
+# attends names a school and registered_with a GP practice: the references to services these
+# files make are kept, to be checked against the services' types.
+WANTED_SERVICE = {"attends": "school", "registered_with": "gp_practice"}
+
 
 @dataclass(frozen=True)
 class Context:
-    """What every file's check is given: the ids the database holds (see `read_seed`), and
-    the children that previous plans name (their birth and current plan are kept)."""
+    """What every file's check is given: the ids the database holds (see `read_seed`), the
+    children that previous plans name (their birth and current plan are kept), and, once the
+    files of nodes are read, the hashes of each label's ids (seed and database), so that a
+    file of relationships checks its references as it reads them rather than keeping them."""
 
     known: Mapping[str, Any] = field(default_factory=dict)
     plan_children: frozenset = frozenset()
+    ids: Mapping[str, np.ndarray] = field(default_factory=dict)  # label -> sorted hashes
 
 
 @dataclass
@@ -47,6 +54,8 @@ class FileSummary:
     retention: list[Problem] = field(default_factory=list)  # archived or purged children
     ids: np.ndarray = field(default_factory=lambda: keys.EMPTY)  # hashes of a node type's ids, each once
     refs: dict[str, np.ndarray] = field(default_factory=dict)  # column -> distinct hashes
+    # column -> (hashes naming no id, hashes naming a child and an adult), where checked as read
+    unresolved: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     services: dict[str, str] = field(default_factory=dict)  # service id -> type
     plans: list[tuple] = field(default_factory=list)  # (child id, start, end, line)
     plan_children: dict = field(default_factory=dict)  # id -> (row, line), last one wins
@@ -64,7 +73,11 @@ class FileCheck:
         self.ids = keys.Collected()
         self.nhs = keys.Collected()
         self.rel_keys = keys.Collected()
-        self.refs = {c.name: keys.Distinct() for c in stype.columns if c.kind == "ref"}
+        refs = [c for c in stype.columns if c.kind == "ref"]
+        self.resolving = {c.name: c.ref for c in refs if all(lb in context.ids for lb in c.ref)}
+        self.unresolved = {name: (keys.Distinct(), keys.Distinct()) for name in self.resolving}
+        self.refs = {c.name: keys.Distinct() for c in refs if c.name not in self.resolving
+                     or (c.name == "service_id" and stype.name in WANTED_SERVICE)}
         self.present: set[str] = set()
         self.clashing: set[str] = set()
 
@@ -76,6 +89,11 @@ class FileCheck:
             self.ids.add(columns["id"])
         for name, distinct in self.refs.items():
             distinct.add(columns.get(name, ()))
+        for name, labels in self.resolving.items():
+            unknown, ambiguous = keys.unresolved(keys.hashes(columns.get(name, ())),
+                                                 [self.context.ids[label] for label in labels])
+            self.unresolved[name][0].add_hashes(unknown)
+            self.unresolved[name][1].add_hashes(ambiguous)
         if stype.name == "child":
             self.nhs.add(columns.get("nhs_number", ()))
         if not stype.is_node and stype.key != ("id",):
@@ -103,6 +121,8 @@ class FileCheck:
         summary, stype = self.summary, self.stype
         summary.names = tuple(c.name for c in stype.columns if c.name in self.present)
         summary.refs = {name: distinct.array() for name, distinct in self.refs.items()}
+        summary.unresolved = {name: (unknown.array(), ambiguous.array())
+                              for name, (unknown, ambiguous) in self.unresolved.items()}
         ids = self.ids.array()
         self.ids = keys.Collected()
         if stype.is_node or "id" in stype.column_map:

@@ -90,23 +90,43 @@ def check_csv_files(files: list[tuple[SeedType, Path]], today: date,
         return [check_csv_file(stype, path, today) for stype, path in files]
 
 
-def _check_directory(path: Path, today: date, known: Mapping[str, Any], workers: int,
-                     problems: list[Problem]) -> dict[str, FileSummary]:
-    """Each CSV file's summary. Previous plans are read first, here, so that the reader of
-    children.csv keeps the children they name."""
-    files = seed_files(path, problems)
-    plans = [(stype, p) for stype, p in files if stype.name == "plan"]
+def _check_directory(source: Source, known: Mapping[str, Any], workers: int,
+                     problems: list[Problem]) -> tuple[dict[str, FileSummary], People]:
+    """Each CSV file's summary, and who the people are. Previous plans are read first, here,
+    so that the reader of children.csv keeps the children they name; then the files that
+    refer to no other (people, households, practitioners, services); then the rest, which
+    check their references against those ids as they read them, so that no file's references
+    are kept (88 MB a column at 11 million children)."""
+    files = seed_files(source.path, problems)
     number = next(_NUMBERS)
     _CONTEXTS[number] = Context(known)
     try:
-        found = check_csv_files(plans, today, number)
+        found = check_csv_files([f for f in files if f[0].name == "plan"], source.today, number)
         named = frozenset(plan[0] for summary in found for plan in summary.plans)
         _CONTEXTS[number] = Context(known, named)
-        rest = [(stype, p) for stype, p in files if stype.name != "plan"]
-        found += parallel.check_shared(rest, check_csv_files, (today, number), workers,
-                                       PARALLEL_FROM_BYTES)
+        found += parallel.check_shared([f for f in files if not _refers(f[0])], check_csv_files,
+                                       (source.today, number), workers, PARALLEL_FROM_BYTES)
+        summaries = _gathered(found, problems)
+        people = check_people(source, summaries, known, problems)
+        _CONTEXTS[number] = Context(known, named, people.ids)
+        rest = [f for f in files if _refers(f[0]) and f[0].name != "plan"]
+        summaries.update(_gathered(parallel.check_shared(rest, check_csv_files,
+                                                         (source.today, number), workers,
+                                                         PARALLEL_FROM_BYTES), problems))
     finally:
         del _CONTEXTS[number]
+    return summaries, people
+
+
+def _refers(stype: SeedType) -> bool:
+    return any(c.kind == "ref" for c in stype.columns)
+
+
+def _gathered(found: list[FileSummary], problems: list[Problem]) -> dict[str, FileSummary]:
+    """The summaries by type, their files' own problems moved to `problems`."""
+    for summary in found:
+        problems.extend(summary.problems)
+        summary.problems = []
     return {summary.type.name: summary for summary in found}
 
 
@@ -173,6 +193,7 @@ def _read_seed(path: Path, today: date, known: Mapping[str, Any], workers: int) 
     problems: list[Problem] = []
     source = Source(path, today)
     summaries: dict[str, FileSummary] = {}
+    people: People | None = None
     if path.is_file():
         if not source.jsonl:
             problems.append(Problem(path.name, None, None,
@@ -182,12 +203,10 @@ def _read_seed(path: Path, today: date, known: Mapping[str, Any], workers: int) 
     elif not path.is_dir():
         problems.append(Problem(str(path), None, None, "no such seed directory or .jsonl file"))
     else:
-        summaries = _check_directory(path, today, known, workers, problems)
-        for summary in summaries.values():
-            problems.extend(summary.problems)
-            summary.problems = []
+        summaries, people = _check_directory(source, known, workers, problems)
+    if people is None:
+        people = check_people(source, summaries, known, problems)
     damaged = _damaged(source, problems)  # by the files' own problems only
-    people = check_people(source, summaries, known, problems)
     check_references(source, summaries, known, people, damaged, problems)
     check_plan_history(source, summaries, problems)
     involvements = summaries.get("involved_with")
