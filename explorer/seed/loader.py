@@ -454,10 +454,14 @@ class _Run:
 
     def _batches(self, run: Run, workers: int) -> None:
         """The next batch is prepared here while up to `workers` batches are written:
-        batches of fresh (CREATE) relationship types run concurrently. A MERGE batch runs
-        alone, as MERGEs of concurrent batches could deadlock, and so does a node batch
-        (see DEFAULT_WORKERS): nodes come first, in order (a conference or plan after its
-        child), so every relationship batch finds both its ends written."""
+        batches of fresh (CREATE) relationship types run concurrently. A MERGE batch is
+        written alone, as MERGEs of concurrent batches could deadlock, and so is a node batch
+        (see DEFAULT_WORKERS), but the next is prepared while it is written: preparing a
+        batch (reading its rows again, converting them, packing them) costs this process
+        about what writing it costs Neo4j, and one after the other left each waiting on the
+        other. A type starts once the type before it is written: nodes come first, in order
+        (a conference or plan after its child), so every relationship batch finds both its
+        ends."""
         steps = _steps(self.seed, self.report.source, self.batch_size,
                        lambda stype: stype.name in self.empty)
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers,
@@ -473,11 +477,15 @@ class _Run:
                         self.finished(stype_, size, future.result())
 
             try:
+                last: SeedType | None = None
                 for stype, name, vary, batch, fresh in steps:
-                    if workers == 1 or not fresh or stype.is_node:
-                        drain(0)
+                    if workers == 1:  # a rehearsal's transaction is this thread's alone
                         self.finished(stype, len(batch), self.write(run, name, vary, batch))
                         continue
+                    alone = not fresh or stype.is_node
+                    if alone or stype is not last:
+                        drain(0)  # a batch written alone, or a new type
+                        last = stype
                     pending[pool.submit(self.write, run, name, vary, batch)] = (stype, len(batch))
                     drain(workers - 1)
                 drain(0)
