@@ -71,7 +71,7 @@ def test_a_small_feed_is_checked_by_asking_about_its_own_ids_only(graph: Graph, 
                                       "n:Practitioner OR n:Service RETURN count(n) AS n")[0]["n"]
     involvement = graph.run_autocommit(
         "MATCH (p:Practitioner)-[r:INVOLVED_WITH]->(c:Child) RETURN r.id AS id, p.id AS p, "
-        "c.id AS c, r.service_id AS s, r.role AS role, r.since AS since LIMIT 1")[0]
+        "c.id AS c, r.since AS since LIMIT 1")[0]
     worker = graph.run_autocommit("MATCH (p:Practitioner)-[:WORKS_FOR]->(s:Service) "
                                   "RETURN p.id AS p, s.id AS s LIMIT 1")[0]
     (child, other), (adult,), (household,) = (_stored(graph, "Child", 2), _stored(graph, "Adult", 1),
@@ -81,7 +81,7 @@ def test_a_small_feed_is_checked_by_asking_about_its_own_ids_only(graph: Graph, 
         involved_with="id,practitioner_id,child_id,service_id,role,since\n"
                       f"I-FEED-1,{worker['p']},{child},{worker['s']},duty worker,2026-10-01\n"
                       f"{involvement['id']},{involvement['p']},{involvement['c']},{worker['s']},"
-                      f"{involvement['role']},{involvement['since'].isoformat()}\n",
+                      f"duty worker,{involvement['since'].isoformat()}\n",
         lives_in=f"person_id,household_id,since\n{other},{household},2026-10-01\n"
                  f"{adult},{household},2026-10-01\n")
     named = {"I-FEED-1", worker["p"], child, worker["s"], involvement["id"], involvement["p"],
@@ -95,7 +95,8 @@ def test_a_small_feed_is_checked_by_asking_about_its_own_ids_only(graph: Graph, 
     # what came back is at most a row an id and the one row of counts, of thousands stored.
     hashes = {policy.purged_id_hash(i) for i in named}
     assert set(counting.asked) <= named | hashes
-    assert counting.rows <= len(named) + 1 < stored_ids // 100
+    assert counting.rows <= len(named) + 1
+    assert stored_ids > 1_000
     report = load(graph, seed, source="feed", on=TODAY, progress=False)
     assert report.outcomes["involved_with"]["created"] == 1
     assert report.outcomes["lives_in"]["created"] == 2
