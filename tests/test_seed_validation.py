@@ -498,6 +498,54 @@ def test_incremental_feed_may_refer_to_ids_already_in_the_database(tmp_path):
 # --- real exports ---------------------------------------------------------------
 
 
+def _feed(tmp_path: Path, **files: str) -> Path:
+    d = tmp_path / "feed"
+    d.mkdir()
+    for name, text in files.items():
+        (d / name.replace("__", ".")).write_text(text, encoding="utf-8")
+    return d
+
+
+def test_a_feed_may_name_stored_people_and_each_is_loaded_as_what_it_is(tmp_path):
+    d = _feed(tmp_path, lives_in__csv="person_id,household_id,since,until\n"
+                                      "C9,H9,2020-01-01,\nA9,H9,,\nC1,H9,,\n",
+              children__csv=BASE["children.csv"])
+    known = {"Child": {"C9"}, "Adult": {"A9"}, "Household": {"H9"}}
+    seed = read_seed(d, today=TODAY, known_ids=known)
+    assert [(r["person_id"], r["person_label"]) for r in seed.rows["lives_in"]] == [
+        ("C9", "Child"), ("A9", "Adult"), ("C1", "Child")]
+    assert problems_of(d, known_ids={"Child": {"C9"}, "Household": {"H9"}}) == [
+        "lives_in.csv:3:person_id: no child or adult with id 'A9' in the seed or the database "
+        "(children.csv, adults.csv)"]
+
+
+def test_a_person_id_the_database_holds_as_a_child_and_an_adult_is_refused(tmp_path):
+    d = _feed(tmp_path, lives_in__csv="person_id,household_id,since,until\nX1,H9,,\n",
+              parent_of__csv="adult_id,child_id,parental_responsibility\nX1,C9,\n")
+    known = {"Child": {"X1", "C9"}, "Adult": {"X1"}, "Household": {"H9"}}
+    assert problems_of(d, known_ids=known) == [
+        "lives_in.csv:2:person_id: id 'X1' is both a child and an adult"]
+
+
+def test_a_seed_person_stored_as_the_other_kind_is_refused_where_it_is_and_where_named(tmp_path):
+    d = make_seed(tmp_path)
+    assert problems_of(d, known_ids={"Adult": {"C1"}, "Child": {"A1"}}) == [
+        "adults.csv:2:id: id 'A1' is already a child in the database",
+        "children.csv:2:id: id 'C1' is already an adult in the database",
+        "lives_in.csv:2:person_id: id 'C1' is both a child and an adult",
+        "lives_in.csv:3:person_id: id 'A1' is both a child and an adult",
+    ]
+
+
+def test_a_feed_naming_a_stored_school_that_is_not_one_is_refused(tmp_path):
+    d = _feed(tmp_path, attends__csv="child_id,service_id,since,until\n"
+                                     "C9,S8,2021-09-01,\nC9,S9,2021-09-01,\n")
+    known = {"Child": {"C9"}, "Service": {"S8": "school", "S9": "camhs", "S7": "camhs"}}
+    assert problems_of(d, known_ids=known) == [
+        "attends.csv:3:service_id: service 'S9' is a camhs, expected a school (attends.csv "
+        "links children to a school)"]
+
+
 def test_bom_crlf_and_blank_trailing_lines_are_accepted(tmp_path):
     exported = {
         name.replace(".", "__"): b"\xef\xbb\xbf"

@@ -5,15 +5,17 @@ and each other.
 
 The summaries carry hashes, so these checks are set operations on arrays; where they find
 something, the file is read again (`Source.chunks`) to confirm it on the values and to say
-on which line it is. A valid seed is read once.
+on which line it is. A valid seed is read once; a feed that refers to stored nodes is read
+again for those references alone, which are then asked of the database (`StoredRefs`): what
+is read from the database follows the feed, not the database.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import numpy as np
 
@@ -21,18 +23,21 @@ from explorer.seed import keys
 from explorer.seed.filecheck import WANTED_SERVICE, FileSummary
 from explorer.seed.model import Problem
 from explorer.seed.schema import BY_LABEL, BY_NAME, SEED_TYPES, SeedType
+from explorer.seed.stored import Stored
 from explorer.seed.stream import Source
 
 
 @dataclass
 class People:
-    """Who the person ids of the seed and the database are: the hashes of each label's ids
-    (seed and database), and the ids, exactly, that are both a child and an adult, or
-    whose hash is a child's while they are an adult (so a lives_in row finds its person)."""
+    """Who the person ids are: the hashes of each label's ids in the seed (and of the seed's
+    people the database holds as the other kind of person), the ids, exactly, that are both a
+    child and an adult, or whose hash is a child's while they are an adult, and the stored
+    children the seed refers to (so a lives_in row finds its person)."""
 
     ids: dict[str, np.ndarray] = field(default_factory=dict)  # label -> sorted hashes
     both: set[str] = field(default_factory=set)
     adults_like_children: set[str] = field(default_factory=set)
+    stored_children: set[str] = field(default_factory=set)
 
 
 def _first_lines(source: Source, stype: SeedType, wanted: np.ndarray) -> dict[str, int]:
@@ -47,83 +52,172 @@ def _first_lines(source: Source, stype: SeedType, wanted: np.ndarray) -> dict[st
     return first
 
 
-def check_people(source: Source, summaries: Mapping[str, FileSummary], known: Mapping[str, Any],
-                 problems: list[Problem]) -> People:
+def check_people(source: Source, summaries: Mapping[str, FileSummary], problems: list[Problem]) -> People:
     """A person id must name one person: lives_in refers to children and adults by id alone."""
     people = People()
     for stype in SEED_TYPES:
         if stype.is_node:
-            seed_ids = summaries[stype.name].ids if stype.name in summaries else keys.EMPTY
-            stored = keys.hashes(known.get(stype.label, ()))
-            # The seed's own array when the database holds none (a copy is 88 MB a label at
-            # 11 million ids).
-            people.ids[stype.label] = np.union1d(seed_ids, stored) if len(stored) else seed_ids
+            people.ids[stype.label] = (summaries[stype.name].ids if stype.name in summaries
+                                       else keys.EMPTY)
     child, adult = summaries.get("child"), summaries.get("adult")
-    stored_children = known.get("Child") or set()
-    # Adults of the seed whose hash is a child's (of the seed or the database): read again,
-    # the ids themselves say which are both, and which only look alike.
+    # Adults of the seed whose hash is a child's: read again, the ids themselves say which
+    # are both, and which only look alike.
     like = keys.among(adult.ids, people.ids["Child"]) if child and adult else keys.EMPTY
     if len(like):
         children_named = _first_lines(source, BY_NAME["child"], like)
         adults_named = _first_lines(source, BY_NAME["adult"], like)
         people.both = set(children_named) & set(adults_named)
-        people.adults_like_children = {a for a in adults_named
-                                       if a not in people.both and a not in stored_children}
+        people.adults_like_children = {a for a in adults_named if a not in people.both}
         for rid, line in sorted(adults_named.items(), key=lambda item: item[1]):
             if rid in people.both:
                 problems.append(Problem(
                     source.file_of(BY_NAME["adult"]), line, "id",
                     f"id {rid!r} is also a child ({source.file_of(BY_NAME['child'])}:"
                     f"{children_named[rid]}); a person id must name one person"))
-    _check_stored_people(source, summaries, known, people, problems)
+    _check_stored_people(source, summaries, people, problems)
     return people
 
 
-def _check_stored_people(source: Source, summaries: Mapping[str, FileSummary],
-                         known: Mapping[str, Any], people: People, problems: list[Problem]) -> None:
-    """Ids of the seed that the database holds as the other kind of person."""
+def _check_stored_people(source: Source, summaries: Mapping[str, FileSummary], people: People,
+                         problems: list[Problem]) -> None:
+    """Ids of the seed that the database holds as the other kind of person (found as each
+    file was read, `FileSummary.known_clash`): reported, and counted as that other kind too,
+    so that a reference to one is "both a child and an adult" as it would be in the seed."""
     seed_both = set(people.both)
-    for name, other in (("adult", "a child"), ("child", "an adult")):
+    for name, other, label in (("adult", "a child", "Child"), ("child", "an adult", "Adult")):
         summary = summaries.get(name)
+        clashing = [rid for _, rid in summary.known_clash] if summary else []
         for line, rid in summary.known_clash if summary else ():
             if rid not in seed_both:
                 problems.append(Problem(source.file_of(BY_NAME[name]), line, "id",
                                         f"id {rid!r} is already {other} in the database"))
                 people.both.add(rid)  # a person of the seed and of the database
-    stored_children, stored_adults = known.get("Child") or set(), list(known.get("Adult") or ())
-    people.both.update(a for a in stored_adults if a in stored_children)
-    like = keys.contains(people.ids["Child"], keys.hashes(stored_adults)) if stored_adults else ()
-    people.adults_like_children.update(a for a, alike in zip(stored_adults, like, strict=True)
-                                       if alike and a not in people.both)
+        if clashing:
+            people.ids[label] = np.union1d(people.ids[label], keys.hashes(clashing))
+            people.adults_like_children.difference_update(clashing)
 
 
-def check_references(source: Source, summaries: Mapping[str, FileSummary], known: Mapping[str, Any],
+Unresolved = dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]  # (type, column) -> hashes
+
+
+def check_references(source: Source, summaries: Mapping[str, FileSummary], known: Stored,
                      people: People, damaged: Mapping[str, str], problems: list[Problem]) -> None:
-    """Every reference names an id of its label (one only), in the seed or the database."""
-    services = _service_types(summaries, known)
-    where = " in the seed" + (" or the database" if known else "")
+    """Every reference names an id of its label (one only), in the seed or the database: the
+    references the seed does not resolve are read again and asked of the database."""
+    where = " in the seed" + (" or the database" if known.consulted else "")
+    unresolved = _unresolved(summaries, people)
+    stored = StoredRefs(source, known, people)
+    for stype in SEED_TYPES:
+        stored.resolve(stype, {col: found[0] for (name, col), found in unresolved.items()
+                               if name == stype.name})
+    services = _service_types(summaries, stored.services)
     for stype in SEED_TYPES:
         summary = summaries.get(stype.name)
         if summary is None or not summary.rows:
             continue
         for col in (c for c in stype.columns if c.kind == "ref"):
-            if col.name in summary.unresolved:  # resolved as the file was read
-                unknown, ambiguous = summary.unresolved[col.name]
-            else:
-                unknown, ambiguous = keys.unresolved(summary.refs.get(col.name, keys.EMPTY),
-                                                     [people.ids[label] for label in col.ref])
-            if len(unknown) or len(ambiguous):
+            unknown, ambiguous = unresolved[stype.name, col.name]
+            found = stored.found.get((stype.name, col.name), set())
+            if len(ambiguous) or stored.unresolved(stype.name, col.name, unknown):
                 problems.extend(_unknown_or_ambiguous(source, stype, col.name, col.ref, unknown,
-                                                      people, where, damaged))
+                                                      found, people, where, damaged))
         want = WANTED_SERVICE.get(stype.name)
         if want:
             problems.extend(_wrong_services(source, stype, summary, services, want))
         problems.extend(summary.repeated)
 
 
+def _unresolved(summaries: Mapping[str, FileSummary], people: People) -> Unresolved:
+    """Each reference column's hashes that name no id of the seed, and those naming two."""
+    unresolved: Unresolved = {}
+    for stype in SEED_TYPES:
+        summary = summaries.get(stype.name)
+        if summary is None or not summary.rows:
+            continue
+        for col in (c for c in stype.columns if c.kind == "ref"):
+            if col.name in summary.unresolved:  # resolved as the file was read
+                unresolved[stype.name, col.name] = summary.unresolved[col.name]
+            else:
+                unresolved[stype.name, col.name] = keys.unresolved(
+                    summary.refs.get(col.name, keys.EMPTY), [people.ids[lb] for lb in col.ref])
+    return unresolved
+
+
+class StoredRefs:
+    """The references a seed does not resolve, asked of the database: each file holding some
+    is read again for their values (only those, by their hashes), and the database asked about
+    those values alone, a batch at a time."""
+
+    def __init__(self, source: Source, known: Stored, people: People):
+        self.source, self.known, self.people = source, known, people
+        self.values: dict[tuple[str, str], set[str]] = {}  # (type, column) -> values unresolved
+        self.found: dict[tuple[str, str], set[str]] = {}  # ... of those, stored as one node
+        self.services: dict[str, str] = {}  # stored service id -> type, of those referred to
+
+    def resolve(self, stype: SeedType, unknown: Mapping[str, np.ndarray]) -> None:
+        """Ask the database about the values of the type's columns whose hashes are
+        `unknown` (column -> hashes the seed does not resolve)."""
+        asked = {name: hashes for name, hashes in unknown.items()
+                 if len(hashes) and any(map(self.known.holds, stype.column_map[name].ref or ()))}
+        if not asked or not self.known.consulted:
+            return
+        values = _values_of(self.source, stype, asked)
+        for name, wanted in values.items():
+            labels = stype.column_map[name].ref or ()
+            found = {label: self._stored(label, wanted) for label in labels}
+            named = Counter(v for ids in found.values() for v in ids)
+            self.values[stype.name, name] = wanted
+            self.found[stype.name, name] = {v for v, n in named.items() if n == 1}
+            self.people.both.update(v for v, n in named.items() if n > 1)
+            self._people(found.get("Child", set()), found.get("Adult", set()))
+
+    def _stored(self, label: str, ids: set[str]) -> set[str]:
+        if label != "Service":
+            return self.known.existing(label, ids)
+        types = self.known.service_types(ids)
+        self.services.update(types)
+        return set(types)
+
+    def _people(self, children: set[str], adults: set[str]) -> None:
+        """Stored children named are children (a lives_in row's person); a stored adult whose
+        hash is a child's of the seed is not one."""
+        people = self.people
+        people.stored_children.update(children - adults)
+        only = sorted(adults - children)
+        like = keys.contains(people.ids["Child"], np.fromiter(map(hash, only), dtype=np.int64,
+                                                             count=len(only)))
+        people.adults_like_children.update(a for a, alike in zip(only, like, strict=True) if alike)
+
+    def unresolved(self, type_name: str, column: str, unknown: np.ndarray) -> bool:
+        """Whether any of the column's references is unresolved by the seed and the database
+        (or names a stored child and a stored adult)."""
+        if not len(unknown):
+            return False
+        values = self.values.get((type_name, column))
+        if values is None:  # not asked: no database, or nothing of the labels stored
+            return True
+        return bool(values - self.found[type_name, column])
+
+
+def _values_of(source: Source, stype: SeedType,
+               wanted: Mapping[str, np.ndarray]) -> dict[str, set[str]]:
+    """The values of each column whose hashes are in `wanted` (column -> hashes), read again."""
+    values: dict[str, set[str]] = {name: set() for name in wanted}
+    for chunk in source.chunks(stype, []):
+        for name, hashes in wanted.items():
+            column = chunk.columns.get(name) or [None] * len(chunk.lines)
+            hit = keys.contains(hashes, np.fromiter(map(hash, column), dtype=np.int64,
+                                                    count=len(column)))
+            values[name].update(v for v in (column[i] for i in np.flatnonzero(hit))
+                                if v is not None)
+    return values
+
+
 def _unknown_or_ambiguous(source: Source, stype: SeedType, column: str, labels: tuple[str, ...],
-                          unknown: np.ndarray, people: People, where: str,
+                          unknown: np.ndarray, stored: set[str], people: People, where: str,
                           damaged: Mapping[str, str]) -> Iterator[Problem]:
+    """Each reference (by line) whose hash the seed left `unknown` and that is not one node
+    `stored` in the database, or that names both a child and an adult."""
     file = source.file_of(stype)
     names = " or ".join(label.lower() for label in labels)
     sources = ", ".join(("type " + BY_LABEL[label].name) if source.jsonl
@@ -136,18 +230,18 @@ def _unknown_or_ambiguous(source: Source, stype: SeedType, column: str, labels: 
         for value, line, lost in zip(values, chunk.lines, missing, strict=True):
             if value is None:
                 continue
-            if lost:
+            both = len(labels) > 1 and value in people.both
+            if lost and value not in stored and not both:
                 yield Problem(file, line, column, f"no {names} with id {value!r}{where} ({sources})",
                               follows)
-            elif len(labels) > 1 and value in people.both:
+            elif both:
                 yield Problem(file, line, column, f"id {value!r} is both a child and an adult")
 
 
-def _service_types(summaries: Mapping[str, FileSummary], known: Mapping[str, Any]) -> dict[str, str]:
-    types: dict[str, str] = {}
-    stored = known.get("Service", ())
-    if isinstance(stored, Mapping):
-        types.update(stored)
+def _service_types(summaries: Mapping[str, FileSummary], stored: Mapping[str, str]) -> dict[str, str]:
+    """The type of each service of the seed, and of each stored one the seed refers to
+    (the seed's, where it gives one the database holds too)."""
+    types = dict(stored)
     if "service" in summaries:
         types.update(summaries["service"].services)
     return types

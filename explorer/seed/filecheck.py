@@ -5,8 +5,9 @@ the checks across files need (`FileSummary`): the hashes of its ids and of the i
 to, a service's type, previous plans and the few children they name, chairs. The rules that
 need this file alone are finished here, in the process that read it: ids, NHS numbers and
 relationships given twice (found by their hashes, then confirmed and placed by reading the
-file again), and the rules against what the database already holds (stored involvements,
-archived and purged children), checked row by row.
+file again), and the rules against what the database already holds (a child stored as an
+adult, stored involvements, archived and purged children), asked of the database about each
+chunk's ids.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from explorer.policy import purged_id_hash
 from explorer.seed import keys
 from explorer.seed.model import Problem
 from explorer.seed.records import Chunk
 from explorer.seed.schema import SeedType
+from explorer.seed.stored import NOTHING, Stored
 
 Rescan = Callable[[], Iterator[Chunk]]  # the file's chunks, read again
 
@@ -32,12 +33,15 @@ WANTED_SERVICE = {"attends": "school", "registered_with": "gp_practice"}
 
 @dataclass(frozen=True)
 class Context:
-    """What every file's check is given: the ids the database holds (see `read_seed`), the
-    children that previous plans name (their birth and current plan are kept), and, once the
-    files of nodes are read, the hashes of each label's ids (seed and database), so that a
-    file of relationships checks its references as it reads them rather than keeping them."""
+    """What every file's check is given: what the database holds (asked about each chunk's
+    ids, see `explorer.seed.stored`), the children that previous plans name (their birth and
+    current plan are kept), and, once the files of nodes are read, the hashes of each label's
+    ids in the seed (and of the seed's people the database holds as the other kind of
+    person), so that a file of relationships resolves its references against the seed as it
+    reads them rather than keeping them; those the seed does not resolve are asked of the
+    database once every file is read (`explorer.seed.crosscheck.check_references`)."""
 
-    known: Mapping[str, Any] = field(default_factory=dict)
+    known: Stored = NOTHING
     plan_children: frozenset = frozenset()
     ids: Mapping[str, np.ndarray] = field(default_factory=dict)  # label -> sorted hashes
 
@@ -102,14 +106,17 @@ class FileCheck:
         self._against_known(chunk)
 
     def _against_known(self, chunk: Chunk) -> None:
+        """The rules against the database, on this chunk's ids: asked of the database as a
+        batch, so that what is read is in proportion to the feed, not to the database."""
         known = self.context.known
-        if not known:
+        if not known.consulted:
             return
         other = {"child": "Adult", "adult": "Child"}.get(self.stype.name)
-        if other and known.get(other):
-            stored = known[other]
-            for rid, line in zip(chunk.columns.get("id", ()), chunk.lines, strict=False):
-                if rid is not None and rid in stored and rid not in self.clashing:
+        if other and known.holds(other):
+            ids = chunk.columns.get("id", ())
+            stored = known.existing(other, ids)
+            for rid, line in zip(ids, chunk.lines, strict=False) if stored else ():
+                if rid in stored and rid not in self.clashing:
                     self.clashing.add(rid)
                     self.summary.known_clash.append((line, rid))
         check_stored_involvements(self.summary, chunk, known)
@@ -216,14 +223,16 @@ def _duplicate_relationships(stype: SeedType, file: str, twice: np.ndarray,
             if isinstance(key, tuple) and key[0] is not None and key[1] is not None]
 
 
-def check_stored_involvements(summary: FileSummary, chunk: Chunk, known: Mapping[str, Any]) -> None:
+def check_stored_involvements(summary: FileSummary, chunk: Chunk, known: Stored) -> None:
     """An involvement id already stored between one practitioner and child may not name
     another pair: the load would otherwise stop part-way on the id's uniqueness."""
-    stored = known.get("INVOLVED_WITH")
-    if not stored or chunk.type.name != "involved_with":
+    if chunk.type.name != "involved_with" or not known.holds("INVOLVED_WITH"):
+        return
+    stored = known.involvement_ends(chunk.columns.get("id", ()))
+    if not stored:
         return
     for row, line in zip(chunk.rows, chunk.lines, strict=True):
-        ends = stored.get(row.get("id"))
+        ends = stored.get(row.get("id"))  # type: ignore[arg-type]
         if ends is None or ends == (row.get("practitioner_id"), row.get("child_id")):
             continue
         column = "practitioner_id" if ends[0] != row.get("practitioner_id") else "child_id"
@@ -234,24 +243,29 @@ def check_stored_involvements(summary: FileSummary, chunk: Chunk, known: Mapping
             "it, and give the new one a new id)"))
 
 
-def check_retention(summary: FileSummary, chunk: Chunk, known: Mapping[str, Any]) -> None:
+def check_retention(summary: FileSummary, chunk: Chunk, known: Stored) -> None:
     """A feed may not bring back a child whose record is archived or was purged (domain.md:
     archived at 18, or 25 for a care leaver who consented, and purged when the archive period
     ends), nor add to an archived record: such a row is refused, and with it the whole feed,
     so a source that still sends the child is told rather than silently obeyed or ignored.
-    ``known`` carries the archived ids (``ARCHIVED_CHILD``: id -> policy.archive_state) and
-    the purged children's tombstones (``PURGED_CHILD``: policy.purged_id_hash of each id)."""
-    archived = known.get("ARCHIVED_CHILD") or {}
-    purged = known.get("PURGED_CHILD") or set()
-    if chunk.type.name == "child" and (archived or purged):
-        _refused_children(summary, chunk, archived, purged)
-    if not archived or chunk.type.name == "child":
+    ``known`` is asked which of the chunk's children are archived (`Stored.archived`, with
+    their policy.archive_state) or purged (`Stored.purged`, by their tombstones)."""
+    if chunk.type.name == "child":
+        ids = chunk.columns.get("id", ())
+        archived = known.archived(ids) if known.holds("Child") else {}
+        purged = known.purged(ids) if known.holds("PurgedChild") else set()
+        if archived or purged:
+            _refused_children(summary, chunk, archived, purged)
+        return
+    if not known.holds("Child"):
         return
     # An archived child is still a Child, so a lives_in row naming one names a child.
     for col in chunk.type.columns:
         if col.kind != "ref" or "Child" not in col.ref:
             continue
-        for cid, line in zip(chunk.columns.get(col.name, ()), chunk.lines, strict=False):
+        values = chunk.columns.get(col.name, ())
+        archived = known.archived(values)
+        for cid, line in zip(values, chunk.lines, strict=False) if archived else ():
             if cid is not None and cid in archived:
                 summary.retention.append(Problem(summary.file, line, col.name, (
                     f"child {cid!r} is archived; a feed cannot add to or change an "
@@ -259,7 +273,7 @@ def check_retention(summary: FileSummary, chunk: Chunk, known: Mapping[str, Any]
 
 
 def _refused_children(summary: FileSummary, chunk: Chunk, archived: Mapping[str, Any],
-                      purged: Any) -> None:
+                      purged: set[str]) -> None:
     for row, line in zip(chunk.rows, chunk.lines, strict=True):
         cid = row.get("id")
         if cid is not None and cid in archived:
@@ -267,7 +281,7 @@ def _refused_children(summary: FileSummary, chunk: Chunk, archived: Mapping[str,
             summary.retention.append(Problem(summary.file, line, "id", (
                 f"child {cid!r} is archived (since {state.get('on')}, {state.get('reason')}); "
                 "an archived record is not changed or brought back by a feed")))
-        elif cid is not None and purged and purged_id_hash(cid) in purged:
+        elif cid is not None and cid in purged:
             summary.retention.append(Problem(summary.file, line, "id", (
                 f"child {cid!r} was purged under the retention rules; a purged record is "
                 "never loaded again")))

@@ -24,7 +24,7 @@ import gc
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
@@ -36,6 +36,7 @@ from tqdm import tqdm
 from explorer import clock, policy, schema
 from explorer.errors import DatabaseBusy
 from explorer.graph import Graph, run_named, wire_date
+from explorer.seed import stored
 from explorer.seed.model import Seed
 from explorer.seed.schema import SEED_TYPES, SeedType
 
@@ -99,32 +100,70 @@ def stored_counts(graph: Graph) -> dict[str, int]:
     return graph.read("seed_type_counts")[0]
 
 
-def known_ids(graph: Graph, today: date | None = None) -> dict[str, Any]:
-    """The ids already stored, so a feed's relationships may refer to them; and the children
-    archived on ``today`` (default: today) or purged, which a feed may not name.
+# Ids asked about in one query: a feed's chunk (reader.CHUNK_ROWS) in a few round trips.
+LOOKUP_BATCH = 10_000
 
-    A label that holds nothing is not read: on a server just started, each of these reads
-    was planned by a cold JVM (seconds of a first load into an empty database).
-    """
-    counts = stored_counts(graph)
-    known: dict[str, Any] = {
-        label: ({row["id"] for row in graph.read("seed_ids", vary={"LABEL": label})}
-                if counts[label] else set())
-        for label in ("Child", "Adult", "Household", "Practitioner")
-    }
-    known["Service"] = ({row["id"]: row["type"] for row in graph.read("seed_service_types")}
-                        if counts["Service"] else {})
-    known["INVOLVED_WITH"] = ({row["id"]: (row["practitioner_id"], row["child_id"])
-                               for row in graph.read("seed_involvement_ends")}
-                              if counts["INVOLVED_WITH"] else {})
-    on = today or clock.today()
-    known["ARCHIVED_CHILD"] = ({
-        row["id"]: policy.archive_state(row, on)
-        for row in graph.read("seed_archived_children", retained=policy.retained(on))}
-        if counts["Child"] else {})
-    known["PURGED_CHILD"] = ({row["id_hash"] for row in graph.read("seed_purged_hashes")}
-                             if counts["PurgedChild"] else set())
-    return known
+
+class StoredGraph:
+    """`explorer.seed.stored.Stored` over the database: each question is a query per batch of
+    the feed's ids (`UNWIND $ids`, looked up by the uniqueness constraints), never a read of
+    every stored id. What each label holds is counted once, from the count store, when this
+    is made: a label that holds nothing is never asked about (a first load into an empty
+    database asks nothing)."""
+
+    consulted = True
+
+    def __init__(self, graph: Graph, today: date | None = None):
+        self.graph = graph
+        self.on = today or clock.today()
+        self.counts = stored_counts(graph)
+
+    def holds(self, kind: str) -> bool:
+        return bool(self.counts.get(kind))
+
+    def _rows(self, kind: str, name: str, ids: Iterable[str | None], *,
+              vary: dict[str, str] | None = None, param: str = "ids",
+              key: Callable[[str], str] | None = None, **params: Any) -> Iterator[dict]:
+        if not self.holds(kind):
+            return
+        wanted = stored.distinct(ids)
+        if key is not None:
+            wanted = list(map(key, wanted))
+        for i in range(0, len(wanted), LOOKUP_BATCH):
+            yield from self.graph.read(name, vary=vary, **{param: wanted[i:i + LOOKUP_BATCH]},
+                                       **params)
+
+    def existing(self, label: str, ids: Iterable[str | None]) -> set[str]:
+        if label == "Service":
+            return set(self.service_types(ids))
+        return {row["id"] for row in self._rows(label, "seed_stored_ids", ids,
+                                                 vary={"LABEL": label})}
+
+    def service_types(self, ids: Iterable[str | None]) -> dict[str, str]:
+        return {row["id"]: row["type"]
+                for row in self._rows("Service", "seed_stored_service_types", ids)}
+
+    def involvement_ends(self, ids: Iterable[str | None]) -> dict[str, tuple[str, str]]:
+        return {row["id"]: (row["practitioner_id"], row["child_id"])
+                for row in self._rows("INVOLVED_WITH", "seed_stored_involvements", ids)}
+
+    def archived(self, ids: Iterable[str | None]) -> dict[str, dict[str, Any]]:
+        found = self._rows("Child", "seed_stored_archived_children", ids,
+                           retained=policy.retained(self.on))
+        return {row["id"]: policy.archive_state(row, self.on) or {} for row in found}
+
+    def purged(self, ids: Iterable[str | None]) -> set[str]:
+        wanted = stored.distinct(ids)
+        by_hash = {policy.purged_id_hash(i): i for i in wanted} if self.holds("PurgedChild") else {}
+        return {by_hash[row["id_hash"]] for row in self._rows(
+            "PurgedChild", "seed_stored_purged_hashes", by_hash, param="hashes")}
+
+
+def known_ids(graph: Graph, today: date | None = None) -> StoredGraph:
+    """What the database holds, for `read_seed(known_ids=...)`: asked about the ids a feed
+    names as it is validated (see `StoredGraph`), with the children archived on ``today``
+    (default: today) or purged, which a feed may not name."""
+    return StoredGraph(graph, today)
 
 
 def _relationship_key(stype: SeedType, row: dict) -> str:

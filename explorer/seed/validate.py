@@ -24,7 +24,7 @@ import functools
 import itertools
 import os
 import threading
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -48,6 +48,7 @@ from explorer.seed.parallel import die_with_parent, without_cycle_collection  # 
 from explorer.seed.reader import csv_chunks, seed_files
 from explorer.seed.records import convert_chunk
 from explorer.seed.schema import BY_NAME, SEED_TYPES, SeedType
+from explorer.seed.stored import NOTHING, Stored, stored_of
 from explorer.seed.stream import Source, jsonl_chunks
 
 # Below this many bytes of CSV, starting processes costs more than reading in parallel saves.
@@ -90,7 +91,7 @@ def check_csv_files(files: list[tuple[SeedType, Path]], today: date,
         return [check_csv_file(stype, path, today) for stype, path in files]
 
 
-def _check_directory(source: Source, known: Mapping[str, Any], workers: int,
+def _check_directory(source: Source, known: Stored, workers: int,
                      problems: list[Problem]) -> tuple[dict[str, FileSummary], People]:
     """Each CSV file's summary, and who the people are. Previous plans are read first, here,
     so that the reader of children.csv keeps the children they name; then the files that
@@ -107,7 +108,7 @@ def _check_directory(source: Source, known: Mapping[str, Any], workers: int,
         found += parallel.check_shared([f for f in files if not _refers(f[0])], check_csv_files,
                                        (source.today, number), workers, PARALLEL_FROM_BYTES)
         summaries = _gathered(found, problems)
-        people = check_people(source, summaries, known, problems)
+        people = check_people(source, summaries, problems)
         _CONTEXTS[number] = Context(known, named, people.ids)
         rest = [f for f in files if _refers(f[0]) and f[0].name != "plan"]
         summaries.update(_gathered(parallel.check_shared(rest, check_csv_files,
@@ -130,7 +131,7 @@ def _gathered(found: list[FileSummary], problems: list[Problem]) -> dict[str, Fi
     return {summary.type.name: summary for summary in found}
 
 
-def _check_jsonl(source: Source, known: Mapping[str, Any],
+def _check_jsonl(source: Source, known: Stored,
                  problems: list[Problem]) -> dict[str, FileSummary]:
     """Each type's summary of a `.jsonl` seed, read once (and its children again for the few
     that previous plans name)."""
@@ -142,7 +143,7 @@ def _check_jsonl(source: Source, known: Mapping[str, Any],
         checks[name].add(chunk)
     if "plan" in checks and "child" in checks:
         named = frozenset(plan[0] for plan in checks["plan"].summary.plans)
-        again = FileCheck(BY_NAME["child"], source.path.name, Context({}, named))
+        again = FileCheck(BY_NAME["child"], source.path.name, Context(NOTHING, named))
         for chunk in source.chunks(BY_NAME["child"], []):
             again.add(chunk)
         checks["child"].summary.plan_children = again.summary.plan_children
@@ -164,17 +165,20 @@ def _damaged(source: Source, problems: list[Problem]) -> dict[str, str]:
 
 
 def read_seed(path: str | Path, *, today: date,
-              known_ids: Mapping[str, Collection[str]] | None = None,
+              known_ids: Stored | Mapping[str, Any] | None = None,
               workers: int | None = None) -> Seed:
     """Read and validate a seed (a directory of CSV files or one `.jsonl` file).
 
-    `today` decides ages and what is "in the future". `known_ids` maps a
-    node label ("Child", "Adult", "Household", "Practitioner", "Service") to
-    ids already in the database, which relationships in an incremental feed
-    may refer to; for "Service" it may be a mapping id -> service type, so
-    that attends/registered_with can be checked against stored services too;
-    "INVOLVED_WITH" maps stored involvement ids to their (practitioner id,
-    child id), as an involvement cannot move to another practitioner or child.
+    `today` decides ages and what is "in the future". `known_ids` is what the
+    database already holds, which an incremental feed may refer to and is checked
+    against: a `explorer.seed.stored.Stored` (`explorer.seed.loader.known_ids(graph)`
+    asks the database about the ids the feed names, a batch at a time), or a mapping
+    as `explorer.seed.stored.InMemory` takes it: a node label ("Child", "Adult",
+    "Household", "Practitioner", "Service") to ids already in the database; for
+    "Service" it may be a mapping id -> service type, so that attends/registered_with
+    can be checked against stored services too; "INVOLVED_WITH" maps stored
+    involvement ids to their (practitioner id, child id), as an involvement cannot
+    move to another practitioner or child.
 
     `workers` is how many processes read and check the CSV files of a large
     seed (default: one per core; forked, so only where fork is available and
@@ -186,10 +190,10 @@ def read_seed(path: str | Path, *, today: date,
     Returns a `Seed`, or raises `SeedInvalid` listing every problem found.
     """
     with without_cycle_collection():
-        return _read_seed(Path(path), today, known_ids or {}, workers or os.cpu_count() or 1)
+        return _read_seed(Path(path), today, stored_of(known_ids), workers or os.cpu_count() or 1)
 
 
-def _read_seed(path: Path, today: date, known: Mapping[str, Any], workers: int) -> Seed:
+def _read_seed(path: Path, today: date, known: Stored, workers: int) -> Seed:
     problems: list[Problem] = []
     source = Source(path, today)
     summaries: dict[str, FileSummary] = {}
@@ -205,7 +209,7 @@ def _read_seed(path: Path, today: date, known: Mapping[str, Any], workers: int) 
     else:
         summaries, people = _check_directory(source, known, workers, problems)
     if people is None:
-        people = check_people(source, summaries, known, problems)
+        people = check_people(source, summaries, problems)
     damaged = _damaged(source, problems)  # by the files' own problems only
     check_references(source, summaries, known, people, damaged, problems)
     check_plan_history(source, summaries, problems)
@@ -245,6 +249,7 @@ class _Rows:
         self.columns = columns
         self.children = people.ids.get("Child", keys.EMPTY)
         self.adults_like_children = people.adults_like_children
+        self.stored_children = people.stored_children
         self.stamps = self._stamps()
 
     def _stamps(self) -> dict[Path, tuple[int, int]]:
@@ -272,8 +277,9 @@ class _Rows:
             child = keys.contains(self.children, np.fromiter(map(hash, people), dtype=np.int64,
                                                              count=len(people)))
             for row, person, is_child in zip(rows, people, child, strict=True):
-                row["person_label"] = ("Child" if is_child and person not in
-                                       self.adults_like_children else "Adult")
+                row["person_label"] = ("Child" if person in self.stored_children
+                                       or (is_child and person not in self.adults_like_children)
+                                       else "Adult")
         if self.source.jsonl:
             for row in rows:
                 for name in cols:
