@@ -716,10 +716,11 @@ def test_files_read_in_parallel_give_the_same_seed(population, monkeypatch, tmp_
     parallel = read_seed(population, today=TODAY, workers=3)
     assert (parallel.rows, parallel.lines, parallel.columns) == (
         serial.rows, serial.lines, serial.columns)
-    # Read by this process and two others, in each of the two rounds (the files that refer to
-    # none, then those that refer to them): five processes.
+    # Read by this process and by readers forked in each of the two rounds (the files that
+    # refer to none, then those that refer to them): at least one reader a round, and up to
+    # two (a reader done with its share may take the other's).
     pids = set((tmp_path / "pids").read_text().split())
-    assert str(os.getpid()) in pids and len(pids) == 5
+    assert str(os.getpid()) in pids and 3 <= len(pids) <= 5
 
 
 def test_a_problem_in_any_file_read_in_parallel_is_reported_where_it_is(population, monkeypatch,
