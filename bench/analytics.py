@@ -43,7 +43,7 @@ from common import machine, population
 
 from explorer import schema
 from explorer.accounts import Viewer
-from explorer.analytics import counting, gaps, network_view, overview, records
+from explorer.analytics import counting, gaps, network_view, overview, records, saved
 from explorer.config import Neo4jSettings
 from explorer.graph import Graph
 from explorer.localdb import LocalNeo4j
@@ -76,7 +76,7 @@ def summary_from_lists(graph: Graph, today: date) -> list[gaps.Column]:
     same run: every gap's de-identified list read (four at a time, as the dashboard did) and
     counted per area in Python."""
     rows = gaps.report_areas(graph)
-    with ThreadPoolExecutor(max_workers=gaps.SUMMARY_WORKERS) as pool:
+    with ThreadPoolExecutor(max_workers=saved.WORKERS) as pool:
         found = list(pool.map(lambda g: (g, records.records(graph, g.slug, key=KEY, on=today)),
                               gaps.GAPS))
     return [gaps.column(g, listed, rows, None) for g, listed in found]

@@ -91,8 +91,11 @@ def graph(session_graph: Graph, shared_graph: SharedGraph) -> Graph:
 
 
 def _counts(graph: Graph) -> tuple[int, int]:
-    """Nodes and relationships (read from Neo4j's count store, so instant at any size)."""
+    """Nodes and relationships (read from Neo4j's count store, so instant at any size); the
+    analysts' saved counts, which a dashboard view writes, are derived from the graph, not
+    part of it."""
     row = graph.run_autocommit("MATCH (n) WITH count(n) AS nodes "
+                               "MATCH (s:GapCounts) WITH nodes - count(s) AS nodes "
                                "MATCH ()-[r]->() RETURN nodes, count(r) AS relationships")[0]
     return row["nodes"], row["relationships"]
 
