@@ -412,7 +412,7 @@ def test_the_dashboard_served_from_saved_counts_is_the_live_one_for_every_focus(
         somewhere = {f["local_authority"] for groups in live.values() for f, n in groups if n}
         assert served.areas == ([filters.local_authority] if filters.local_authority else
                                 [a for a in rows if a in known or a in somewhere]), filters
-        assert served.counted.startswith("Counted at")
+        assert served.counted.startswith("Counted ")
 
 
 def test_networkx_analytics_agree_with_the_reports(population, expected):

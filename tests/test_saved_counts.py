@@ -228,3 +228,31 @@ def test_the_admins_seed_load_counts_todays_dashboard_after_loading(
     _refuse_live_counting(monkeypatch)
     found = gaps.summary(graph, viewer=ANALYST, key=KEY, on=date.today())
     assert len(found.columns) == len(gaps.GAPS) and found.counted.startswith("Counted at")
+
+
+# Writes that are not children's data: the audit trail, accounts, sessions, the sign-in
+# throttle, and the saved counts themselves.
+NOT_CHILDRENS_DATA = ("audit_", "session", "user_", "login_throttle_", "gap_counts_",
+                      "data_change_mark")
+MARKING_MODULES = {"seed/loader.py", "retention.py"}
+
+
+def test_every_write_of_childrens_data_is_run_by_a_module_that_marks_it():
+    """A new write path (an admin edit, a repair job) that changes what a gap counts must mark
+    the data changed, or the dashboard would serve counts saved before it."""
+    from explorer import queries
+    from tests.test_queries import PACKAGE, _named_in_package
+
+    def body(q: queries.Query) -> str:
+        return "\n".join(line for line in q.text.splitlines() if not line.startswith("//"))
+
+    writes = [name for name, q in queries.load_all().items()
+              if re.search(r"\b(CREATE|MERGE|SET|DELETE|REMOVE)\b", body(q))
+              and not name.startswith(NOT_CHILDRENS_DATA)]
+    assert {"retention_mark", "retention_purge_children", "seed_upsert_child",
+            "seed_end_relationships"} <= set(writes)
+    for name in writes:
+        named = set(_named_in_package(name))
+        assert named and named <= MARKING_MODULES, (name, named)
+    for module in MARKING_MODULES:
+        assert "mark_changed(tx" in (PACKAGE / module).read_text(encoding="utf-8"), module
