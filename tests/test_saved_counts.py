@@ -256,3 +256,31 @@ def test_every_write_of_childrens_data_is_run_by_a_module_that_marks_it():
         assert named and named <= MARKING_MODULES, (name, named)
     for module in MARKING_MODULES:
         assert "mark_changed(tx" in (PACKAGE / module).read_text(encoding="utf-8"), module
+
+
+def test_the_dashboard_says_when_its_counts_were_counted_in_chromium(
+        app, graph, tmp_path, make_user, clock):
+    """The time is said on the page an analyst sees, and is when the counts were counted (on
+    the app's clock), not when the page was drawn."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    from tests.browser import ARGS, CHROMIUM, serving, sign_in
+
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium")
+    app.config["WTF_CSRF_ENABLED"] = True
+    no_gp_world().load(graph, tmp_path)
+    clock.at = datetime(2026, 12, 3, 6, 2, 30, tzinfo=UTC)
+    with app.app_context():
+        saved.counts(graph, clock.at.date())  # counted ahead at 06:02
+    clock.at = datetime(2026, 12, 3, 9, 41, tzinfo=UTC)
+    _, password, secret = make_user("ana", ["analyst"])
+    with serving(app) as base, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        sign_in(page, base, app, "ana", password, secret)
+        page.goto(f"{base}/analyst")
+        said = page.locator("#counted-at")
+        assert said.is_visible()
+        assert said.inner_text().startswith("Counted at 06:02 UTC on 3 December 2026")
+        page.screenshot(path=str(tmp_path / "dashboard-counted-at.png"), full_page=False)
+        browser.close()
