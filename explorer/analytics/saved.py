@@ -46,7 +46,15 @@ from typing import Any, TypeVar
 
 from explorer import clock, policy, queries
 from explorer.analytics import counting
-from explorer.analytics.catalogue import GAPS, Gap
+from explorer.analytics.catalogue import (
+    AGE_BANDS,
+    CASELOAD_THRESHOLD,
+    FILTER_SERVICE_TYPES,
+    GAPS,
+    MIN_SERVICES_FOR_LEAD,
+    STATUSES,
+    Gap,
+)
 from explorer.analytics.suppression import Group
 from explorer.errors import DatabaseBusy
 from explorer.graph import Graph, run_named
@@ -83,13 +91,22 @@ def mark_changed(tx: Any, by: str) -> None:
 
 @functools.cache
 def definition(gap: Gap) -> str:
-    """What the gap's counts are counted by, hashed: its count query and the counting code.
+    """What the gap's counts are counted by, hashed: its count query, the counting code and
+    the thresholds and choices it counts with. (A release changing a rule of the policy that
+    the counts use, an age band's bounds aside, runs ``explorer analytics count
+    --data-changed``: docs/analytics.md.)
 
     >>> len(definition(GAPS[0])), definition(GAPS[0]) == definition(GAPS[1])
     (16, False)
     """
     query = "gap_caseloads" if gap.slug == "caseloads" else f"{gap.query}_counts"
-    text = queries.get(query).text + inspect.getsource(counting)
+    try:
+        code = inspect.getsource(counting)
+    except OSError:  # pragma: no cover - installed without its sources: the query still counts
+        code = ""
+    used = (CASELOAD_THRESHOLD, MIN_SERVICES_FOR_LEAD, STATUSES, AGE_BANDS,
+            FILTER_SERVICE_TYPES, policy.AGE_BANDS)
+    text = "\n".join((queries.get(query).text, code, repr(used)))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
