@@ -7,8 +7,8 @@
 // Params: $version (int), $retained_on (date), $on (date), $counted_at (datetime),
 //         $rows (list of {key, gap, definition, groups}).
 MATCH (d:DataChange)
-WITH count(d) AS now
-WHERE now = $version
+WITH count(d) AS changes
+WHERE changes = $version
 UNWIND $rows AS row
 MERGE (c:GapCounts {key: row.key})
 WITH c, row
