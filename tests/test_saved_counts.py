@@ -284,3 +284,30 @@ def test_the_dashboard_says_when_its_counts_were_counted_in_chromium(
         assert said.inner_text().startswith("Counted at 06:02 UTC on 3 December 2026")
         page.screenshot(path=str(tmp_path / "dashboard-counted-at.png"), full_page=False)
         browser.close()
+
+
+def test_views_arriving_while_a_date_is_counted_wait_for_that_count(graph, tmp_path, monkeypatch):
+    """Five first views at once (after a load, nothing counted ahead) count each gap once in
+    the process, not five times side by side."""
+    import threading
+    import time
+    from collections import Counter
+
+    no_gp_world().load(graph, tmp_path)
+    counted: Counter[str] = Counter()
+    real = counting.groups
+
+    def slow(graph, gap, on):
+        counted[gap.slug] += 1
+        time.sleep(0.3)  # long enough for every view to arrive while it counts
+        return real(graph, gap, on)
+    monkeypatch.setattr(counting, "groups", slow)
+    totals: list = []
+    views = [threading.Thread(target=lambda: totals.append(_no_gp_total(graph, date.today())))
+             for _ in range(5)]
+    for view in views:
+        view.start()
+    for view in views:
+        view.join(60)
+    assert totals == [6] * 5
+    assert counted == Counter(gaps.BY_SLUG)  # every gap once
