@@ -13,11 +13,14 @@ What it does:
    count(c)``), every gap's list exactly as its page reads it (query, de-identification,
    filters; networkx for single points of failure) and its counts as the dashboard reads
    them (``counting.groups``, counted in Cypher), the dashboard as it was counted before
-   issue 20 (every list read and counted in Python) and as it is now (``gaps.summary``),
-   the caseload distribution, the analytics page (networkx over every open involvement)
-   and the network view of the largest area (grouped, and its children in need one by one).
+   issue 20 (every list read and counted in Python), the dashboard with nothing saved
+   (counted in Cypher and saved: the first view after a change) and served from the saved
+   counts (``gaps.summary``, issue 20; unfocused and with a focus), counting ahead
+   (``explorer analytics count``'s work), the caseload distribution, the analytics page
+   (networkx over every open involvement) and the network view of the largest area
+   (grouped, and its children in need one by one).
    Prints the median seconds, the ratio to the baseline, and the peak memory of this Python
-   process.
+   process. ``--dashboard-only``: the baseline, the gaps' counts and the dashboard only.
 4. Draws the largest ungrouped network view in headless Chromium (Debian's
    ``/usr/bin/chromium`` through Playwright; the page's own SVG partial and CSS) and prints
    how long until it is loaded and painted: no physics runs, so it is then still.
@@ -30,6 +33,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import os
 import resource
 import statistics
 import sys
@@ -43,7 +47,7 @@ from common import machine, population
 
 from explorer import schema
 from explorer.accounts import Viewer
-from explorer.analytics import counting, gaps, network_view, overview, records
+from explorer.analytics import counting, gaps, network_view, overview, records, saved
 from explorer.config import Neo4jSettings
 from explorer.graph import Graph
 from explorer.localdb import LocalNeo4j
@@ -76,10 +80,34 @@ def summary_from_lists(graph: Graph, today: date) -> list[gaps.Column]:
     same run: every gap's de-identified list read (four at a time, as the dashboard did) and
     counted per area in Python."""
     rows = gaps.report_areas(graph)
-    with ThreadPoolExecutor(max_workers=gaps.SUMMARY_WORKERS) as pool:
+    with ThreadPoolExecutor(max_workers=saved.WORKERS) as pool:
         found = list(pool.map(lambda g: (g, records.records(graph, g.slug, key=KEY, on=today)),
                               gaps.GAPS))
     return [gaps.column(g, listed, rows, None) for g, listed in found]
+
+
+def dashboard_counted_live(graph: Graph, today: date) -> gaps.Summary:
+    """The dashboard when nothing is saved for the date and data version (the first view after
+    a change, had nothing counted ahead): the saved counts are deleted first (milliseconds)."""
+    graph.run_autocommit("MATCH (c:GapCounts) DETACH DELETE c")
+    return gaps.summary(graph, viewer=ANALYST, key=KEY, on=today)
+
+
+def others(graph: Graph, today: date, largest: str) -> list[tuple[str, Callable[[], object]]]:
+    """The reports beside the dashboard: caseloads, the analytics page, the network views."""
+    return [
+        ("caseload distribution",
+         lambda: gaps.caseload_distribution(graph, viewer=ANALYST, key=KEY, on=today)),
+        ("analytics page (networkx: caseloads, SPOF, spanning, centrality)",
+         lambda: overview.overview(graph, viewer=ANALYST, on=today)),
+        (f"network view of {largest}, all children (grouped)",
+         lambda: network_view.network_view(graph, viewer=ANALYST, key=KEY, on=today,
+                                           local_authority=largest)),
+        (f"network view of {largest}, children in need (one node each)",
+         lambda: network_view.network_view(graph, viewer=ANALYST, key=KEY, on=today,
+                                           local_authority=largest,
+                                           plan_status="child_in_need")),
+    ]
 
 
 def draw_in_chromium(view: network_view.NetworkView, out: Path) -> float:
@@ -120,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reload", action="store_true", help="empty the database and load again")
     parser.add_argument("--keep", action="store_true", help="leave the instance running")
+    parser.add_argument("--dashboard-only", action="store_true",
+                        help="time the baseline, each gap's counts and the dashboard only")
     args = parser.parse_args(argv)
 
     logging.getLogger("neo4j").setLevel(logging.ERROR)  # "property key does not exist" notes
@@ -145,34 +175,34 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{children} children in the graph; report date {today}; median of "
               f"{args.repeat} after a warm-up\n", flush=True)
 
-        largest = max(gaps.areas(graph), key=lambda a: len(graph.read(
-            "analytics_network", date=today, la=a, retained=gaps.analysts_retained())))
         cases: list[tuple[str, Callable[[], object]]] = [
             ("baseline: MATCH (c:Child) RETURN count(c)",
              lambda: graph.read("analytics_baseline")),
         ]
         for gap in gaps.GAPS:
-            cases.append((f"gap {gap.slug}: the list", lambda g=gap: gaps.gap_records(
-                graph, g.slug, viewer=ANALYST, key=KEY, on=today)))
+            if not args.dashboard_only:
+                cases.append((f"gap {gap.slug}: the list", lambda g=gap: gaps.gap_records(
+                    graph, g.slug, viewer=ANALYST, key=KEY, on=today)))
             cases.append((f"gap {gap.slug}: counted in Cypher",
                           lambda g=gap: counting.groups(graph, g, today)))
+        if not args.dashboard_only:
+            cases.append(("dashboard before issue 20 (every list read, de-identified, counted)",
+                          lambda: summary_from_lists(graph, today)))
         cases += [
-            ("dashboard before issue 20 (every list read, de-identified, counted)",
-             lambda: summary_from_lists(graph, today)),
-            ("dashboard summary (all gaps counted in Cypher, suppressed)",
+            ("dashboard, nothing saved (counted in Cypher, saved, suppressed)",
+             lambda: dashboard_counted_live(graph, today)),
+            ("dashboard from saved counts (issue 20)",
              lambda: gaps.summary(graph, viewer=ANALYST, key=KEY, on=today)),
-            ("caseload distribution",
-             lambda: gaps.caseload_distribution(graph, viewer=ANALYST, key=KEY, on=today)),
-            ("analytics page (networkx: caseloads, SPOF, spanning, centrality)",
-             lambda: overview.overview(graph, viewer=ANALYST, on=today)),
-            (f"network view of {largest}, all children (grouped)",
-             lambda: network_view.network_view(graph, viewer=ANALYST, key=KEY, on=today,
-                                               local_authority=largest)),
-            (f"network view of {largest}, children in need (one node each)",
-             lambda: network_view.network_view(graph, viewer=ANALYST, key=KEY, on=today,
-                                               local_authority=largest,
-                                               plan_status="child_in_need")),
+            ("dashboard from saved counts, focus age band 5-9",
+             lambda: gaps.summary(graph, viewer=ANALYST, key=KEY, on=today,
+                                  filters=gaps.Filters(age_band="5-9"))),
+            ("counting ahead: explorer analytics count (every gap, saved)",
+             lambda: saved.count_ahead(graph, today)),
         ]
+        largest = None if args.dashboard_only else max(gaps.areas(graph), key=lambda a: len(
+            graph.read("analytics_network", date=today, la=a, retained=gaps.analysts_retained())))
+        if largest is not None:
+            cases += others(graph, today, largest)
         baseline = None
         views = []
         print(f"{'what':<66}{'seconds':>9}{'x baseline':>12}{'rows':>8}")
@@ -184,7 +214,10 @@ def main(argv: list[str] | None = None) -> int:
             rows = len(result) if isinstance(result, list) else (
                 len(result.nodes) if hasattr(result, "nodes") else "")
             print(f"{name:<66}{seconds:>9.3f}{seconds / baseline:>12.1f}{rows!s:>8}", flush=True)
-        print(f"\npeak RSS of this Python process: {peak_rss_mb():.0f} MB")
+        print(f"\npeak RSS of this Python process: {peak_rss_mb():.0f} MB; load average now "
+              + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        if largest is None:
+            return 0
         # A view of exactly 2,000 nodes, one per child: the area's services and the first of
         # its children (in pseudonym order) with their edges.
         full = network_view.network_view(graph, viewer=ANALYST, key=KEY, on=today, local_authority=largest,

@@ -3,7 +3,7 @@
 ``explorer serve`` serves the app under gunicorn (production); ``explorer run`` is Flask's
 development server; ``explorer db ...``
 manages the local Neo4j and the schema; ``explorer seed ...`` validates, loads
-and generates seed graphs.
+and generates seed graphs; ``explorer analytics count`` counts the analysts' dashboard ahead.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from flask.cli import FlaskGroup
 
 from explorer import audited, clock, create_app, schema
 from explorer.accounts.cli import cli_viewer, users_cli
+from explorer.analytics_cli import analytics_cli
 from explorer.audit_cli import audit_cli
 from explorer.config import Config
 from explorer.errors import DatabaseUnavailable
@@ -60,6 +61,7 @@ def main() -> None:
 main.add_command(users_cli)
 main.add_command(audit_cli)
 main.add_command(retention_cli)
+main.add_command(analytics_cli)
 
 
 @main.command("serve")

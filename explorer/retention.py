@@ -25,6 +25,7 @@ from datetime import date, datetime
 from typing import Any
 
 from explorer import policy
+from explorer.analytics.saved import mark_changed
 from explorer.graph import Graph, run_named
 
 BATCH = 500
@@ -97,6 +98,7 @@ def _mark_batch(tx, retained: dict[str, Any], today: date, now: datetime, batch:
             rows.append({"id": child["id"], "archived_at": state["on"], "reason": state["reason"]})
     if not rows:
         return 0
+    mark_changed(tx, "retention")  # the analysts' saved counts are not served after it
     return run_named(tx, "retention_mark", {"rows": rows, "recorded_at": now})[0]["marked"]
 
 
@@ -107,6 +109,7 @@ def _purge_batch(tx, archived_by: date, now: datetime, batch: int) -> Counter:
                                       {"archived_by": archived_by, "limit": batch})]
     if not ids:
         return Counter({"purged": 0})
+    mark_changed(tx, "retention")  # the analysts' saved counts are not served after it
     near = run_named(tx, "retention_purge_neighbours", {"ids": ids})[0]
     gone = run_named(tx, "retention_purge_children", {
         "rows": [{"id": i, "id_hash": policy.purged_id_hash(i)} for i in ids],

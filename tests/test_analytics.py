@@ -22,7 +22,8 @@ import pytest
 
 from explorer import audit, policy
 from explorer.accounts import Viewer
-from explorer.analytics import gaps, network_view, networks, overview
+from explorer.analytics import counting, gaps, network_view, networks, overview, saved
+from explorer.analytics.suppression import tally
 from explorer.seed import read_seed
 from explorer.seed.generate import DEFAULT_TODAY, generate
 from explorer.seed.loader import load
@@ -381,6 +382,37 @@ def test_filters_narrow_the_reports(population, expected):
     hv = gaps.gap_records(population, "no-gp", viewer=ANALYST, key=KEY, on=ON,
                           filters=gaps.Filters(service_type="health_visiting"))
     assert hv and all("health_visiting" in r["service_types"] for r in hv)
+
+
+
+@pytest.mark.parametrize("on", [ON, REPORT])
+def test_the_dashboard_served_from_saved_counts_is_the_live_one_for_every_focus(
+        population, monkeypatch, on):
+    """Every view the filters offer (no focus, each status, age band and service type, each
+    area), served from the saved counts, is the view counted live from the graph now."""
+    live = {g.slug: counting.groups(population, g, on) for g in gaps.GAPS}
+    found = saved.counts(population, on)  # saved now, or by an earlier test of the same graph
+    for g in gaps.GAPS:  # the same groups (Cypher returns them in no particular order)
+        assert sorted(map(saved.encode, ([x] for x in found[g.slug].groups))) == sorted(
+            map(saved.encode, ([x] for x in live[g.slug]))), g.slug
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("counted live: the saved counts were not served")
+    monkeypatch.setattr(counting, "groups", refuse)
+    rows = gaps.report_areas(population)
+    known = gaps.areas(population)
+    views = [gaps.NO_FILTERS, *(gaps.Filters(a) for a in known)]
+    views += [gaps.Filters(**{dim: v}) for dim, values in (
+        ("plan_status", gaps.STATUSES), ("age_band", gaps.AGE_BANDS),
+        ("service_type", gaps.FILTER_SERVICE_TYPES)) for v in values]
+    for filters in views:
+        served = gaps.summary(population, viewer=ANALYST, key=KEY, on=on, filters=filters)
+        assert served.columns == [tally(g, live[g.slug], rows, filters.focus)
+                                  for g in gaps.GAPS], filters
+        somewhere = {f["local_authority"] for groups in live.values() for f, n in groups if n}
+        assert served.areas == ([filters.local_authority] if filters.local_authority else
+                                [a for a in rows if a in known or a in somewhere]), filters
+        assert served.counted.startswith("Counted ")
 
 
 def test_networkx_analytics_agree_with_the_reports(population, expected):

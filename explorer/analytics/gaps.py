@@ -11,14 +11,12 @@ reports use it), ``caseloads``. Every entry point takes the viewer and checks it
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from contextvars import copy_context
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
-from explorer import policy
-from explorer.analytics import counting
+from explorer import clock, policy
+from explorer.analytics import counting, saved
 from explorer.analytics.access import require_analysts_scope
 from explorer.analytics.caseloads import HISTOGRAM, caseload_distribution
 from explorer.analytics.catalogue import (
@@ -46,7 +44,6 @@ from explorer.analytics.filters import (
 from explorer.analytics.records import analysts_retained, caseload_rows, gap_records, records
 from explorer.analytics.suppression import (
     Column,
-    Group,
     column,
     count_by_area,
     suppress_statistic,
@@ -54,8 +51,6 @@ from explorer.analytics.suppression import (
     tally,
 )
 from explorer.graph import Graph
-
-SUMMARY_WORKERS = 4
 
 __all__ = ["AGE_BANDS", "BY_SLUG", "CASELOAD_NATIONAL_AVERAGE", "CASELOAD_THRESHOLD",
            "FAMILY_STATUSES", "FILTER_SERVICE_TYPES", "FOCUS_DIMENSIONS", "GAPS", "HISTOGRAM",
@@ -96,6 +91,14 @@ def gap_column(graph: Graph, slug: str, *, viewer: policy.ViewerLike, key: bytes
 class Summary:
     areas: list[str]
     columns: list[Column]
+    # When each gap's counts were counted: not part of what the summary says (two summaries
+    # with the same figures are the same report).
+    counted_at: tuple[datetime, ...] = field(default=(), compare=False)
+
+    @property
+    def counted(self) -> str:
+        """"Counted at 06:02 UTC on 3 December 2026": saved counts may be hours old."""
+        return saved.counted_phrase(self.counted_at)
 
 
 def summary(graph: Graph, *, viewer: policy.ViewerLike, key: bytes, on: date,
@@ -104,22 +107,21 @@ def summary(graph: Graph, *, viewer: policy.ViewerLike, key: bytes, on: date,
     area filter shows that area's row of the same table. ``known``: the areas, if the caller
     has read them already.
 
-    The counts are counted in Cypher (``counting``): no record leaves the database. A focus
-    the filters do not offer (only code can ask one) is counted from the records."""
+    The counts are counted in Cypher (``counting``) and saved (``saved``): the saved ones are
+    served while the data and the date are unchanged, else every gap is counted again and
+    saved. No record leaves the database. A focus the filters do not offer (only code can
+    ask one) is counted from the records."""
     require_analysts_scope(viewer)
     known = areas(graph) if known is None else known
     rows = report_areas(graph, known)
     if counting.countable(filters.focus):
-        def read(gap: Gap) -> list[Group]:
-            return counting.groups(graph, gap, on)
+        found = saved.counts(graph, on)
+        everything = {slug: c.groups for slug, c in found.items()}
+        counted_at = tuple(c.counted_at for c in found.values())
     else:
-        def read(gap: Gap) -> list[Group]:
-            return [(r, 1) for r in records(graph, gap.slug, key=key, on=on)]
-    # The reports are independent reads: run them side by side (the driver is thread-safe).
-    with ThreadPoolExecutor(max_workers=SUMMARY_WORKERS) as pool:
-        # Each in a copy of this context, so the reads take today (retention) from the app's clock.
-        futures = {g.slug: pool.submit(copy_context().run, read, g) for g in GAPS}
-        everything = {slug: f.result() for slug, f in futures.items()}
+        everything = saved.side_by_side(
+            lambda gap: [(r, 1) for r in records(graph, gap.slug, key=key, on=on)], GAPS)
+        counted_at = (clock.now(),)
     columns = [tally(g, everything[g.slug], rows, filters.focus) for g in GAPS]
     if filters.local_authority:
         shown = [filters.local_authority]
@@ -127,4 +129,4 @@ def summary(graph: Graph, *, viewer: policy.ViewerLike, key: bytes, on: date,
         somewhere = {fields["local_authority"] for found in everything.values()
                      for fields, n in found if n}
         shown = [a for a in rows if a in known or a in somewhere]
-    return Summary(shown, columns)
+    return Summary(shown, columns, counted_at)

@@ -269,6 +269,22 @@ def load_work(graph, seed_path: Path, *, today, record: Callable[[Job, Any, Any]
         record(job, seed, report)
         if job.kind == "load":
             on_loaded()
+            # Still running (one load at a time) until today's dashboard is counted.
+            update(status="running", phase="counting the analysts' dashboard", force=True)
+            _count_ahead(graph, today)
+            job = update(status="done", phase=job.phase, hold=True)
         return job
 
     return work
+
+
+def _count_ahead(graph, today) -> None:
+    """After a load (done and audited): count today's dashboard and save it, so the first
+    analyst after the load does not wait for it. The load has succeeded whatever happens here:
+    should counting fail, the dashboard counts when it is first viewed."""
+    from explorer.analytics import saved
+
+    try:
+        saved.count_ahead(graph, today)
+    except Exception as exc:
+        log.warning("the dashboard was not counted after the load: %s", type(exc).__name__)

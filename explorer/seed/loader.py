@@ -34,6 +34,7 @@ from typing import Any
 from tqdm import tqdm
 
 from explorer import clock, policy, schema
+from explorer.analytics.saved import mark_changed
 from explorer.errors import DatabaseBusy
 from explorer.graph import Graph, run_named, wire_date
 from explorer.seed import stored
@@ -423,8 +424,8 @@ def _write(graph: Graph, seed: Seed, run: _Run, workers: int, defer_indexes: boo
         graph, _deferrable(seed, run.empty, defer_indexes))
     with _seed_set_aside():
         try:
-            run.all(lambda name, vary, params: graph.write(name, vary=vary, **params),
-                    workers=workers)
+            run.all(lambda name, vary, params: graph.write_tx(
+                lambda tx: _changing(tx, name, vary, params)), workers=workers)
         except BaseException:
             if report.deferred_indexes:
                 # Put the indexes back (built in the background) without hiding why
@@ -436,6 +437,16 @@ def _write(graph: Graph, seed: Seed, run: _Run, workers: int, defer_indexes: boo
             built = time.monotonic()
             schema.apply(graph, wait_seconds=INDEX_WAIT_SECONDS)
             report.index_seconds = time.monotonic() - built
+
+
+def _changing(tx: Any, name: str, vary: dict | None, params: dict) -> list[dict]:
+    """One batch; if it created, updated or ended anything, marked as a change of children's
+    data in its own transaction: the analysts' saved counts are not served after it commits,
+    even if the load stops right after. A batch that changed nothing leaves them served."""
+    rows = run_named(tx, name, params, vary)
+    if any(r.get("ended") or (r.get("outcome") != "unchanged" and r.get("count")) for r in rows):
+        mark_changed(tx, "seed")
+    return rows
 
 
 class _Run:
