@@ -15,5 +15,6 @@ CALL (row) {
       c.plan_category = row.plan_category,
       c.plan_start = date(row.plan_start),
       c.plan_end = date(row.plan_end),
-      c.care_leaver = coalesce(toBoolean(row.care_leaver), false)
+      c.care_leaver = coalesce(toBoolean(row.care_leaver), false),
+      c.care_leaver_consent = coalesce(toBoolean(row.care_leaver_consent), false)
 } IN TRANSACTIONS OF $batch ROWS
