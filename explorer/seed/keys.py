@@ -63,15 +63,6 @@ def among(keys: np.ndarray, pool: np.ndarray) -> np.ndarray:
     return keys[contains(pool, keys)]
 
 
-def missing(keys: np.ndarray, pool: np.ndarray) -> np.ndarray:
-    """The keys that are not in `pool`, both sorted and distinct: the result is too.
-
-    >>> missing(np.array([1, 3, 5]), np.array([2, 3, 4, 5])).tolist()
-    [1]
-    """
-    return keys[~contains(pool, keys)]
-
-
 def unresolved(refs: np.ndarray, pools: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Of reference hashes, those in none of `pools` (each sorted and distinct: the ids of
     each label a reference may name), and those in two of them (a person id that is both a
