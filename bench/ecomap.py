@@ -35,6 +35,7 @@ from werkzeug.serving import make_server
 
 from explorer import audit, create_app, ecomap, policy, schema
 from explorer.accounts import SESSION_TOKEN_KEY, Viewer, sessions, users
+from explorer.children import PARTS
 from explorer.config import Config, Neo4jSettings
 from explorer.graph import Graph, run_policed
 from explorer.localdb import LocalNeo4j
@@ -69,10 +70,6 @@ SET r.service_id = s.id, r.role = 'bench role ' + i, r.since = date('2025-01-01'
     r.until = CASE WHEN i % 5 = 0 THEN date('2025-06-01') END, r.lead = (i = 1), r.caf = (i = 2),
     r.consent_to_share = false
 """
-CHILD_QUERIES = ("child_in_scope", "child_households", "child_carers", "child_siblings",
-                 "child_involvements", "child_universal_services", "child_conferences",
-                 "child_previous_plans")
-
 
 def instance(args) -> tuple[LocalNeo4j, Neo4jSettings, Graph]:
     """The benchmark's own Neo4j (started if need be), its settings and a Graph on it."""
@@ -97,16 +94,19 @@ def pct(values: list[float], p: float) -> float:
 
 
 def bare(graph: Graph, child_id: str) -> None:
-    """The named queries child_view runs for the child, then the two the ecomap runs for
-    each sibling to compare social workers (in scope, involvements), in one read transaction."""
-    params = {"id": child_id, "today": date.today(), "all": True, "practitioner_id": None,
-              "username": None, "see_shielded": True, "retained": policy.retained(date.today())}
+    """The named query child_view runs for the child (child_views, every part), then the one
+    the ecomap runs for its siblings to compare social workers (child_views, involvements
+    only), in one read transaction."""
+    params = {"ids": [child_id], "today": date.today(), "all": True, "practitioner_id": None,
+              "username": None, "see_shielded": True, "read_shielded": True,
+              "archived_view": False, "retained": policy.retained(date.today()),
+              "parts": list(PARTS)}
 
     def work(tx):
-        rows = {name: run_policed(tx, name, params) for name in CHILD_QUERIES}
-        for sibling in sorted({r["sibling"]["id"] for r in rows["child_siblings"]}):
-            for name in ("child_in_scope", "child_involvements"):
-                run_policed(tx, name, {**params, "id": sibling})
+        rows = run_policed(tx, "child_views", params)
+        siblings = sorted({s["sibling"]["id"] for row in rows for s in row["siblings"]})
+        if siblings:
+            run_policed(tx, "child_views", {**params, "ids": siblings, "parts": ["involvements"]})
 
     graph.read_tx(work)
 

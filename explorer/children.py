@@ -186,13 +186,10 @@ def _viewer_services(tx, viewer: Viewer) -> frozenset[str]:
     return frozenset(r["service_id"] for r in rows)
 
 
-# The parts of a child's view beyond the child's own record, each read by its named query.
+# The parts of a child's view beyond the child's own record, each read by its part of
+# cypher/child_views.cypher (the text of the part's own query, child_<part>.cypher).
 PARTS = ("households", "carers", "siblings", "involvements", "universal", "conferences",
          "previous_plans")
-_PART_QUERIES = {"households": "child_households", "carers": "child_carers",
-                 "siblings": "child_siblings", "involvements": "child_involvements",
-                 "universal": "child_universal_services", "conferences": "child_conferences",
-                 "previous_plans": "child_previous_plans"}
 
 
 def child_view(graph: Graph, viewer: Viewer, child_id: str, *, today: date,
@@ -237,31 +234,30 @@ def _raw_views(tx, viewer: Viewer, child_ids: list[str], *, today: date,
                parts: tuple[str, ...] = PARTS, override: bool = False,
                archived: bool = False) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
     """What :func:`child_views` reads, inside a transaction the caller holds: each child in
-    the viewer's scope with its ``parts``, and the viewer's services (for the policy's cut)."""
+    the viewer's scope with its ``parts``, and the viewer's services (for the policy's cut).
+    One query (cypher/child_views.cypher) for every child and part: the parts of a shielded
+    child are not even read unless the viewer sees shielded children's details (or
+    ``override``), so nothing hidden can leak by a later mistake."""
+    ids = list(dict.fromkeys(child_ids))
+    if not ids:
+        return {}, frozenset()
     params = policy.scope_params(viewer, today, archived=archived)
-    # The people around a child are read with the rule as it stands, archived view or not.
-    live = policy.retained(today)
-
-    def read_one(child_id: str) -> dict[str, Any] | None:
-        found = run_policed(tx, "child_in_scope", {"id": child_id, **params})
-        if not found:
-            return None
-        raw: dict[str, Any] = {**dict(found[0]), **{part: [] for part in PARTS}}
-        shielded = raw["child"].get("shielded")
-        if shielded and not (params["see_shielded"] or override):
-            return raw  # the hidden parts are not even read: nothing to leak by a later mistake
-        for part in parts:
-            extra = {"practitioner_id": params["practitioner_id"]} if part == "involvements" else {}
-            raw[part] = run_policed(tx, _PART_QUERIES[part], {"id": child_id, "retained": live,
-                                                            **extra})
-        return raw
-
+    rows = run_policed(tx, "child_views", {
+        **params, "ids": ids, "parts": list(parts),
+        "read_shielded": bool(params["see_shielded"] or override),
+        "archived_view": params["retained"]["archived"],
+        # The people around a child are read with the rule as it stands, archived view or not.
+        "retained": policy.retained(today)})
+    if not rows:
+        return {}, frozenset()
+    by_id = {row["child"]["id"]: row for row in rows}
     found = {}
-    for child_id in dict.fromkeys(child_ids):
-        raw = read_one(child_id)
-        if raw is not None:
-            found[child_id] = raw
-    return found, (_viewer_services(tx, viewer) if found else frozenset())
+    for child_id in ids:
+        row = by_id.get(child_id)
+        if row is not None:
+            found[child_id] = {key: value for key, value in row.items()
+                               if key != "viewer_services"}
+    return found, frozenset(rows[0]["viewer_services"])
 
 
 def _policed_views(viewer: Viewer, raws: dict[str, dict[str, Any]], services: frozenset[str], *,
@@ -289,7 +285,7 @@ def sibling_views(graph: Graph, viewer: Viewer, root_view: dict[str, Any],
     if not wanted:
         return {}
     params = policy.scope_params(viewer, today)
-    live = params["retained"]  # an archived sibling is not in the network (child_siblings)
+    live = params["retained"]  # an archived sibling is not in the network (child_views.cypher)
 
     def read(tx) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
         found = {}
