@@ -45,6 +45,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=150, help="for the mix; a third per kind")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--kind", choices=serve.KINDS, default=None,
+                        help="profile this kind of request only (default: the mix)")
+    parser.add_argument("--sort", default="cumulative", help="the profile's order, e.g. tottime")
     parser.add_argument("--bolt-port", type=int, default=7814)
     parser.add_argument("--home", type=Path, default=REPO_ROOT / "var" / "bench-neo4j-serve")
     args = parser.parse_args()
@@ -92,9 +95,9 @@ def main() -> None:
         profile = cProfile.Profile(time.process_time)
         profile.enable()
         for _ in range(args.requests):
-            one()
+            one(args.kind)
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(80)
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(80)
     graph.close()
 
 

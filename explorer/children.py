@@ -231,19 +231,21 @@ def child_views(graph: Graph, viewer: Viewer, child_ids: list[str], *, today: da
 
 
 def _raw_views(tx, viewer: Viewer, child_ids: list[str], *, today: date,
-               parts: tuple[str, ...] = PARTS, override: bool = False,
-               archived: bool = False) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
+               parts: tuple[str, ...] = PARTS, override: bool = False, archived: bool = False,
+               siblings_shown: list[str] | None = None,
+               ) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
     """What :func:`child_views` reads, inside a transaction the caller holds: each child in
-    the viewer's scope with its ``parts``, and the viewer's services (for the policy's cut).
-    One query (cypher/child_views.cypher) for every child and part: the parts of a shielded
-    child are not even read unless the viewer sees shielded children's details (or
-    ``override``), so nothing hidden can leak by a later mistake."""
+    the viewer's scope (or in ``siblings_shown``: see :func:`sibling_views`) with its
+    ``parts``, and the viewer's services (for the policy's cut). One query
+    (cypher/child_views.cypher) for every child and part: the parts of a shielded child are
+    not even read unless the viewer sees shielded children's details (or ``override``), so
+    nothing hidden can leak by a later mistake."""
     ids = list(dict.fromkeys(child_ids))
     if not ids:
         return {}, frozenset()
     params = policy.scope_params(viewer, today, archived=archived)
     rows = run_policed(tx, "child_views", {
-        **params, "ids": ids, "parts": list(parts),
+        **params, "ids": ids, "parts": list(parts), "siblings_shown": siblings_shown or [],
         "read_shielded": bool(params["see_shielded"] or override),
         "archived_view": params["retained"]["archived"],
         # The people around a child are read with the rule as it stands, archived view or not.
@@ -284,30 +286,11 @@ def sibling_views(graph: Graph, viewer: Viewer, root_view: dict[str, Any],
     wanted = [s for s in dict.fromkeys(sibling_ids) if s in shown]
     if not wanted:
         return {}
-    params = policy.scope_params(viewer, today)
-    live = params["retained"]  # an archived sibling is not in the network (child_views.cypher)
-
-    def read(tx) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
-        found = {}
-        for sibling_id in wanted:
-            rows = run_policed(tx, "child_lookup_by_id", {"id": sibling_id, "retained": live})
-            if not rows:
-                continue
-            raw: dict[str, Any] = {"child": rows[0]["child"], "households": [],
-                                   "involvements": [], "universal": []}
-            if raw["child"].get("shielded") and not params["see_shielded"]:
-                found[sibling_id] = raw  # nothing more is read for a shielded child
-                continue
-            raw["households"] = run_policed(tx, "child_households",
-                                          {"id": sibling_id, "retained": live})
-            raw["involvements"] = run_policed(tx, "child_involvements", {
-                "id": sibling_id, "practitioner_id": params["practitioner_id"], "retained": live})
-            raw["universal"] = run_policed(tx, "child_universal_services",
-                                         {"id": sibling_id, "retained": live})
-            found[sibling_id] = raw
-        return found, _viewer_services(tx, viewer)
-
-    raws, services = graph.read_tx(read)
+    # The siblings the root's view shows are reached through it (``siblings_shown``), each
+    # as the policy's sibling level cuts it; only what that level uses is read.
+    raws, services = graph.read_tx(lambda tx: _raw_views(
+        tx, viewer, wanted, today=today, parts=("households", "involvements", "universal"),
+        siblings_shown=wanted))
     network = frozenset({root_view["child"]["id"], *shown})
     return {sibling_id: policy.sibling_view(viewer, raw, today=today, viewer_service_ids=services,
                                             network_ids=network)

@@ -92,11 +92,9 @@ def test_a_query_the_server_refuses_becomes_query_failed(session_graph: Graph):
 # query that finds children and forgets the rule fails this test.
 RETENTION_LINE = policy.retention.CYPHER
 NO_RETENTION_RULE = {
-    # The parts of a sibling's view, read by id only after child_lookup_by_id (which applies it).
     "child_by_id": "a test's read-back of a stored record (tests/test_localdb.py)",
+    # A part of one looked-up child's view, read by id only after child_lookup_* applied it.
     "child_contacts": "a part of one looked-up child's view, read after child_lookup_*",
-    "child_involvements": "a part of a sibling's view, read after child_lookup_by_id",
-    "child_universal_services": "a part of a sibling's view, read after child_lookup_by_id",
     "analytics_baseline": "a count for the benchmark's baseline, no child returned",
     "audit_children_outside_involvement": "the management team's audit of past views",
 }

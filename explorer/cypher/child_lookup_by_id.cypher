@@ -1,5 +1,4 @@
-// One child by id, for a practitioner's look-up of any child, or for a sibling read through
-// a child's network (explorer.children.sibling_views, only for siblings that network shows).
+// One child by id, for a practitioner's look-up of any child.
 // Returns: child (map). Params: $id, $retained (policy.retained: an archived record is not
 // found).
 // policy: identified.lookup_view, retention.is_retained

@@ -1,24 +1,31 @@
 // Children's whole views in one query: each child of $ids only if the viewer's scope reaches
-// it (exactly child_in_scope's test), with every part of its view collected into a list
-// (households, carers, siblings, involvements, universal services, conferences, previous
-// plans; the first, fourth and fifth as child_households, child_involvements and
-// child_universal_services read a sibling's), and the viewer's services (practitioner_services). One query in place of nine a child: each query costs the
-// app about a quarter of a millisecond of CPU before a row is read (docs/serve-benchmarks.md,
-// issue 14). Siblings are children sharing a parent, or who lived in the same household at
-// the same time (derived, never stored): a carer alone does not make siblings, nor does a
-// household lived in at different times. A missing since or until is an open end.
+// it (child_in_scope's test), or it is one of $siblings_shown, with every part of its view
+// collected into a list (households, carers, siblings, involvements, universal services,
+// conferences, previous plans), and the viewer's services. One query in place of nine a child
+// (and four a sibling): each query costs the app about a quarter of a millisecond of CPU
+// before a row is read (docs/serve-benchmarks.md, issue 14).
+// $siblings_shown: the siblings that a child's view, already cut by the policy at the
+// 'network' level, shows (identified.sibling_view: what a chair sees of a chaired child's
+// siblings); the policy then cuts each to the sibling level. Empty for every other read.
+// Siblings are children sharing a parent, or who lived in the same household at the same
+// time (derived, never stored): a carer alone does not make siblings (a foster carer's
+// children over the years are not each other's), nor does a household lived in at different
+// times (a refuge, a foster home). A household member or sibling whose time there does not
+// overlap the child's is no part of its network. A missing since or until is an open end.
 // A part not named in $parts is an empty list, and so is every part of a shielded child
 // unless $read_shielded: those parts are not even read, so nothing hidden can leak by a later
-// mistake. The policy's cut (identified.child_view) is applied in Python to what this returns.
-// Returns: one row per child in scope: child (map), involved, chaired (bool: how the scope
+// mistake. The policy's cut (identified.child_view, sibling_view) is applied in Python.
+// Sensitive services: an involvement with one is read only when consent to share is recorded
+// or the viewer's practitioner works for that service; it stays in the database otherwise.
+// Returns: one row per child found: child (map), involved, chaired (bool: how the scope
 // reached it), households, carers, siblings, involvements, universal, conferences,
-// previous_plans (each a list of the rows its part's query returns), viewer_services (ids).
+// previous_plans (lists), viewer_services (ids of the services the viewer works for now).
 // Params: $ids (list of child ids), $parts (list of part names), $read_shielded (bool),
-// $today (date), $all (bool: management), $practitioner_id, $username,
+// $today (date), $all (bool: management), $practitioner_id, $username, $siblings_shown (list),
 // $archived_view (bool: the management team's archived view, where an archived child opens),
 // $retained (policy.retained(today): the rule as it stands, for the child and everyone
 // around it; only $archived_view lets an archived child itself through).
-// policy: identified.scope_params, identified.child_view, retention.is_retained, sensitive.involvement_visible
+// policy: identified.scope_params, identified.child_view, identified.sibling_view, retention.is_retained, sensitive.involvement_visible
 CALL () {
   OPTIONAL MATCH (:Practitioner {id: $practitioner_id})-[w:WORKS_FOR]->(vs:Service)
   WHERE w.until IS NULL
@@ -30,7 +37,7 @@ WITH c, viewer_services,
      EXISTS { MATCH (:Practitioner {id: $practitioner_id})-[i:INVOLVED_WITH]->(c)
               WHERE i.since <= $today AND (i.until IS NULL OR i.until >= $today) } AS involved,
      EXISTS { MATCH (:Conference {chair: $username})-[:ABOUT]->(c) } AS chaired
-WHERE ($all OR involved OR chaired)
+WHERE ($all OR involved OR chaired OR id IN $siblings_shown)
   AND ($archived_view OR $retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
 WITH c, viewer_services, involved, chaired,
      ($read_shielded OR NOT coalesce(c.shielded, false)) AS open

@@ -1,7 +1,7 @@
 // The chair's conference list: the children whose conference a user chairs, each with every
 // conference about them (whoever chairs it) and the lead professionals involved today.
 // A shielded child's leads are not read unless the viewer sees shielded fields; an
-// involvement with a sensitive service is read only as child_involvements would read it.
+// involvement with a sensitive service is read only as child_views reads it.
 // Returns: child (map), conferences (list of {id, date, kind, chair, strategy_discussion}),
 //          leads (list of {involvement, practitioner, service} maps).
 // Params: $username, $today (date), $practitioner_id (the viewer's, or null), $see_shielded,
