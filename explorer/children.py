@@ -10,11 +10,12 @@ one.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from explorer import policy
-from explorer.graph import Graph, run_policed
+from explorer.graph import Graph, read_policed, run_policed
 from explorer.policy import Scope, Viewer
 
 # Children per page of the first page's list and of search results. Every list says how many
@@ -59,9 +60,9 @@ class Page(list):
 
 
 def _read(graph: Graph, name: str, **params: Any) -> list[dict[str, Any]]:
-    """One named query in a read transaction of its own: this module's ``Graph.read``, which
-    refuses the identified reads only this module may run (``explorer.graph.run_policed``)."""
-    return graph.read_tx(lambda tx: run_policed(tx, name, params))
+    """One named query as a read of its own: this module's ``Graph.read``, which refuses the
+    identified reads only this module may run (``explorer.graph.read_policed``)."""
+    return read_policed(graph, name, params)
 
 
 def _paged(read, page: int, page_size: int) -> tuple[int, list[dict[str, Any]], int]:
@@ -225,16 +226,19 @@ def child_views(graph: Graph, viewer: Viewer, child_ids: list[str], *, today: da
     unknown = set(parts) - set(PARTS)
     if unknown:
         raise ValueError(f"no such parts of a child's view: {sorted(unknown)}")
-    raws, services = graph.read_tx(lambda tx: _raw_views(
-        tx, viewer, child_ids, today=today, parts=parts, override=override, archived=archived))
+    raws, services = _raw_views(lambda name, params: read_policed(graph, name, params), viewer,
+                                child_ids, today=today, parts=parts, override=override,
+                                archived=archived)
     return _policed_views(viewer, raws, services, today=today, override=override)
 
 
-def _raw_views(tx, viewer: Viewer, child_ids: list[str], *, today: date,
+def _raw_views(run: Callable[[str, dict[str, Any]], list[dict[str, Any]]], viewer: Viewer,
+               child_ids: list[str], *, today: date,
                parts: tuple[str, ...] = PARTS, override: bool = False, archived: bool = False,
                siblings_shown: list[str] | None = None,
                ) -> tuple[dict[str, dict[str, Any]], frozenset[str]]:
-    """What :func:`child_views` reads, inside a transaction the caller holds: each child in
+    """What :func:`child_views` reads, with ``run`` (a policed query in the caller's
+    transaction, or a read of its own: it is one query): each child in
     the viewer's scope (or in ``siblings_shown``: see :func:`sibling_views`) with its
     ``parts``, and the viewer's services (for the policy's cut). One query
     (cypher/child_views.cypher) for every child and part: the parts of a shielded child are
@@ -244,7 +248,7 @@ def _raw_views(tx, viewer: Viewer, child_ids: list[str], *, today: date,
     if not ids:
         return {}, frozenset()
     params = policy.scope_params(viewer, today, archived=archived)
-    rows = run_policed(tx, "child_views", {
+    rows = run("child_views", {
         **params, "ids": ids, "parts": list(parts), "siblings_shown": siblings_shown or [],
         "read_shielded": bool(params["see_shielded"] or override),
         "archived_view": params["retained"]["archived"],
@@ -288,9 +292,9 @@ def sibling_views(graph: Graph, viewer: Viewer, root_view: dict[str, Any],
         return {}
     # The siblings the root's view shows are reached through it (``siblings_shown``), each
     # as the policy's sibling level cuts it; only what that level uses is read.
-    raws, services = graph.read_tx(lambda tx: _raw_views(
-        tx, viewer, wanted, today=today, parts=("households", "involvements", "universal"),
-        siblings_shown=wanted))
+    raws, services = _raw_views(
+        lambda name, params: read_policed(graph, name, params), viewer, wanted, today=today,
+        parts=("households", "involvements", "universal"), siblings_shown=wanted)
     network = frozenset({root_view["child"]["id"], *shown})
     return {sibling_id: policy.sibling_view(viewer, raw, today=today, viewer_service_ids=services,
                                             network_ids=network)
@@ -364,7 +368,8 @@ def household_view(graph: Graph, viewer: Viewer, household_id: str, *,
     def read(tx) -> tuple[list[str], dict[str, dict[str, Any]], frozenset[str]]:
         ids = [r["id"] for r in run_policed(tx, "household_children", {
             "id": household_id, "retained": policy.retained(today)})]
-        return (ids, *_raw_views(tx, viewer, ids, today=today))
+        return (ids, *_raw_views(lambda name, params: run_policed(tx, name, params), viewer,
+                                 ids, today=today))
 
     # One transaction for the household and each child's view (each as child_view reads and
     # cuts it): a transaction per child cost three round trips more each (issue 14).

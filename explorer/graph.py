@@ -122,6 +122,13 @@ def run_policed(tx: neo4j.ManagedTransaction | neo4j.Transaction, name: str,
     return _rows(tx.run(queries.get(name).text, dict(params)))
 
 
+def read_policed(graph: Graph, name: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Run a named query, identified reads included, as a read on its own (an auto-commit
+    transaction, ``Graph._one_read``): ``run_policed``'s counterpart for a page whose reads are
+    one query, and under the same rule (only ``explorer.children`` calls it)."""
+    return graph._one_read(queries.get(name).text, params)
+
+
 # Server codes that mean the database itself is going or gone (a shutdown, a restart, a
 # database still starting), not that the query was wrong: the page is a 503, not a 500.
 _GONE_CODES = frozenset({
@@ -291,8 +298,8 @@ class Graph:
              **params: Any) -> list[dict[str, Any]]:
         """Run the named query in a read transaction (routed to a reader); never an identified
         read (``run_policed``)."""
-        _not_identified(queries.get(name, vary))  # fail loudly before opening a session
-        return self.read_tx(lambda tx: run_named(tx, name, params, vary))
+        query = _not_identified(queries.get(name, vary))  # fail before opening a session
+        return self._one_read(query.text, params)
 
     def write(self, name: str, *, vary: Mapping[str, str] | None = None,
               **params: Any) -> list[dict[str, Any]]:
@@ -307,22 +314,40 @@ class Graph:
         return self._run(neo4j.WRITE_ACCESS, work)
 
     def _run(self, mode: str, work: Callable[[Any], T]) -> T:
-        """A transaction, retried as the driver's managed ones are but on our clock: again after
-        a short pause while the error is retryable and time remains (``max_retry_time`` when
-        the database is gone, longer when it is only busy), then the project's error. ``work``
-        must be idempotent, as for a managed transaction."""
+        """A transaction, retried as the driver's managed ones are but on our clock (see
+        ``_attempts``). ``work`` must be idempotent, as for a managed transaction."""
+        def attempt(session: neo4j.Session) -> T:
+            # An explicit transaction, so that the driver never retries by itself.
+            with session.begin_transaction(timeout=_time_left()) as tx:
+                result = work(tx)
+                tx.commit()
+                return result
+
+        return self._attempts(mode, attempt)
+
+    def _one_read(self, text: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """One read query as an auto-commit transaction, retried as ``_run`` retries: RUN and
+        PULL without BEGIN and COMMIT, two round trips and four Bolt messages fewer than an
+        explicit transaction (about a third of a millisecond of the app's CPU each time, on
+        every request's session check: docs/serve-benchmarks.md). Routed, timed out and
+        chained to the request's bookmarks exactly as a transaction is."""
+        def attempt(session: neo4j.Session) -> list[dict[str, Any]]:
+            return _rows(session.run(neo4j.Query(text, timeout=_time_left()), dict(params)))
+
+        return self._attempts(neo4j.READ_ACCESS, attempt)
+
+    def _attempts(self, mode: str, attempt: Callable[[neo4j.Session], T]) -> T:
+        """``attempt`` in a session of its own, again after a short pause while the error is
+        retryable and time remains (``max_retry_time`` when the database is gone, longer when
+        it is only busy), then the project's error."""
         if self._gone:
             self._wait_until_back(PROBE_WAIT_SECONDS)
         started = time.monotonic()
         with _translated():
             while True:
                 try:
-                    # An explicit transaction, so that the driver never retries by itself.
-                    with self._session(mode) as session, \
-                            session.begin_transaction(timeout=_time_left()) as tx:
-                        result = work(tx)
-                        tx.commit()
-                        return result
+                    with self._session(mode) as session:
+                        return attempt(session)
                 except (DriverError, Neo4jError) as exc:
                     gone = _gone(exc)
                     budget = (self.settings.max_retry_time if gone

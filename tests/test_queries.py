@@ -244,8 +244,9 @@ def modules_naming_identified_reads(sources: dict[str, str]) -> dict[str, list[s
         names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
         names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
         named = [q for q in IDENTIFIED if q in strings and path not in DATA_LAYER]
-        if "run_policed" in names and path not in DATA_LAYER | GRAPH_MODULE:
-            named.append("run_policed")
+        for runner in ("run_policed", "read_policed"):
+            if runner in names and path not in DATA_LAYER | GRAPH_MODULE:
+                named.append(runner)
         if named:
             found[path] = named
     return found
@@ -261,6 +262,7 @@ def test_the_identified_reads_are_named_only_by_the_data_layer():
 def test_a_new_module_naming_an_identified_read_is_caught():
     assert modules_naming_identified_reads({"web/new.py": 'graph.read("child_in_scope", id=x)'})
     assert modules_naming_identified_reads({"reports.py": "from explorer.graph import run_policed"})
+    assert modules_naming_identified_reads({"reports.py": "graph_module.read_policed(g, q, {})"})
     assert not modules_naming_identified_reads({"children.py": 'run_policed(tx, "child_in_scope")'})
 
 
