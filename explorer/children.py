@@ -187,8 +187,8 @@ def _viewer_services(tx, viewer: Viewer) -> frozenset[str]:
     return frozenset(r["service_id"] for r in rows)
 
 
-# The parts of a child's view beyond the child's own record, each read by its part of
-# cypher/child_views.cypher (the text of the part's own query, child_<part>.cypher).
+# The parts of a child's view beyond the child's own record, each read by its own CALL
+# of cypher/child_views.cypher.
 PARTS = ("households", "carers", "siblings", "involvements", "universal", "conferences",
          "previous_plans")
 
