@@ -99,7 +99,7 @@ def bare(graph: Graph, child_id: str) -> None:
     only), in one read transaction."""
     params = {"ids": [child_id], "today": date.today(), "all": True, "practitioner_id": None,
               "username": None, "see_shielded": True, "read_shielded": True,
-              "archived_view": False, "retained": policy.retained(date.today()),
+              "archived_view": False, "siblings_shown": [], "retained": policy.retained(date.today()),
               "parts": list(PARTS)}
 
     def work(tx):
