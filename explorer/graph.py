@@ -296,8 +296,8 @@ class Graph:
     # -- named queries ------------------------------------------------------------
     def read(self, name: str, *, vary: Mapping[str, str] | None = None,
              **params: Any) -> list[dict[str, Any]]:
-        """Run the named query in a read transaction (routed to a reader); never an identified
-        read (``run_policed``)."""
+        """Run the named query as a read of its own (an auto-commit transaction, routed to a
+        reader: ``_one_read``); never an identified read (``read_policed``)."""
         query = _not_identified(queries.get(name, vary))  # fail before opening a session
         return self._one_read(query.text, params)
 
