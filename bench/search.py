@@ -121,10 +121,11 @@ def main() -> None:
             def after(viewer=viewer, terms=terms) -> None:
                 search_children(graph, viewer, today=today, **terms)
 
-            found = search_children(graph, viewer, today=today, **terms).total
+            answer = search_children(graph, viewer, today=today, **terms)
+            found = f">{answer.more_than:,}" if answer.more_than else f"{answer.total:,}"
             (old, _), (new, new95) = timed(before, scans), timed(after, args.repeat)
             print(f"{label:32} {what:16} {old:9.1f} {new:8.1f} {new95:8.1f} {old / new:8.1f}x "
-                  f"{found:9,}", flush=True)
+                  f"{found:>9}", flush=True)
     graph.close()
 
 

@@ -22,6 +22,12 @@ from explorer.policy import Scope, Viewer
 # there are in all and pages through them: nothing is cut off without saying so.
 PAGE_SIZE = 50
 
+# The most children the management team's name search reads (cypher/children_search_by_name
+# .cypher): a fragment whose letters more children's names hold than this is too broad to
+# answer, and the user is asked for more of the name, a date of birth or an id. A count, not
+# a list cut off: nothing is shown as if it were everything.
+MOST_CANDIDATES = 25_000
+
 
 class Page(list):
     """One page of children (a list of records) that knows how many there are in all.
@@ -31,11 +37,15 @@ class Page(list):
     (1, 51, 2, 51, 51, False)
     """
 
-    def __init__(self, records: list[dict[str, Any]], *, total: int, page: int, page_size: int) -> None:
+    def __init__(self, records: list[dict[str, Any]], *, total: int, page: int, page_size: int,
+                 more_than: int | None = None) -> None:
         super().__init__(records)
         self.total = total
         self.page = page
         self.page_size = page_size
+        # Set (to the bound) when the search was too broad to answer: more than this many
+        # children could match, and none are listed.
+        self.more_than = more_than
 
     @property
     def pages(self) -> int:
@@ -115,18 +125,25 @@ def _read_page(graph: Graph, viewer: Viewer, *, today: date, text: str | None,
             lucene = name_query(text)
             if lucene is None:  # no letter or digit: nothing the index (or a name) could hold
                 return Page([], total=0, page=1, page_size=page_size)
-            name, args = "children_search_by_name", {**terms, "lucene": lucene}
+            name, args = "children_search_by_name", {**terms, "lucene": lucene,
+                                                     "most": MOST_CANDIDATES}
         else:
             name, args = "children_all", {"retained": params["retained"]}
     else:
         name = "children_search"
         args = {"text": text, "dob": dob, "id": child_id, **params}
 
+    too_many = False
+
     def read(skip: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
+        nonlocal too_many
         row = _read(graph, name, skip=skip, limit=limit, **args)[0]
+        too_many = row.get("too_many", False)
         return row["total"], row["children"]
 
     total, rows, page = _paged(read, page, page_size)
+    if too_many:
+        return Page([], total=0, page=1, page_size=page_size, more_than=MOST_CANDIDATES)
     return Page([_record(viewer, child, today) for child in rows], total=total, page=page,
                 page_size=page_size)
 

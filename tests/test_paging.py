@@ -52,3 +52,24 @@ def test_search_results_say_how_many_and_page_with_the_terms_kept(manager):
         seen += _ids(manager.post("/search", data={"text": "kim pager", "page": str(page)})
                      .get_data(as_text=True))
     assert seen == [f"C-{i:03d}" for i in range(1, CHILDREN + 1)]
+
+
+def test_a_search_too_broad_to_answer_says_so_and_lists_nobody(manager, graph: Graph,
+                                                                 monkeypatch):
+    """At 11 million children a fragment like "son" is in a million names: the management
+    team's search then asks for more of the name instead of reading them all (and never
+    shows a few as if they were all). At the bound itself it still answers."""
+    from explorer import children
+
+    monkeypatch.setattr(children, "MOST_CANDIDATES", CHILDREN)
+    at_the_bound = manager.post("/search", data={"text": "pager"}).get_data(as_text=True)
+    assert "120 found" in at_the_bound and "Too many" not in at_the_bound
+
+    monkeypatch.setattr(children, "MOST_CANDIDATES", CHILDREN - 1)
+    broad = manager.post("/search", data={"text": "pager"}).get_data(as_text=True)
+    assert "Too many to list" in broad and "More than 119 children" in broad
+    assert _ids(broad) == [] and "found" not in broad
+    narrower = manager.post("/search", data={"text": "pager0"}).get_data(as_text=True)
+    assert "99 found" in narrower and "Too many" not in narrower  # Pager001 to Pager099
+    logged = [json.loads(e["params"]) for e in audit.search(graph, action="search", limit=10)]
+    assert {(p["text"], p["more_than"]) for p in logged} >= {("pager", 119), ("pager0", None)}

@@ -144,7 +144,8 @@ def search():
     results = search_children(graph_of(current_app), current_viewer(), text=text, dob=dob,
                               child_id=child_id, today=today(), page=page)
     audited.record("search", {"text": text, "date_of_birth": dob, "child_id": child_id,
-                       "page": results.page, "total": results.total},
+                       "page": results.page, "total": results.total,
+                       "more_than": results.more_than},
             [c["id"] for c in results])
     # The terms go back into the form (the page, never a URL), so the user sees what was asked,
     # and into the buttons that fetch the previous and next pages.
