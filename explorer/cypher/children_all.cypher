@@ -1,8 +1,11 @@
 // Every child (the management team's first page), one page by name, and how many in all.
 // The page is read in the order of the family name index and stops after the page (a seed
-// requires a family name); the total is every child in the count store less those the
-// retention rule leaves out, found through the archived_at and date of birth indexes. At 11
-// million children, sorting and counting every child took longer than a request's 10 s.
+// requires a family name). The total is counted from indexes alone, never by reading the
+// children: every child in the count store, less the archived (child_archived_at), less the
+// live children born on or before the rule's date (child_date_of_birth, less the archived
+// among them from child_archived_at_dob), plus the care leavers who consented and are kept
+// to 25 (child_care_leaver). At 11 million children, sorting and counting every child took
+// longer than a request's 10 s, and reading the 558,000 over 18 took 11 s from a cold cache.
 // Returns: total (int), children (list of maps, ordered by family name, given name, id).
 // Params: $skip, $limit, $retained (policy.retained: archived records are left out unless
 // it says otherwise).
@@ -20,11 +23,29 @@ CALL () {
   RETURN count(c) AS everyone
 }
 CALL () {
-  // Only a child archived, or born on or before the rule's date, can be left out.
   MATCH (c:Child)
-  WHERE c.archived_at IS NOT NULL OR c.date_of_birth <= $retained.born_after
-  WITH DISTINCT c
-  WHERE NOT ($retained.archived OR c.archived_at IS NULL AND (c.date_of_birth IS NULL OR c.date_of_birth > $retained.born_after OR coalesce(c.care_leaver AND c.care_leaver_consent, false) AND c.date_of_birth > $retained.leaver_born_after))
-  RETURN count(c) AS left_out
+  WHERE c.archived_at IS NOT NULL
+  RETURN count(c) AS archived
 }
-RETURN everyone - left_out AS total, children
+CALL () {
+  MATCH (c:Child)
+  WHERE c.date_of_birth <= $retained.born_after
+  RETURN count(c) AS over_age
+}
+CALL () {
+  MATCH (c:Child)
+  WHERE c.archived_at IS NOT NULL AND c.date_of_birth <= $retained.born_after
+  RETURN count(c) AS archived_over_age
+}
+CALL () {
+  // The retention rule's exception: a consenting care leaver is kept until 25. Without the
+  // hint the planner reads every child born in those seven years.
+  MATCH (c:Child)
+  USING INDEX c:Child(care_leaver)
+  WHERE c.care_leaver = true AND c.care_leaver_consent = true AND c.archived_at IS NULL
+    AND c.date_of_birth <= $retained.born_after AND c.date_of_birth > $retained.leaver_born_after
+  RETURN count(c) AS kept_leavers
+}
+RETURN CASE WHEN $retained.archived THEN everyone
+            ELSE everyone - archived - (over_age - archived_over_age) + kept_leavers END AS total,
+       children
