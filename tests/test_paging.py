@@ -73,3 +73,39 @@ def test_a_search_too_broad_to_answer_says_so_and_lists_nobody(manager, graph: G
     assert "99 found" in narrower and "Too many" not in narrower  # Pager001 to Pager099
     logged = [json.loads(e["params"]) for e in audit.search(graph, action="search", limit=10)]
     assert {(p["text"], p["more_than"]) for p in logged} >= {("pager", 119), ("pager0", None)}
+
+
+def test_the_management_total_leaves_out_exactly_whom_the_retention_rule_does(graph: Graph):
+    """The first page's total is counted from indexes (count store, less the archived, less
+    the live over-18s, plus consenting care leavers under 25): one child of each kind the rule
+    tells apart, and the total and the list agree with the rule."""
+    from datetime import date
+
+    from explorer import children as reads
+    from explorer.accounts import Viewer
+
+    today = date(2026, 6, 1)
+    # (id, years old (None: no date of birth), care leaver, consented, marked archived, kept)
+    kinds = [("C-10", 10, False, False, False, True),
+             ("C-18", 18, False, False, False, False),
+             ("C-LEAVER-24", 24, True, True, False, True),
+             ("C-LEAVER-25", 25, True, True, False, False),
+             ("C-LEAVER-20-NO", 20, True, False, False, False),
+             ("C-9-ARCHIVED", 9, False, False, True, False),
+             ("C-19-ARCHIVED", 19, False, False, True, False),
+             ("C-LEAVER-22-ARCHIVED", 22, True, True, True, False),
+             ("C-NO-DOB", None, False, False, False, True)]
+    graph.run_autocommit(
+        "UNWIND $kinds AS k CREATE (:Child {id: k[0], given_name: 'Kim', family_name: k[0],"
+        " date_of_birth: CASE WHEN k[1] IS NULL THEN null"
+        "   ELSE $today - duration({years: k[1]}) END,"
+        " care_leaver: k[2], care_leaver_consent: k[3], shielded: false, gender: 'female',"
+        " archived_at: CASE WHEN k[4] THEN datetime('2026-05-01T00:00:00Z') END,"
+        " archived_reason: CASE WHEN k[4] THEN 'aged 18' END})",
+        kinds=[list(k[:5]) for k in kinds], today=today)
+    manager = Viewer(username="manager", roles=frozenset({"management"}), practitioner_id=None,
+                     user_id="u")
+    kind, listed = reads.list_children(graph, manager, today=today)
+    kept = sorted(k[0] for k in kinds if k[5])
+    assert kind == "identified" and listed.total == len(kept) == 3
+    assert sorted(c["id"] for c in listed) == kept

@@ -76,6 +76,10 @@ AGES = {
     "leaver 25 today": lambda c: (years_before(TODAY, 25), True, True, False),
     "leaver of 20, no consent": lambda c: (years_before(TODAY, 20), True, False, False),
     "marked archived": lambda c: (years_before(TODAY, 9), False, False, True),
+    # Archived and past 18, or a consenting leaver archived before 25: counted once each as
+    # left out (the management team's total counts them from two indexes).
+    "19, marked archived": lambda c: (years_before(TODAY, 19), False, False, True),
+    "leaver of 22, marked archived": lambda c: (years_before(TODAY, 22), True, True, True),
     # A seed requires a date of birth; a graph loaded otherwise may have none: no birthday,
     # so never archived by age.
     "no date of birth": lambda c: (None, False, False, False),
