@@ -209,22 +209,51 @@ def seed_validate(path: str, today) -> None:
 @click.option("--batch-size", type=click.IntRange(100, 100_000), default=10_000, show_default=True)
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]),
               help="The load date (ages, and the end date a snapshot sets).")
+@click.option("--initial", is_flag=True,
+              help="A first load into the empty local database by Neo4j's offline importer "
+                   "(minutes, not an hour, for millions of children): Neo4j is stopped while "
+                   "it runs. Refused unless the database holds nothing at all, not even an "
+                   "account, and is the local one this app runs.")
 def seed_load(path: str, mode: str, source: str | None, dry_run: bool, batch_size: int,
-              today) -> None:
+              today, initial: bool) -> None:
     """Validate a seed, then load it into Neo4j (schema first, then batches).
 
     Nothing is written if any problem is found. Loading the same seed twice
     changes nothing; a load that was interrupted completes when run again.
     A child's shield is never removed by a load.
     """
+    from explorer.seed.bulk import BulkImportRefused, initial_import, refuse_unless_empty
     from explorer.seed.loader import load
     from explorer.seed.model import SeedChanged
 
+    if initial and dry_run:
+        raise click.UsageError("--initial writes a new database: it has no --dry-run")
     config = Config.from_environment()
     on = today.date() if today else clock.today()
     graph = Graph(replace(config.neo4j, max_retry_time=30.0))
     try:
+        if initial:  # refused before the seed is read: nothing to validate for
+            if config.neo4j.local is None:
+                raise click.ClickException(
+                    "--initial needs the local database this app runs (NEO4J_URI points "
+                    "elsewhere): load without --initial")
+            refuse_unless_empty(graph)
         result = _read(path, graph, on)
+        if initial:
+            imported = initial_import(graph, config.neo4j.local, result,
+                                      source=source or Path(path).resolve().stem,
+                                      staging=config.var_dir / "import-staging")
+            audited.record("admin.seed.load",
+                           {"path": Path(path).name, "source": source or Path(path).resolve().stem,
+                            "mode": "initial", "rows": imported.rows, "created": imported.rows,
+                            "updated": 0, "chairs": result.chairs()[:50]},
+                           viewer=cli_viewer(), client=audited.CLI_CLIENT, graph=graph)
+            click.echo(f"imported {imported.rows:,} rows in {imported.seconds:.1f} s (files "
+                       f"{imported.write_seconds:.1f} s, import {imported.import_seconds:.1f} s, "
+                       f"schema {imported.schema_seconds:.1f} s)")
+            for name, n in {**imported.nodes, **imported.relationships}.items():
+                click.echo(f"  {name:<16} {n:>12,}")
+            return
         report = load(graph, result, source=source or Path(path).resolve().stem, mode=mode,
                       on=on, batch_size=batch_size, dry_run=dry_run)
         if not dry_run:  # a load from the command line is recorded like one from the page
@@ -235,7 +264,7 @@ def seed_load(path: str, mode: str, source: str | None, dry_run: bool, batch_siz
                            viewer=cli_viewer(), client=audited.CLI_CLIENT, graph=graph)
     except DatabaseUnavailable as exc:
         raise click.ClickException(f"{exc}; nothing further was written") from exc
-    except SeedChanged as exc:
+    except (SeedChanged, BulkImportRefused) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         graph.close()

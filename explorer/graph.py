@@ -293,6 +293,13 @@ class Graph:
                 self._driver.close()
             self._driver = None
 
+    def replaced(self) -> None:
+        """The database was replaced under us (explorer.seed.bulk's offline import): close the
+        driver and forget the bookmarks, which name transactions of the old database that
+        the new one will never reach (a read chained to them would wait, then fail)."""
+        self.close()
+        self._bookmarks = GraphDatabase.bookmark_manager()
+
     # -- named queries ------------------------------------------------------------
     def read(self, name: str, *, vary: Mapping[str, str] | None = None,
              **params: Any) -> list[dict[str, Any]]:

@@ -263,6 +263,25 @@ class LocalNeo4j:
         env["NEO4J_CONF"] = str(self.home / "conf")
         return env
 
+    def import_full(self, args: list[str]) -> str:
+        """Run ``neo4j-admin database import full`` (with ``args``: the files and options)
+        into this instance's database, replacing it; the instance must be stopped. Returns
+        the importer's report; raises LocalDatabaseError with its last lines if it fails."""
+        if self.status().running:
+            raise LocalDatabaseError(f"stop Neo4j in {self.home} before importing into it")
+        java = _java()
+        lib = fetch(quiet=True)
+        self._write_config()
+        proc = subprocess.run(
+            [java, "-cp", f"{lib}/*", ADMIN_TOOL, "database", "import", "full",
+             "--overwrite-destination=true", *args, "neo4j"],
+            env=self._env(), capture_output=True, text=True, check=False, cwd=self.home)
+        out = proc.stdout + proc.stderr
+        if proc.returncode != 0:
+            raise LocalDatabaseError(
+                f"neo4j-admin database import failed (exit {proc.returncode}):\n{out[-3000:]}")
+        return out
+
     # -- lifecycle -----------------------------------------------------------
     def start(self, *, timeout: float = 180.0, quiet: bool = False) -> str:
         """Start if not running; return a sentence saying what happened."""

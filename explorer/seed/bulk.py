@@ -1,0 +1,253 @@
+"""A first load into an empty local database through Neo4j's offline importer.
+
+``neo4j-admin database import full`` builds a store from CSV files without transactions,
+which is how Neo4j's own documentation says to load a large graph the first time: at 11
+million children the online loader (``explorer.seed.loader``) writes for an hour, through
+Bolt and Cypher, a batch at a time. This module writes the validated seed (``Seed.chunks``,
+read again a chunk at a time: memory stays bounded) into the importer's CSV files with the
+same properties the online loader sets, stops the local Neo4j, imports, starts it and
+applies the schema (constraints and indexes are built on the imported graph).
+
+It refuses unless all of this holds, each checked before anything is touched:
+
+- the database is one this app runs itself (``LocalNeo4j``): the importer writes the store's
+  files, so it cannot reach a server, a cluster or Aura (there, use the online loader);
+- the database holds **no node at all**: the importer replaces the whole database, and
+  accounts, sessions and the audit trail live in it too. So it is a first load, before the
+  first account is made.
+
+Everything else is the online loader's: the seed is validated first (every problem at
+file:line:column, nothing written), and the graph is the same (tests/test_bulk.py compares
+the two, node by node and relationship by relationship).
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from explorer import queries, schema
+from explorer.analytics.saved import mark_changed
+from explorer.graph import Graph
+from explorer.localdb import LocalNeo4j
+from explorer.seed.loader import _end_label, _relationship_key  # the online loader's rules
+from explorer.seed.model import Seed
+from explorer.seed.schema import SEED_TYPES, SeedType
+
+# Between the names of a list (former names): the importer's array delimiter. A validated
+# name never holds a control character.
+ARRAY_DELIMITER = "\x1f"
+
+# The properties the online loader sets on a conference and a plan (seed_create_conference,
+# seed_create_plan); the child each belongs to becomes a relationship, as there.
+CONFERENCE_PROPERTIES = ("id", "date", "kind", "chair", "strategy_discussion")
+PLAN_PROPERTIES = ("id", "category", "start", "end")
+# The query that stores the empty lists the importer cannot write, per (label, property).
+EMPTY_LISTS = {("Child", "former_names"): "seed_bulk_empty_former_names"}
+# Properties the online loader defaults when a row has none (seed_create_child, _service).
+DEFAULTS = {"child": {"shielded": False}, "service": {"sensitive": False}}
+
+
+class BulkImportRefused(RuntimeError):
+    """The offline import cannot be used here (not a local database, or not an empty one):
+    nothing was changed."""
+
+
+@dataclass
+class ImportReport:
+    nodes: dict[str, int] = field(default_factory=dict)  # per label
+    relationships: dict[str, int] = field(default_factory=dict)  # per type
+    write_seconds: float = 0.0  # the importer's CSV files written from the seed
+    import_seconds: float = 0.0  # Neo4j stopped, the importer run, Neo4j started again
+    schema_seconds: float = 0.0  # constraints and indexes built on the imported graph
+    seconds: float = 0.0
+
+    @property
+    def rows(self) -> int:
+        return sum(self.nodes.values()) + sum(self.relationships.values())
+
+
+def _type_of(values: Iterator) -> str:
+    """The importer's type for a column, from its values (str, bool, date, list or None)."""
+    for v in values:
+        if isinstance(v, bool):
+            return "boolean"
+        if isinstance(v, date):
+            return "date"
+        if isinstance(v, list | tuple):
+            return "string[]"
+        if v is not None:
+            return "string"
+    return "string"
+
+
+def _text(value: object) -> str:
+    """A value as the importer reads it back: empty for none (with --ignore-empty-strings)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ARRAY_DELIMITER.join(value)
+    return str(value)
+
+
+class _Files:
+    """The importer's CSV files, each opened on first use with its header."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.open: dict[str, tuple[object, csv.writer]] = {}
+        self.args: list[str] = []
+        self.counts: dict[tuple[str, str], int] = {}
+        self.multiline = False
+        self.empty_lists: set[tuple[str, str]] = set()  # (label, property) with an empty list
+
+    def write(self, kind: str, name: str, file: str, header: list[str],
+              rows: Iterator[list[str]]) -> None:
+        if file not in self.open:
+            fh = (self.folder / file).open("w", newline="", encoding="utf-8")
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(header)
+            self.open[file] = (fh, writer)
+            self.args.append(f"--{kind}={name}={self.folder / file}")
+        writer = self.open[file][1]
+        n = 0
+        for row in rows:
+            if not self.multiline and any("\n" in v or "\r" in v for v in row):
+                self.multiline = True
+            writer.writerow(row)
+            n += 1
+        self.counts[kind, name] = self.counts.get((kind, name), 0) + n
+
+    def close(self) -> None:
+        for fh, _ in self.open.values():
+            fh.close()
+
+
+def _node_files(files: _Files, seed: Seed, stype: SeedType) -> None:
+    defaults = DEFAULTS.get(stype.name, {})
+    keep = {"conference": CONFERENCE_PROPERTIES, "plan": PLAN_PROPERTIES}.get(stype.name)
+    header: list[str] | None = None
+    names: list[str] = []
+    for rows, _ in seed.chunks(stype.name):
+        if not rows:
+            continue
+        if header is None:
+            names = [n for n in rows[0] if keep is None or n in keep]
+            names += [n for n in defaults if n not in names]
+            header = [f"id:ID({stype.label})" if n == "id" else
+                      f"{n}:{_type_of(r.get(n, defaults.get(n)) for r in rows)}" for n in names]
+        files.write("nodes", stype.label, f"{stype.name}.csv", header,
+                    ([_text(r[n] if r.get(n) is not None else defaults.get(n)) for n in names]
+                     for r in rows))
+        for n in names:
+            if (stype.label, n) not in files.empty_lists and any(r.get(n) == [] for r in rows):
+                files.empty_lists.add((stype.label, n))
+        if stype.name in ("conference", "plan"):
+            # The child's relationship, as seed_create_conference and _plan make it.
+            if stype.name == "conference":
+                rel, head = "ABOUT", [":START_ID(Conference)", ":END_ID(Child)"]
+                ends = ([r["id"], r["child_id"]] for r in rows)
+            else:
+                rel, head = "HAD_PLAN", [":START_ID(Child)", ":END_ID(Plan)"]
+                ends = ([r["child_id"], r["id"]] for r in rows)
+            files.write("relationships", rel, f"{rel.lower()}.csv", head, ends)
+
+
+def _relationship_files(files: _Files, seed: Seed, stype: SeedType, source: str) -> None:
+    assert stype.start and stype.end
+    start_label = stype.column_map[stype.start].ref[0]
+    end_label = _end_label(stype)
+    skip = {stype.start, stype.end, "person_label"}
+    names: list[str] | None = None
+    types: list[str] = []
+    for rows, _ in seed.chunks(stype.name):
+        if not rows:
+            continue
+        if names is None:
+            names = [n for n in rows[0] if n not in skip]
+            types = [_type_of(r.get(n) for r in rows) for n in names]
+        groups: dict[str, list[dict]] = {}
+        for r in rows:
+            groups.setdefault(r.get("person_label", start_label), []).append(r)
+        for label, group in groups.items():
+            header = [f":START_ID({label})", f":END_ID({end_label})", "key:string",
+                      *(f"{n}:{t}" for n, t in zip(names, types, strict=True)), "source:string"]
+            files.write("relationships", stype.label, f"{stype.name}_{label.lower()}.csv", header,
+                        ([r[stype.start], r[stype.end], _relationship_key(stype, r),
+                          *(_text(r.get(n)) for n in names), source] for r in group))
+
+
+def write_files(seed: Seed, folder: Path, *, source: str) -> _Files:
+    """The importer's CSV files for the whole seed, in ``folder`` (emptied first)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    files = _Files(folder)
+    try:
+        for stype in SEED_TYPES:
+            if not seed.summary()[stype.name]:
+                continue
+            if stype.is_node:
+                _node_files(files, seed, stype)
+            else:
+                _relationship_files(files, seed, stype, source)
+    finally:
+        files.close()
+    return files
+
+
+def refuse_unless_empty(graph: Graph) -> None:
+    """Refuse (BulkImportRefused) unless the database holds no node at all."""
+    if graph.read("seed_any_node")[0]["any"]:
+        raise BulkImportRefused(
+            "the offline import replaces the whole database, and this one is not empty (it "
+            "holds data, accounts or audit events): load with the online loader instead, or "
+            "start from an empty database")
+
+
+def initial_import(graph: Graph, local: LocalNeo4j | None, seed: Seed, *, source: str,
+                   staging: Path, threads: int | None = None) -> ImportReport:
+    """Load ``seed`` (validated) into the empty local database ``local`` by the offline
+    importer, then build the schema; ``staging`` holds the importer's files meanwhile (and is
+    removed afterwards). Refuses, changing nothing, unless the database is local and empty."""
+    if local is None:
+        raise BulkImportRefused(
+            "the offline import writes the store's files, so it needs the local database "
+            "this app runs (NEO4J_URI points elsewhere): load with the online loader instead")
+    refuse_unless_empty(graph)
+    report = ImportReport()
+    started = time.monotonic()
+    files = write_files(seed, staging, source=source)
+    for (kind, name), n in files.counts.items():
+        (report.nodes if kind == "nodes" else report.relationships)[name] = n
+    report.write_seconds = time.monotonic() - started
+    mark = time.monotonic()
+    graph.replaced()  # its connections and bookmarks are the old database's
+    local.stop()
+    try:
+        local.import_full([
+            *files.args, f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
+            "--ignore-empty-strings=true", f"--multiline-fields={str(files.multiline).lower()}",
+            *([f"--threads={threads}"] if threads else [])])
+    finally:
+        local.start(quiet=True)
+        graph.replaced()
+        shutil.rmtree(staging, ignore_errors=True)
+    report.import_seconds = time.monotonic() - mark
+    mark = time.monotonic()
+    for where in sorted(files.empty_lists):
+        graph.run_autocommit(queries.get(EMPTY_LISTS[where]).text)
+    schema.apply(graph)
+    graph.write_tx(lambda tx: mark_changed(tx, "seed"))
+    report.schema_seconds = time.monotonic() - mark
+    report.seconds = time.monotonic() - started
+    return report
