@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import shutil
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,7 +34,7 @@ from explorer import queries, schema
 from explorer.analytics.saved import mark_changed
 from explorer.graph import Graph
 from explorer.localdb import LocalNeo4j
-from explorer.seed.loader import _end_label, _relationship_key  # the online loader's rules
+from explorer.seed.loader import _end_label, _key_texts  # the online loader's rules
 from explorer.seed.model import Seed
 from explorer.seed.schema import SEED_TYPES, SeedType
 
@@ -69,8 +68,17 @@ class ImportReport:
     rows: int = 0  # the seed's rows (as the online loader counts them: not ABOUT, HAD_PLAN)
 
 
-def _type_of(values: Iterator) -> str:
-    """The importer's type for a column, from its values (str, bool, date, list or None)."""
+# The importer's type for each kind of seed column (explorer.seed.schema.KINDS): the rest
+# are strings.
+IMPORT_TYPES = {"bool": "boolean", "date": "date", "names": "string[]"}
+
+
+def _type_of(stype: SeedType, name: str, values: list) -> str:
+    """The importer's type for a column: from its kind in the seed's schema, else (a key the
+    reader derives) from its values."""
+    column = stype.column_map.get(name)
+    if column is not None:
+        return IMPORT_TYPES.get(column.kind, "string")
     for v in values:
         if isinstance(v, bool):
             return "boolean"
@@ -83,17 +91,22 @@ def _type_of(values: Iterator) -> str:
     return "string"
 
 
-def _text(value: object) -> str:
-    """A value as the importer reads it back: empty for none (with --ignore-empty-strings)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return ARRAY_DELIMITER.join(value)
-    return str(value)
+def _texts(values: list, kind: str, default: object = None) -> list[str]:
+    """A column's values as the importer reads them back, converted a column at a time (a
+    distinct date or flag once): none is an empty field (read as no property, with
+    --ignore-empty-strings), a list its names joined by ARRAY_DELIMITER."""
+    if default is not None:
+        values = [default if v is None else v for v in values]
+    if kind == "string[]":
+        return [ARRAY_DELIMITER.join(v) if v else "" for v in values]
+    if kind in ("date", "boolean"):
+        text = {v: "" if v is None else ("true" if v is True else "false" if v is False
+                                         else v.isoformat())
+                for v in set(values)}
+        return list(map(text.__getitem__, values))
+    if None in values:
+        return ["" if v is None else str(v) for v in values]
+    return values
 
 
 class _Files:
@@ -108,21 +121,19 @@ class _Files:
         self.empty_lists: set[tuple[str, str]] = set()  # (label, property) with an empty list
 
     def write(self, kind: str, name: str, file: str, header: list[str],
-              rows: Iterator[list[str]]) -> None:
+              columns: list[list[str]]) -> None:
+        """Append rows, given as columns (of equal length) in the header's order."""
         if file not in self.open:
             fh = (self.folder / file).open("w", newline="", encoding="utf-8")
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(header)
             self.open[file] = (fh, writer)
             self.args.append(f"--{kind}={name}={self.folder / file}")
-        writer = self.open[file][1]
-        n = 0
-        for row in rows:
-            if not self.multiline and any("\n" in v or "\r" in v for v in row):
-                self.multiline = True
-            writer.writerow(row)
-            n += 1
-        self.counts[kind, name] = self.counts.get((kind, name), 0) + n
+        if not self.multiline:
+            self.multiline = any("\n" in text or "\r" in text
+                                 for text in map("".join, columns))
+        self.open[file][1].writerows(zip(*columns, strict=True))
+        self.counts[kind, name] = self.counts.get((kind, name), 0) + len(columns[0])
 
     def close(self) -> None:
         for fh, _ in self.open.values():
@@ -134,29 +145,34 @@ def _node_files(files: _Files, seed: Seed, stype: SeedType) -> None:
     keep = {"conference": CONFERENCE_PROPERTIES, "plan": PLAN_PROPERTIES}.get(stype.name)
     header: list[str] | None = None
     names: list[str] = []
-    for rows, _ in seed.chunks(stype.name):
-        if not rows:
+    types: list[str] = []
+    for columns in seed.column_chunks(stype.name):
+        size = len(next(iter(columns.values()), ()))
+        if not size:
             continue
         if header is None:
-            names = [n for n in rows[0] if keep is None or n in keep]
+            names = [n for n in columns if keep is None or n in keep]
             names += [n for n in defaults if n not in names]
-            header = [f"id:ID({stype.label})" if n == "id" else
-                      f"{n}:{_type_of(r.get(n, defaults.get(n)) for r in rows)}" for n in names]
+            types = [_type_of(stype, n, columns.get(n, ())) for n in names]
+            header = [f"id:ID({stype.label})" if n == "id" else f"{n}:{t}"
+                      for n, t in zip(names, types, strict=True)]
+        raw = [columns.get(n) or [None] * size for n in names]
         files.write("nodes", stype.label, f"{stype.name}.csv", header,
-                    ([_text(r[n] if r.get(n) is not None else defaults.get(n)) for n in names]
-                     for r in rows))
-        for n in names:
-            if (stype.label, n) not in files.empty_lists and any(r.get(n) == [] for r in rows):
+                    [_texts(values, t, defaults.get(n))
+                     for n, t, values in zip(names, types, raw, strict=True)])
+        for n, t, values in zip(names, types, raw, strict=True):
+            if t == "string[]" and (stype.label, n) not in files.empty_lists \
+                    and any(v == [] for v in values):
                 files.empty_lists.add((stype.label, n))
         if stype.name in ("conference", "plan"):
             # The child's relationship, as seed_create_conference and _plan make it.
+            ids, children = columns["id"], columns["child_id"]
             if stype.name == "conference":
-                rel, head = "ABOUT", [":START_ID(Conference)", ":END_ID(Child)"]
-                ends = ([r["id"], r["child_id"]] for r in rows)
+                files.write("relationships", "ABOUT", "about.csv",
+                            [":START_ID(Conference)", ":END_ID(Child)"], [ids, children])
             else:
-                rel, head = "HAD_PLAN", [":START_ID(Child)", ":END_ID(Plan)"]
-                ends = ([r["child_id"], r["id"]] for r in rows)
-            files.write("relationships", rel, f"{rel.lower()}.csv", head, ends)
+                files.write("relationships", "HAD_PLAN", "had_plan.csv",
+                            [":START_ID(Child)", ":END_ID(Plan)"], [children, ids])
 
 
 def _relationship_files(files: _Files, seed: Seed, stype: SeedType, source: str) -> None:
@@ -166,21 +182,32 @@ def _relationship_files(files: _Files, seed: Seed, stype: SeedType, source: str)
     skip = {stype.start, stype.end, "person_label"}
     names: list[str] | None = None
     types: list[str] = []
-    for rows, _ in seed.chunks(stype.name):
-        if not rows:
+    for columns in seed.column_chunks(stype.name):
+        size = len(next(iter(columns.values()), ()))
+        if not size:
             continue
         if names is None:
-            names = [n for n in rows[0] if n not in skip]
-            types = [_type_of(r.get(n) for r in rows) for n in names]
-        groups: dict[str, list[dict]] = {}
-        for r in rows:
-            groups.setdefault(r.get("person_label", start_label), []).append(r)
-        for label, group in groups.items():
+            names = [n for n in columns if n not in skip]
+            types = [_type_of(stype, n, columns[n]) for n in names]
+        if stype.key == ("id",):
+            keys = columns["id"]
+        else:
+            keys = list(map("|".join, zip(*(_key_texts(columns[k]) if k in columns
+                                            else [""] * size for k in stype.key), strict=True)))
+        texts = [columns[stype.start], columns[stype.end], keys,
+                 *(_texts(columns[n], t) for n, t in zip(names, types, strict=True)),
+                 [source] * size]
+        labels = columns.get("person_label")  # lives_in: a person is a child or an adult
+        for label in sorted(set(labels)) if labels else [start_label]:
+            if labels:
+                picked = [i for i, x in enumerate(labels) if x == label]
+                group = [[column[i] for i in picked] for column in texts]
+            else:
+                group = texts
             header = [f":START_ID({label})", f":END_ID({end_label})", "key:string",
                       *(f"{n}:{t}" for n, t in zip(names, types, strict=True)), "source:string"]
-            files.write("relationships", stype.label, f"{stype.name}_{label.lower()}.csv", header,
-                        ([r[stype.start], r[stype.end], _relationship_key(stype, r),
-                          *(_text(r.get(n)) for n in names), source] for r in group))
+            files.write("relationships", stype.label, f"{stype.name}_{label.lower()}.csv",
+                        header, group)
 
 
 def write_files(seed: Seed, folder: Path, *, source: str) -> _Files:

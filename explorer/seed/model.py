@@ -111,6 +111,18 @@ class Seed:
             return iter(())
         return self.read_rows(name)
 
+    def column_chunks(self, name: str) -> Iterator[dict[str, list]]:
+        """The rows of one type a chunk at a time as columns (name -> values, every row's
+        keys, as `chunks` gives them), read again each time without a dict per row where the
+        reader can (`_Rows.column_chunks`)."""
+        if (self._rows is None or name not in self._rows) and self.counts.get(name) \
+                and hasattr(self.read_rows, "column_chunks"):
+            yield from self.read_rows.column_chunks(name)  # type: ignore[union-attr]
+            return
+        for rows, _ in self.chunks(name):
+            if rows:
+                yield {key: [row.get(key) for row in rows] for key in rows[0]}
+
     def _hold(self, name: str) -> tuple[list[dict], list[int]]:
         if name not in self._held:
             rows: list[dict] = []

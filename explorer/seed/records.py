@@ -108,6 +108,10 @@ def _mark_sensitive(row: dict, today: date, report: Report) -> None:
     row["sensitive"] = bool(row.get("sensitive")) or row.get("type") in ALWAYS_SENSITIVE
 
 
+# The types whose record rule completes a row (not only checks it): their rows, not the
+# chunk's columns, hold the values to load.
+RECORD_RULES_THAT_COMPLETE = frozenset({"service"})
+
 # The rules of one record of a seed type beyond its values' own, by type name.
 # Rules every type of a shape shares (a dated relationship ends on or after it
 # starts, a relationship joins two nodes) are `_check_columns`'.

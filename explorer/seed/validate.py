@@ -46,7 +46,7 @@ from explorer.seed.filecheck import Context, FileCheck, FileSummary
 from explorer.seed.model import Problem, Seed, SeedChanged, SeedInvalid
 from explorer.seed.parallel import die_with_parent, without_cycle_collection  # noqa: F401
 from explorer.seed.reader import csv_chunks, seed_files
-from explorer.seed.records import convert_chunk
+from explorer.seed.records import RECORD_RULES_THAT_COMPLETE, convert_chunk
 from explorer.seed.schema import BY_NAME, SEED_TYPES, SeedType
 from explorer.seed.stored import NOTHING, Stored, stored_of
 from explorer.seed.stream import Source, jsonl_chunks
@@ -266,6 +266,35 @@ class _Rows:
             yield chunk.rows, chunk.lines
         self._unchanged(problems)
 
+    def column_chunks(self, name: str) -> Iterator[dict[str, list]]:
+        """The same rows a chunk at a time as columns (name -> values), as the reader
+        converted them, without building a dict per row: for a writer that wants columns
+        (explorer.seed.bulk). Where rows are completed one by one (a `.jsonl` seed's
+        defaults; a service's `sensitive`, set by its record rule), from the rows."""
+        stype = BY_NAME[name]
+        if self.source.jsonl or stype.name in RECORD_RULES_THAT_COMPLETE:
+            for rows, _ in self(name):
+                yield {key: [row.get(key) for row in rows] for key in rows[0]} if rows else {}
+            return
+        problems: list[Problem] = []
+        self._unchanged()
+        for chunk in self.source.chunks(stype, problems):
+            if problems:
+                break
+            columns = dict(chunk.columns)
+            if stype.name == "lives_in":
+                columns["person_label"] = self._person_labels(columns["person_id"])
+            yield columns
+        self._unchanged(problems)
+
+    def _person_labels(self, people: list) -> list[str]:
+        """Each lives_in row's person as a child or an adult (see `_complete`)."""
+        child = keys.contains(self.children, np.fromiter(map(hash, people), dtype=np.int64,
+                                                         count=len(people)))
+        return ["Child" if person in self.stored_children
+                or (is_child and person not in self.adults_like_children) else "Adult"
+                for person, is_child in zip(people, child, strict=True)]
+
     def _unchanged(self, problems: list[Problem] | None = None) -> None:
         if problems or self._stamps() != self.stamps:
             raise SeedChanged(self.source.path, problems or [])
@@ -274,12 +303,8 @@ class _Rows:
         cols = self.columns[stype.name]
         if stype.name == "lives_in":
             people = [row.get("person_id") for row in rows]
-            child = keys.contains(self.children, np.fromiter(map(hash, people), dtype=np.int64,
-                                                             count=len(people)))
-            for row, person, is_child in zip(rows, people, child, strict=True):
-                row["person_label"] = ("Child" if person in self.stored_children
-                                       or (is_child and person not in self.adults_like_children)
-                                       else "Adult")
+            for row, label in zip(rows, self._person_labels(people), strict=True):
+                row["person_label"] = label
         if self.source.jsonl:
             for row in rows:
                 for name in cols:
