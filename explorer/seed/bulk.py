@@ -98,6 +98,10 @@ def _texts(values: list, kind: str, default: object = None) -> list[str]:
     if default is not None:
         values = [default if v is None else v for v in values]
     if kind == "string[]":
+        if any(ARRAY_DELIMITER in name for v in values if v for name in v):
+            raise BulkImportRefused(
+                "a list value holds the character U+001F, which the importer would read as "
+                "two values: load with the online loader instead")
         return [ARRAY_DELIMITER.join(v) if v else "" for v in values]
     if kind in ("date", "boolean"):
         text = {v: "" if v is None else ("true" if v is True else "false" if v is False
@@ -250,10 +254,17 @@ def initial_import(graph: Graph, local: LocalNeo4j | None, seed: Seed, *, source
     refuse_unless_empty(graph)
     report = ImportReport(rows=sum(seed.summary().values()))
     started = time.monotonic()
-    files = write_files(seed, staging, source=source)
+    try:
+        files = write_files(seed, staging, source=source)
+        report.write_seconds = time.monotonic() - started
+        # Again, now that the files are written (minutes, for millions of children): an
+        # account made meanwhile would be lost with the database the importer replaces.
+        refuse_unless_empty(graph)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     for (kind, name), n in files.counts.items():
         (report.nodes if kind == "nodes" else report.relationships)[name] = n
-    report.write_seconds = time.monotonic() - started
     mark = time.monotonic()
     graph.replaced()  # its connections and bookmarks are the old database's
     local.stop()
