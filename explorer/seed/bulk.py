@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, TextIO
 
 from explorer import queries, schema
 from explorer.analytics.saved import mark_changed
@@ -118,7 +119,7 @@ class _Files:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.open: dict[str, tuple[object, csv.writer]] = {}
+        self.open: dict[str, tuple[TextIO, Any]] = {}  # file -> (its handle, a csv writer)
         self.args: list[str] = []
         self.counts: dict[tuple[str, str], int] = {}
         self.multiline = False
@@ -157,7 +158,7 @@ def _node_files(files: _Files, seed: Seed, stype: SeedType) -> None:
         if header is None:
             names = [n for n in columns if keep is None or n in keep]
             names += [n for n in defaults if n not in names]
-            types = [_type_of(stype, n, columns.get(n, ())) for n in names]
+            types = [_type_of(stype, n, columns.get(n) or []) for n in names]
             header = [f"id:ID({stype.label})" if n == "id" else f"{n}:{t}"
                       for n, t in zip(names, types, strict=True)]
         raw = [columns.get(n) or [None] * size for n in names]
