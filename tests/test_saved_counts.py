@@ -235,7 +235,7 @@ def test_the_admins_seed_load_counts_todays_dashboard_after_loading(
 # throttle, and the saved counts themselves.
 NOT_CHILDRENS_DATA = ("audit_", "session", "user_", "login_throttle_", "gap_counts_",
                       "data_change_mark")
-MARKING_MODULES = {"seed/loader.py", "retention.py"}
+MARKING_MODULES = {"seed/loader.py", "seed/bulk.py", "retention.py"}
 
 
 def test_every_write_of_childrens_data_is_run_by_a_module_that_marks_it():
