@@ -22,6 +22,7 @@ One module per idea, each importing only those before it:
 - ``curves``: lines as vis-network draws them, bent clear of nodes;
 - ``labels``: where nodes and labels are drawn, and edge labels placed clear of each other;
 - ``rings``: the layout, in rings;
+- ``memo``: geometry already worked out, for the next request drawing the same network;
 - ``vis``: pyvis's nodes, edges and options, and the legend;
 - ``network``: the ecomap put together (``gather``, ``finish``, ``build``) and paths in it.
 
@@ -29,6 +30,7 @@ The names callers use are re-exported here, so ``from explorer import ecomap`` i
 import a route, the conference list or a benchmark needs.
 """
 
+from explorer.ecomap import memo
 from explorer.ecomap.builder import (
     FAMILY_RING,
     KIND_ORDER,
@@ -54,6 +56,6 @@ __all__ = [
     "FAMILY_RING", "GROUP_AT", "GROUP_WHEN_NODES", "KINDS", "KIND_ORDER", "MAX_EXPAND", "NODE_CAP",
     "PROFESSIONAL_RING", "RING_GAP", "ROOT_RING", "SIBLINGS_GROUP", "STATUS_NAMES", "Gathered",
     "as_of", "build", "drawn_label", "edge_label_box", "finish", "gather", "group_services",
-    "group_siblings", "layout", "legend", "node_boxes", "node_overlaps", "place_labels",
+    "group_siblings", "layout", "legend", "memo", "node_boxes", "node_overlaps", "place_labels",
     "plan_badge", "shortest_path", "text_size", "view_warnings",
 ]

@@ -168,12 +168,12 @@ def any_overlap(nodes: list[dict[str, Any]]) -> bool:
     return False
 
 
-def _label_choices(label: str) -> list[str]:
+def label_choices(label: str) -> list[str]:
     """An edge's label, then shorter forms of it (without its dates, then its first line
     alone, then a change's mark alone), then none: the full text is always in the tables and
     the edge's tooltip.
 
-    >>> _label_choices("▼ ENDED investigating officer\\n2026-02-10 to 2026-04-30")
+    >>> label_choices("▼ ENDED investigating officer\\n2026-02-10 to 2026-04-30")
     ['▼ ENDED investigating officer\\n2026-02-10 to 2026-04-30', '▼ ENDED investigating officer', '▼ ENDED']
     """
     lines = label.split("\n")
@@ -276,7 +276,7 @@ def _place_edge_labels(order: list[dict[str, Any]], nodes: list[dict[str, Any]],
     missing = 0.0
     for e in order:
         e["canvas_label"] = ""
-        choices = _label_choices(e.get("label") or "")
+        choices = label_choices(e.get("label") or "")
         for i, choice in enumerate(choices):
             box = edge_label_box(e, at[e["from"]], at[e["to"]], choice)
             if not grid.touches(box):

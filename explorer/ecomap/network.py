@@ -11,12 +11,14 @@ import networkx as nx
 
 from explorer import changes, coordination
 from explorer.children import child_view, child_views, sibling_views
+from explorer.ecomap import memo
 from explorer.ecomap.builder import NODE_CAP, Builder, add_view
 from explorer.ecomap.curves import bend_round_nodes
 from explorer.ecomap.dates import as_of, full_name, plan_badge
 from explorer.ecomap.grouping import SIBLINGS_GROUP, group_services, group_siblings
+from explorer.ecomap.memo import network_key
 from explorer.ecomap.rings import layout
-from explorer.ecomap.vis import legend, to_vis
+from explorer.ecomap.vis import geometry_of, legend, to_vis
 
 MAX_EXPAND = 10
 
@@ -135,17 +137,23 @@ def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
     warnings, compared_ids = view_warnings(root_view, g.on, compared)
     root = f"child:{g.child_id}"
     b = group_siblings(group_services(b, root), root, opened=g.siblings_open)
-    positions = layout(b.nodes, b.edges, b.ring, root)
-    # The child's own network is laid out clear of crossings; lines that other children's
-    # views add (depth 2, expand) may run through a node, and bend round it instead.
-    bends = bend_round_nodes(positions, b.edges, sorted((set(b.edges) - g.own_edges)
-                                              & {k for k in b.edges if not k.startswith("group:")}))
     # What changed between the last conference (or the day asked for) and the as-of date.
     since = g.since or changes.default_since(root_view, g.on)
     changed = changes.changes(root_view, since, g.on) if since and since < g.on else []
     marks = {c["edge"]: "new" if c["change"] in ("started", "moved in") else "ended"
              for c in changed if c["edge"] and c["edge"] in b.edges}
-    nodes, edges, options = to_vis(b, positions, bends, marks)
+    # Lines that other children's views add (depth 2, expand): the child's own network is
+    # laid out clear of crossings, these may run through a node and bend round it instead.
+    added = sorted((set(b.edges) - g.own_edges) & {k for k in b.edges if not k.startswith("group:")})
+    key = network_key(b.nodes, b.edges, b.ring, root, added, marks)
+    placed = memo.MEMO.get(key)
+    if placed is None:
+        positions = layout(b.nodes, b.edges, b.ring, root)
+        nodes, edges, options = to_vis(b, positions, bend_round_nodes(positions, b.edges, added),
+                                       marks)
+        memo.MEMO.put(key, geometry_of(nodes, edges))
+    else:
+        nodes, edges, options = to_vis(b, {}, {}, marks, placed=placed)
     child = root_view["child"]
     return {
         "child": {"id": child["id"], "name": full_name(child), "shielded": bool(child.get("shielded"))},

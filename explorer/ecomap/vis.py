@@ -10,7 +10,8 @@ from typing import Any
 from pyvis.network import Network
 
 from explorer.ecomap.builder import KINDS, Builder
-from explorer.ecomap.labels import EDGE_FONT, NODE_FONT, WRAP, place_labels
+from explorer.ecomap.labels import EDGE_FONT, NODE_FONT, WRAP, label_choices, place_labels
+from explorer.ecomap.memo import Geometry
 from explorer.ecomap.rings import drawn_label
 
 MARK_STYLE = {"new": ("▲ NEW ", "#009E73"), "ended": ("▼ ENDED ", "#D55E00")}
@@ -41,10 +42,15 @@ def legend(b: Builder, marks: dict[str, str] | None = None) -> list[dict[str, An
 
 def to_vis(b: Builder, positions: dict[str, tuple[int, int]],
             bends: dict[str, dict[str, Any]],
-            marks: dict[str, str] | None = None) -> tuple[list, list, dict]:
+            marks: dict[str, str] | None = None,
+            placed: Geometry | None = None) -> tuple[list, list, dict]:
     """Nodes, edges and options built with pyvis, returned as plain data for JSON. Labels
     and titles are plain strings: vis-network draws labels as text on the canvas and shows
-    a string title as text."""
+    a string title as text. With ``placed`` (the geometry of this same network, worked out
+    before: :func:`geometry_of`), nodes are drawn where it says, lines bend and labels are
+    drawn as it says, and neither ``positions`` nor ``bends`` is read."""
+    if placed is not None:
+        positions = placed.at
     # Directed only so that pyvis keeps every edge: undirected, it drops an edge between two
     # nodes already joined (a practitioner's second involvement with the same child, a
     # child who left a household and came back). No arrows are drawn.
@@ -57,13 +63,34 @@ def to_vis(b: Builder, positions: dict[str, tuple[int, int]],
         # Edges between the same two nodes curve apart, alternately, so each stays visible.
         k = joined[frozenset((e["from"], e["to"]))]
         joined[frozenset((e["from"], e["to"]))] += 1
-        smooth = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
-                  "roundness": 0.25 * ((k + 1) // 2)} if k else bends.get(edge_id, False)
+        if placed is not None:
+            smooth = placed.smooth[edge_id]
+            smooth = dict(smooth) if isinstance(smooth, dict) else smooth
+        else:
+            smooth = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
+                      "roundness": 0.25 * ((k + 1) // 2)} if k else bends.get(edge_id, False)
         _add_edge(net, edge_id, e, smooth, (marks or {}).get(edge_id))
     net.toggle_physics(False)
     options = _options(net)
-    place_labels(net.nodes, net.edges)
+    if placed is None:
+        place_labels(net.nodes, net.edges)
+    else:
+        for edge in net.edges:
+            form = placed.label_form[edge["id"]]
+            edge["canvas_label"] = label_choices(edge["label"] or "")[form] if form >= 0 else ""
     return net.nodes, net.edges, options
+
+
+def geometry_of(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> Geometry:
+    """What :func:`to_vis` worked out for a network: where its nodes are, how its lines
+    bend and which form of each label was drawn (ids and numbers only)."""
+    def form(edge: dict[str, Any]) -> int:
+        drawn = edge.get("canvas_label") or ""
+        return label_choices(edge["label"] or "").index(drawn) if drawn else -1
+
+    return Geometry(at={n["id"]: (n["x"], n["y"]) for n in nodes},
+                    smooth={e["id"]: e["smooth"] for e in edges},
+                    label_form={e["id"]: form(e) for e in edges})
 
 
 def _group_style(kind: str, lead: bool) -> dict[str, Any]:
