@@ -11,9 +11,14 @@
    data, the child's page, a search (a family name in scope), the household, and for
    practitioners their caseload; every child, household and name is one in the client's own
    scope. Prints req/s, p50/p95/p99 and errors.
-4. In the same run, the same reads bare: the same mix called on ``explorer.children`` (the
-   named queries and the policy, on the driver) from the same number of threads, with no HTTP,
-   no session check and no audit append.
+4. In the same run, bare, from the same number of threads: the same mix called on
+   ``explorer.children`` (the named queries and the policy, on the driver), with no HTTP, no
+   session check and no audit append; and all of each request's database work (the session
+   check, those reads and the audit append, as the app makes them), with no HTTP, Flask,
+   rendering or layout. The app's rate is printed as a ratio to each.
+
+Clients keep their connection open between requests, as browsers do (--new-connections also
+drives the app with a new connection per request, as runs before 4 December 2026 did).
 
 5. With --baseline DIR (another checkout of the app, e.g. ``git archive main | tar -x -C DIR``),
    that app too, served the same way on --app-port + 1 and driven by the same clients at each
@@ -22,17 +27,20 @@
 
     .venv/bin/python bench/serve.py [--children 200000] [--clients 8,32] [--seconds 30]
                                     [--warm-up 10] [--workers 2] [--threads 8] [--baseline DIR]
+                                    [--new-connections]
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import random
 import statistics
 import sys
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -42,8 +50,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import machine, population
 
+from explorer import audit
 from explorer import children as reads
-from explorer.accounts import Viewer, users
+from explorer.accounts import Viewer, sessions, users
 from explorer.config import Neo4jSettings
 from explorer.graph import Graph
 from explorer.localdb import LocalNeo4j
@@ -54,6 +63,9 @@ from tests.live_server import Browser, start_server, stop_server
 
 PASSWORD = "bench serve password 0001"  # noqa: S105 - synthetic bench accounts
 KINDS = ("ecomap", "child", "search", "household", "caseload")
+BARE = "bare:"
+READS = f"{BARE} the same reads on the driver"
+ALL_WORK = f"{BARE} all the request's database work"
 
 
 
@@ -203,9 +215,51 @@ def report(label: str, clients: list[Client], wall: float) -> float:
     return rate
 
 
-def over_http(base: str, clients: list[Client]):
+class KeepAlive:
+    """A browser's connection to the app kept open between its requests (HTTP/1.1
+    keep-alive, as browsers and reverse proxies keep theirs), with the cookies of a
+    :class:`Browser` that signed in; a Set-Cookie in an answer updates them (the app sets
+    its bookmarks cookie on most answers). One per client thread; clients sharing a session
+    share its cookies."""
+
+    def __init__(self, base: str, cookies: dict[str, str]) -> None:
+        address = urllib.parse.urlsplit(base)
+        self.base = base
+        self.cookies = cookies
+        self.connection = http.client.HTTPConnection(address.hostname or "127.0.0.1",
+                                                     address.port, timeout=30)
+
+    def request(self, method: str, path: str, form: dict | None = None) -> int:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+                   "Referer": self.base + "/"}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in (1, 2):  # the server may close an idle connection: open it again once
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                answer = self.connection.getresponse()
+                answer.read()
+                break
+            except (ConnectionError, http.client.HTTPException):
+                self.connection.close()
+                if attempt == 2:
+                    raise
+        for cookie in answer.headers.get_all("Set-Cookie") or []:
+            name, _, rest = cookie.partition("=")
+            value, _, attributes = rest.partition(";")
+            if "max-age=0" in attributes.lower() or "1970" in attributes:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        return answer.status
+
+
+def over_http(base: str, clients: list[Client], keep_alive: bool = True):
     """One request of the mix over HTTP to the app at ``base``, each client signed in there
-    (clients sharing a chair share the session)."""
+    (clients sharing a chair share the session): over a connection each client keeps open
+    (``keep_alive``), or a new connection per request."""
     while Browser(base).get("/health").status != 200:
         time.sleep(0.5)
     browsers: dict[str, Browser] = {}
@@ -218,28 +272,47 @@ def over_http(base: str, clients: list[Client]):
         page = b.get("/search").text
         tokens[client.viewer.username] = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
         browsers[client.viewer.username] = b
+    jars = {name: {c.name: c.value or "" for c in b.jar} for name, b in browsers.items()}
+    connections = {id(c): KeepAlive(base, jars[c.viewer.username]) for c in clients}
 
     def one(client: Client, rng: random.Random) -> bool:
         _kind, path, form = next_request(client, rng)
-        b = browsers[client.viewer.username]
         if form is not None:
-            reply = b.request("POST", path, {**form, "csrf_token": tokens[client.viewer.username]})
+            form = {**form, "csrf_token": tokens[client.viewer.username]}
+        if keep_alive:
+            status = connections[id(client)].request("POST" if form else "GET", path, form)
         else:
-            reply = b.get(path)
-        if reply.status != 200:
-            print(f"    {reply.status} from {path}", flush=True)
-        return reply.status == 200
+            b = browsers[client.viewer.username]
+            status = (b.request("POST", path, form) if form is not None else b.get(path)).status
+        if status != 200:
+            print(f"    {status} from {path}", flush=True)
+        return status == 200
 
     return one
 
 
-def on_driver(graph: Graph, today: date):
-    """The same mix's reads called bare on ``explorer.children``."""
+def on_driver(graph: Graph, today: date, clients: list[Client], guarantees: bool = False):
+    """The same mix's reads called bare on ``explorer.children``; with ``guarantees``, each
+    between the session check and the audit append, as the app makes them (``sessions.resolve``
+    on a live session of the client's own, ``audit.record`` with its group commit): all of a
+    request's database work, without HTTP, Flask, rendering or layout."""
+    tokens = {}
+    if guarantees:
+        tokens = {c.viewer.username: sessions.start(graph, c.viewer.username, sessions.STAGE_FULL)
+                  for c in {c.viewer.username: c for c in clients}.values()}
+
     def one(client: Client, rng: random.Random) -> bool:
         kind, _path, _form = next_request(client, rng)
         child = rng.choice(client.children)
         try:
+            if guarantees and sessions.resolve(graph, tokens[client.viewer.username],
+                                               sessions.STAGE_FULL, sessions.Timeouts()) is None:
+                return False
             bare(graph, client, kind, child, today)
+            if guarantees:
+                audit.record(graph, viewer=client.viewer, action="bench.serve",
+                             params={"kind": kind, "child_id": child["id"]},
+                             returned_ids=[child["id"]], reason=None, client="127.0.0.1")
             return True
         except Exception:
             return False
@@ -273,9 +346,10 @@ def levels(ways: dict, clients_all: list[Client], counts: list[int], args, neo4j
             print(f"  {'':34} CPU per request: app server {app_cpu:.1f} ms, Neo4j {db_cpu:.1f} ms,"
                   f" this process (clients or bare reads) {here_cpu:.1f} ms;"
                   f" load average {os.getloadavg()[0]:.1f}", flush=True)
-        bare_rate = rates.pop("same reads bare on the driver")
+        bare_rates = {label: rates.pop(label) for label in list(rates) if label.startswith(BARE)}
         for label, rate in rates.items():
-            print(f"  {label} / bare: {rate / bare_rate:.2f}", flush=True)
+            for bare_label, bare_rate in bare_rates.items():
+                print(f"  {label} / {bare_label}: {rate / bare_rate:.2f}", flush=True)
 
 
 def main() -> None:
@@ -291,6 +365,8 @@ def main() -> None:
     parser.add_argument("--app-port", type=int, default=5014)
     parser.add_argument("--home", type=Path, default=REPO_ROOT / "var" / "bench-neo4j-serve")
     parser.add_argument("--memory", default="2g", help="Neo4j heap and page cache each")
+    parser.add_argument("--new-connections", action="store_true",
+                        help="also drive the app with a new connection per request (no keep-alive)")
     parser.add_argument("--baseline", type=Path, default=None,
                         help="another checkout of the app, served beside this one (A/B)")
     args = parser.parse_args()
@@ -325,9 +401,13 @@ def main() -> None:
                                 workers=args.workers, threads=args.threads,
                                 log_path=str(var / f"serve-{n}.log"), source=source)
             procs.append(proc)
-            ways[label] = (proc.pid, over_http(f"http://127.0.0.1:{args.app_port + n}",
-                                               clients_all))
-        ways["same reads bare on the driver"] = (0, on_driver(graph, today))
+            base = f"http://127.0.0.1:{args.app_port + n}"
+            ways[label] = (proc.pid, over_http(base, clients_all))
+            if args.new_connections:
+                ways[f"{label}, a connection per request"] = (
+                    proc.pid, over_http(base, clients_all, keep_alive=False))
+        ways[READS] = (0, on_driver(graph, today, clients_all))
+        ways[ALL_WORK] = (0, on_driver(graph, today, clients_all, guarantees=True))
         neo4j_pid = local.status().pid or 0
         levels(ways, clients_all, counts, args, neo4j_pid)
     finally:

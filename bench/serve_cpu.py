@@ -84,13 +84,16 @@ def main() -> None:
     for _ in range(40):  # untimed: query plans, connections, templates
         one()
     print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    neo4j_pid = local.status().pid or 0
     for kind in (None, *serve.KINDS):
         count = args.requests if kind is None else max(1, args.requests // 3)
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu, db = time.perf_counter(), time.process_time(), serve.cpu_seconds(neo4j_pid)
         for _ in range(count):
             one(kind)
         print(f"  {kind or 'mix':10} CPU {1000 * (time.process_time() - cpu) / count:6.2f} ms"
-              f"   wall {1000 * (time.perf_counter() - wall) / count:6.2f} ms per request", flush=True)
+              f"   wall {1000 * (time.perf_counter() - wall) / count:6.2f} ms"
+              f"   Neo4j CPU {1000 * (serve.cpu_seconds(neo4j_pid) - db) / count:6.2f} ms per request",
+              flush=True)
     if args.profile:
         profile = cProfile.Profile(time.process_time)
         profile.enable()
