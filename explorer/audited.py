@@ -16,9 +16,12 @@ opens it.
 
 from __future__ import annotations
 
+import contextvars
 import logging
-from collections.abc import Iterable
-from typing import Any
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, wait
+from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 
@@ -27,6 +30,7 @@ from explorer.graph import Graph, graph_of
 from explorer.policy import Viewer
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CLI_CLIENT = "cli"
 _UNSET: Any = object()
@@ -52,6 +56,46 @@ def record(action: str, params: dict[str, Any], returned_ids: Iterable[str] = ()
     if has_request_context():
         g.setdefault("audit_events", []).append(event)
     return event
+
+
+def record_while(action: str, params: dict[str, Any], returned_ids: Iterable[str],
+                 work: Callable[[], T]) -> tuple[str, T]:
+    """:func:`record` the event (for the signed-in viewer, from the request's address) while
+    ``work`` runs in this thread, and return the event's id and what ``work`` returned, once
+    both are done: for an answer whose remaining work is laying out what was already read
+    (the ecomap), so that the append's round trip and commit are not added to it. The event
+    is still committed before the answer is sent: if it cannot be, this raises its error
+    (a 503), whatever ``work`` returned; if ``work`` raises, the append is waited for first.
+    """
+    from explorer.accounts import client_address, current_viewer
+
+    ids = list(returned_ids)
+    viewer, client, graph = current_viewer(), client_address(), graph_of(current_app)
+    # The append runs in the request's context (its bookmarks: explorer/graph.py).
+    pending = _appender().submit(contextvars.copy_context().run, audit.record, graph,
+                                 viewer=viewer, action=action, params=params, returned_ids=ids,
+                                 reason=None, client=client, flagged=False)
+    try:
+        result = work()
+    finally:
+        wait([pending])
+    event = pending.result()
+    g.setdefault("audit_events", []).append(event)
+    return event, result
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _appender() -> ThreadPoolExecutor:
+    """The process's threads for :func:`record_while`'s appends (made after a fork, on first
+    use: gunicorn's workers each make their own)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="audit-append")
+        return _pool
 
 
 def nothing_shown() -> None:

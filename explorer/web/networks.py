@@ -81,9 +81,10 @@ def network_data(child_id: str):
     if found is None:
         audited.record("child.network", _audit_params(child_id, params), [])
         abort(404)
-    network = _finish(found)
-    network["event_id"] = audited.record("child.network", _audit_params(child_id, params),
-                                  found.child_ids)
+    # Laid out while the event is appended; still committed before the answer is sent.
+    event, network = audited.record_while("child.network", _audit_params(child_id, params),
+                                          found.child_ids, lambda: _finish(found))
+    network["event_id"] = event
     return jsonify(network)
 
 
