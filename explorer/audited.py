@@ -20,7 +20,6 @@ import contextvars
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, has_request_context, request
@@ -71,31 +70,31 @@ def record_while(action: str, params: dict[str, Any], returned_ids: Iterable[str
 
     ids = list(returned_ids)
     viewer, client, graph = current_viewer(), client_address(), graph_of(current_app)
-    # The append runs in the request's context (its bookmarks: explorer/graph.py).
-    pending = _appender().submit(contextvars.copy_context().run, audit.record, graph,
-                                 viewer=viewer, action=action, params=params, returned_ids=ids,
-                                 reason=None, client=client, flagged=False)
+    outcome: dict[str, Any] = {}
+
+    def append() -> None:
+        try:
+            outcome["event"] = audit.record(graph, viewer=viewer, action=action, params=params,
+                                            returned_ids=ids, reason=None, client=client,
+                                            flagged=False)
+        except BaseException as exc:  # raised in the request's thread below
+            outcome["error"] = exc
+
+    # A thread per append, joined before returning, rather than a pool: a process keeps no
+    # thread of its own between requests (the seed reader forks only when it has none), and
+    # the append runs in the request's context (its bookmarks: explorer/graph.py).
+    thread = threading.Thread(target=contextvars.copy_context().run, args=(append,),
+                              name="audit-append", daemon=True)
+    thread.start()
     try:
         result = work()
     finally:
-        wait([pending])
-    event = pending.result()
+        thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    event = outcome["event"]
     g.setdefault("audit_events", []).append(event)
     return event, result
-
-
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _appender() -> ThreadPoolExecutor:
-    """The process's threads for :func:`record_while`'s appends (made after a fork, on first
-    use: gunicorn's workers each make their own)."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="audit-append")
-        return _pool
 
 
 def nothing_shown() -> None:
