@@ -16,11 +16,9 @@ opens it.
 
 from __future__ import annotations
 
-import contextvars
 import logging
-import threading
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 
@@ -29,7 +27,6 @@ from explorer.graph import Graph, graph_of
 from explorer.policy import Viewer
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 CLI_CLIENT = "cli"
 _UNSET: Any = object()
@@ -55,46 +52,6 @@ def record(action: str, params: dict[str, Any], returned_ids: Iterable[str] = ()
     if has_request_context():
         g.setdefault("audit_events", []).append(event)
     return event
-
-
-def record_while(action: str, params: dict[str, Any], returned_ids: Iterable[str],
-                 work: Callable[[], T]) -> tuple[str, T]:
-    """:func:`record` the event (for the signed-in viewer, from the request's address) while
-    ``work`` runs in this thread, and return the event's id and what ``work`` returned, once
-    both are done: for an answer whose remaining work is laying out what was already read
-    (the ecomap), so that the append's round trip and commit are not added to it. The event
-    is still committed before the answer is sent: if it cannot be, this raises its error
-    (a 503), whatever ``work`` returned; if ``work`` raises, the append is waited for first.
-    """
-    from explorer.accounts import client_address, current_viewer
-
-    ids = list(returned_ids)
-    viewer, client, graph = current_viewer(), client_address(), graph_of(current_app)
-    outcome: dict[str, Any] = {}
-
-    def append() -> None:
-        try:
-            outcome["event"] = audit.record(graph, viewer=viewer, action=action, params=params,
-                                            returned_ids=ids, reason=None, client=client,
-                                            flagged=False)
-        except BaseException as exc:  # raised in the request's thread below
-            outcome["error"] = exc
-
-    # A thread per append, joined before returning, rather than a pool: a process keeps no
-    # thread of its own between requests (the seed reader forks only when it has none), and
-    # the append runs in the request's context (its bookmarks: explorer/graph.py).
-    thread = threading.Thread(target=contextvars.copy_context().run, args=(append,),
-                              name="audit-append", daemon=True)
-    thread.start()
-    try:
-        result = work()
-    finally:
-        thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    event = outcome["event"]
-    g.setdefault("audit_events", []).append(event)
-    return event, result
 
 
 def nothing_shown() -> None:
