@@ -147,6 +147,23 @@ def test_the_database_holds_only_a_hash_of_the_token(app, graph, client, make_us
     assert token not in str(stored) and set(serializer.loads(_cookie(client, app))) == {"t"}
 
 
+def test_the_check_on_every_request_never_reads_the_users_secrets(app, graph, client,
+                                                                  make_user, login_as):
+    """The session check runs on every signed-in request: it reads who the user is, never
+    their password hash or TOTP secret (they are read only to check a password or a code)."""
+    make_user("alice", ["analyst"])
+    login_as(client, "alice")
+    stored = graph.run_autocommit("MATCH (s:Session) RETURN s.id_hash AS h")[0]["h"]
+    rows = graph.read("session_with_user", id_hash=stored)
+    user = rows[0]["user"]
+    assert user["username"] == "alice" and user["roles"] == ["analyst"]
+    assert not {"password_hash", "totp_secret", "totp_last_step"} & set(user)
+    secret = graph.run_autocommit("MATCH (u:User {username: 'alice'}) RETURN u.totp_secret AS s"
+                                  )[0]["s"]
+    assert secret and secret not in str(rows)
+    assert _signed_in(client)
+
+
 @pytest.mark.parametrize("path", ["/", "/admin/users", "/audit", "/audit/anomalies", "/admin/seed"])
 def test_anonymous_visitors_are_sent_to_the_login_page(client, path):
     reply = client.get(path)
