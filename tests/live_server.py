@@ -104,11 +104,12 @@ class Browser:
         started = time.monotonic()
         try:
             with self.opener.open(req, timeout=self.timeout) as answer:
-                status, headers, raw = answer.status, dict(answer.headers), answer.read()
+                status, message, raw = answer.status, answer.headers, answer.read()
         except urllib.error.HTTPError as answer:
-            status, headers, raw = answer.code, dict(answer.headers), answer.read()
-        return Reply(status, headers, raw.decode("utf-8", "replace"), time.monotonic() - started,
-                     headers.get("Location", ""))
+            status, message, raw = answer.code, answer.headers, answer.read()
+        # Header names are case-insensitive (granian sends them in lower case).
+        return Reply(status, dict(message), raw.decode("utf-8", "replace"),
+                     time.monotonic() - started, message.get("Location", ""))
 
     def get(self, path: str) -> Reply:
         return self.request("GET", path)
