@@ -60,8 +60,15 @@ _AS_IS = frozenset({str, int, float, bool, type(None)})
 
 def plain(value: Any) -> Any:
     """Turn driver values into plain Python: temporal types to datetime, nodes to dicts."""
-    if type(value) in _AS_IS:
+    kind = type(value)
+    if kind in _AS_IS:
         return value
+    # The lists and maps a query returns, their plain values kept without a call each (a
+    # 200-node view converts about 2,150 values: a third less time, issue 14).
+    if kind is dict:
+        return {k: v if type(v) in _AS_IS else plain(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _AS_IS else plain(v) for v in value]
     if isinstance(value, neo4j.time.Date):
         return value.to_native()
     if isinstance(value, neo4j.time.DateTime):
