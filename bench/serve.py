@@ -18,7 +18,9 @@
    rendering or layout. The app's rate is printed as a ratio to each.
 
 Clients keep their connection open between requests, as browsers do (--new-connections also
-drives the app with a new connection per request, as runs before 4 December 2026 did).
+drives the app with a new connection per request, as runs before 4 December 2026 did). At each
+level the ways take turns (--rounds, default 4, slices of --seconds each), so that a change in
+the machine's speed during the level falls on every way alike.
 
 5. With --baseline DIR (another checkout of the app, e.g. ``git archive main | tar -x -C DIR``),
    that app too, served the same way on --app-port + 1 and driven by the same clients at each
@@ -205,9 +207,8 @@ def cpu_seconds(*roots: int) -> float:
     return total
 
 
-def report(label: str, clients: list[Client], wall: float) -> float:
-    times = sorted(t for c in clients for t in c.times)
-    errors = sum(c.errors for c in clients)
+def report(label: str, times: list[float], errors: int, wall: float) -> float:
+    times = sorted(times)
     q = statistics.quantiles(times, n=100) if len(times) > 1 else [times[0]] * 99
     rate = len(times) / wall
     print(f"  {label:34} {rate:8.1f} req/s   p50 {q[49] * 1000:7.1f} ms   p95 {q[94] * 1000:7.1f} ms"
@@ -330,19 +331,33 @@ def levels(ways: dict, clients_all: list[Client], counts: list[int], args, neo4j
         for _pid, one in ways.values():
             drive(clients_all[:min(counts)], args.warm_up, one)
     for count in counts:
-        print(f"{count} clients, {args.seconds:.0f} s each:", flush=True)
+        print(f"{count} clients, {args.seconds:.0f} s each, in {args.rounds} turns:", flush=True)
+        # Each way runs in turns (--rounds slices of --seconds, round robin), not in one block:
+        # in an A/B run of 3 December 2026, the app measured first was charged 1.7 times the
+        # Neo4j CPU per request of a near-identical app measured after it, and its whole block
+        # carried whatever the machine was doing then.
+        got = {label: {"times": [], "errors": 0, "wall": 0.0, "cpu": [0.0, 0.0, 0.0]}
+               for label in ways}
+        for _turn in range(args.rounds):
+            for label, (pid, one) in ways.items():
+                for c in clients_all:
+                    c.times.clear()
+                    c.errors = 0
+                before = (cpu_seconds(pid) if pid else 0.0, cpu_seconds(neo4j_pid),
+                          time.process_time())
+                wall = drive(clients_all[:count], args.seconds / args.rounds, one)
+                after = (cpu_seconds(pid) if pid else 0.0, cpu_seconds(neo4j_pid),
+                         time.process_time())
+                acc = got[label]
+                acc["wall"] += wall
+                acc["times"] += [t for c in clients_all[:count] for t in c.times]
+                acc["errors"] += sum(c.errors for c in clients_all[:count])
+                acc["cpu"] = [u + a - b for u, a, b in zip(acc["cpu"], after, before, strict=True)]
         rates = {}
-        for label, (pid, one) in ways.items():
-            for c in clients_all:
-                c.times.clear()
-                c.errors = 0
-            before = (cpu_seconds(pid) if pid else 0.0, cpu_seconds(neo4j_pid), time.process_time())
-            wall = drive(clients_all[:count], args.seconds, one)
-            after = (cpu_seconds(pid) if pid else 0.0, cpu_seconds(neo4j_pid), time.process_time())
-            rates[label] = report(label, clients_all[:count], wall)
-            done = sum(len(c.times) for c in clients_all[:count]) or 1
-            app_cpu, db_cpu, here_cpu = (1000 * (a - b) / done
-                                         for a, b in zip(after, before, strict=True))
+        for label, acc in got.items():
+            rates[label] = report(label, acc["times"], acc["errors"], acc["wall"])
+            done = len(acc["times"]) or 1
+            app_cpu, db_cpu, here_cpu = (1000 * used / done for used in acc["cpu"])
             print(f"  {'':34} CPU per request: app server {app_cpu:.1f} ms, Neo4j {db_cpu:.1f} ms,"
                   f" this process (clients or bare reads) {here_cpu:.1f} ms;"
                   f" load average {os.getloadavg()[0]:.1f}", flush=True)
@@ -359,6 +374,8 @@ def main() -> None:
     parser.add_argument("--clients", default="8,32")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--warm-up", type=float, default=10, help="seconds, untimed, each way")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="turns each way takes at each level (--seconds split between them)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--bolt-port", type=int, default=7814)
