@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import machine, population
 
-from explorer import audit
+from explorer import audit, ecomap
 from explorer import children as reads
 from explorer.accounts import Viewer, sessions, users
 from explorer.config import Neo4jSettings
@@ -61,6 +61,7 @@ from explorer.localdb import LocalNeo4j
 from explorer.paths import REPO_ROOT
 from explorer.seed import read_seed
 from explorer.seed.loader import load
+from explorer.web.children import _ids as page_ids
 from tests.live_server import Browser, start_server, stop_server
 
 PASSWORD = "bench serve password 0001"  # noqa: S105 - synthetic bench accounts
@@ -142,17 +143,29 @@ def next_request(client: Client, rng: random.Random) -> tuple[str, str, dict | N
     return kind, f"/practitioners/{client.viewer.practitioner_id}/caseload", None
 
 
-def bare(graph: Graph, client: Client, kind: str, child: dict, today: date) -> None:
+def bare(graph: Graph, client: Client, kind: str, child: dict, today: date) -> tuple[str, list[str]]:
+    """The reads the app's page of ``kind`` makes, through ``explorer.children`` (and, for the
+    ecomap, the sibling comparison its warnings read), without HTTP, Flask, rendering or layout;
+    returns the audit action and the child ids that page records, so that the baseline with
+    the guarantees appends the same event the app does."""
     v = client.viewer
     if kind in ("ecomap", "child"):
-        reads.child_view(graph, v, child["id"], today=today)
-    elif kind == "search":
-        reads.search_children(graph, v, text=child["family_name"], dob=None, child_id=None,
-                              today=today)
-    elif kind == "household":
-        reads.household_view(graph, v, child["household"], today=today)
-    else:
-        reads.caseload(graph, v, v.practitioner_id, today=today)
+        view = reads.child_view(graph, v, child["id"], today=today)
+        if view is None:
+            return f"child.{kind}", []
+        if kind == "ecomap":
+            # The ecomap's reads beyond the child's view: its siblings' views, for the warnings.
+            ecomap.sibling_comparison(graph, v, view, today, today=today)
+        return f"child.{kind}", page_ids(view)
+    if kind == "search":
+        found = reads.search_children(graph, v, text=child["family_name"], dob=None,
+                                      child_id=None, today=today)
+        return "search", [c["id"] for c in found]
+    if kind == "household":
+        house = reads.household_view(graph, v, child["household"], today=today)
+        return "child.household", house["child_ids"] if house else []
+    load = reads.caseload(graph, v, v.practitioner_id, today=today)
+    return "child.caseload", [e["child"]["id"] for e in load["entries"]] if load else []
 
 
 def drive(clients: list[Client], seconds: float, one) -> float:
@@ -309,11 +322,11 @@ def on_driver(graph: Graph, today: date, clients: list[Client], guarantees: bool
             if guarantees and sessions.resolve(graph, tokens[client.viewer.username],
                                                sessions.STAGE_FULL, sessions.Timeouts()) is None:
                 return False
-            bare(graph, client, kind, child, today)
+            action, returned = bare(graph, client, kind, child, today)
             if guarantees:
-                audit.record(graph, viewer=client.viewer, action="bench.serve",
+                audit.record(graph, viewer=client.viewer, action=action,
                              params={"kind": kind, "child_id": child["id"]},
-                             returned_ids=[child["id"]], reason=None, client="127.0.0.1")
+                             returned_ids=returned, reason=None, client="127.0.0.1")
             return True
         except Exception:
             return False

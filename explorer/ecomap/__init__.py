@@ -48,7 +48,16 @@ from explorer.ecomap.grouping import (
     group_siblings,
 )
 from explorer.ecomap.labels import edge_label_box, node_boxes, node_overlaps, place_labels, text_size
-from explorer.ecomap.network import MAX_EXPAND, Gathered, build, finish, gather, shortest_path, view_warnings
+from explorer.ecomap.network import (
+    MAX_EXPAND,
+    Gathered,
+    build,
+    finish,
+    gather,
+    shortest_path,
+    sibling_comparison,
+    view_warnings,
+)
 from explorer.ecomap.rings import RING_GAP, drawn_label, layout
 from explorer.ecomap.vis import legend
 
@@ -57,5 +66,5 @@ __all__ = [
     "PROFESSIONAL_RING", "RING_GAP", "ROOT_RING", "SIBLINGS_GROUP", "STATUS_NAMES", "Gathered",
     "as_of", "build", "drawn_label", "edge_label_box", "finish", "gather", "group_services",
     "group_siblings", "layout", "legend", "memo", "node_boxes", "node_overlaps", "place_labels",
-    "plan_badge", "shortest_path", "text_size", "view_warnings",
+    "plan_badge", "shortest_path", "sibling_comparison", "text_size", "view_warnings",
 ]

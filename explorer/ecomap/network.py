@@ -120,20 +120,32 @@ def view_warnings(root_view: dict[str, Any], on: date,
     return coordination.warnings(then, on, seen), sorted(compared)
 
 
-def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
-    """The ecomap as the page draws it: warnings, layout and pyvis's nodes, edges and options."""
-    g, b, root_view = gathered, gathered.drawn, gathered.root_view
-    # Siblings' social workers are compared at every depth (a chair opens depth 1), each
-    # sibling's view read through the policy on its own account, drawn only at depth 2.
-    # The siblings drawn on the day (as_of leaves out those not born, or not yet siblings).
-    sibling_ids = sorted({s["sibling"]["id"] for s in as_of(root_view, g.on)["siblings"]})
-    compared = {k: v for k, v in g.other_views.items() if k in sibling_ids}
-    unread = [k for k in sibling_ids if k not in compared and k not in g.closed]
+def sibling_comparison(graph: Any, viewer: Any, root_view: dict[str, Any], on: date, *,
+                       today: date, known: dict[str, dict[str, Any]] | None = None,
+                       closed: list[str] | tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
+    """The views of the root's siblings drawn on ``on`` that its warnings compare social
+    workers with, keyed by id: each read through the policy on its own account (those in
+    ``known``, already read for depth 2, are not read again; those ``closed`` to the viewer
+    are not asked for), and through the root's network for a sibling the viewer may not open
+    in its own right. Siblings are compared at every depth (a chair opens depth 1), drawn only
+    at depth 2; as_of leaves out those not born, or not yet siblings, on the day."""
+    sibling_ids = sorted({s["sibling"]["id"] for s in as_of(root_view, on)["siblings"]})
+    compared = {k: v for k, v in (known or {}).items() if k in sibling_ids}
+    unread = [k for k in sibling_ids if k not in compared and k not in closed]
     if unread:
         compared.update(child_views(graph, viewer, unread, today=today, parts=("involvements",)))
         rest = [k for k in unread if k not in compared]
         if rest:
             compared.update(sibling_views(graph, viewer, root_view, rest, today=today))
+    return compared
+
+
+def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
+    """The ecomap as the page draws it: warnings, layout and pyvis's nodes, edges and options."""
+    g, b, root_view = gathered, gathered.drawn, gathered.root_view
+    compared = sibling_comparison(graph, viewer, root_view, g.on, today=today,
+                                  known=g.other_views, closed=g.closed)
+    sibling_ids = sorted({s["sibling"]["id"] for s in as_of(root_view, g.on)["siblings"]})
     warnings, compared_ids = view_warnings(root_view, g.on, compared)
     root = f"child:{g.child_id}"
     b = group_siblings(group_services(b, root), root, opened=g.siblings_open)
