@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from explorer.clock import now
@@ -61,11 +61,16 @@ def end_expired(graph: Graph, username: str, timeouts: Timeouts) -> int:
                        absolute_before=at - timeouts.absolute)[0]["deleted"]
 
 
+def _since(at: datetime, epoch_ms: int) -> timedelta:
+    """How long before ``at`` a time read as milliseconds since the epoch was."""
+    return at - datetime.fromtimestamp(epoch_ms / 1000, UTC)
+
+
 def _expired(session: dict[str, Any], at: datetime, timeouts: Timeouts) -> bool:
-    created, last_seen = session["created"], session["last_seen"]
+    age = _since(at, session["created_ms"])
     if session.get("stage") != STAGE_FULL:
-        return at - created > timeouts.pending
-    return at - last_seen > timeouts.idle or at - created > timeouts.absolute
+        return age > timeouts.pending
+    return _since(at, session["last_seen_ms"]) > timeouts.idle or age > timeouts.absolute
 
 
 def resolve(graph: Graph, token: str | None, stage: str, timeouts: Timeouts) -> dict[str, Any] | None:
@@ -87,6 +92,6 @@ def resolve(graph: Graph, token: str | None, stage: str, timeouts: Timeouts) -> 
         return None
     if session.get("stage") != stage:
         return None
-    if at - session["last_seen"] >= timeouts.touch_every:
+    if _since(at, session["last_seen_ms"]) >= timeouts.touch_every:
         graph.write("session_touch", id_hash=hashed, now=at)
     return user
