@@ -26,7 +26,11 @@ import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from common import machine
+from serve import cpu_seconds
 
 from explorer import audit
 from explorer.accounts import sessions
@@ -81,18 +85,21 @@ def _process(settings: Neo4jSettings, kind: str, threads: int, seconds: float, n
 
 
 def run(settings: Neo4jSettings, kind: str, processes: int, threads: int, seconds: float,
-        token: str) -> tuple[float, float, float]:
+        token: str, neo4j_pid: int) -> tuple[float, float, float, float]:
     out: multiprocessing.Queue = multiprocessing.get_context("spawn").Queue()
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_process, args=(settings, kind, threads, seconds, f"p{p}", token, out))
              for p in range(processes)]
     for p in procs:
         p.start()
+    # Neo4j's CPU over the whole run, start-up and warm-up included: a bound, compared alike.
+    cpu_before = cpu_seconds(neo4j_pid)
     times = [t for _ in procs for t in out.get()]
+    cpu = cpu_seconds(neo4j_pid) - cpu_before
     for p in procs:
         p.join()
     q = statistics.quantiles(times, n=20)
-    return len(times) / seconds, q[9] * 1000, q[18] * 1000
+    return len(times) / seconds, q[9] * 1000, q[18] * 1000, 1000 * cpu / len(times)
 
 
 def main() -> None:
@@ -115,15 +122,16 @@ def main() -> None:
         "u.roles = ['chair'] "
         "MERGE (s:Session {id_hash: $h}) SET s.username = 'bench-contention', s.stage = 'full', "
         "s.created = datetime(), s.last_seen = datetime()", h=sessions.id_hash(token))
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from common import machine
     print(machine(), flush=True)
+    neo4j_pid = local.status().pid or 0
     for processes in (int(p) for p in args.processes.split(",")):
         for threads in (int(t) for t in args.threads.split(",")):
             for kind in KINDS:
-                rate, p50, p95 = run(settings, kind, processes, threads, args.seconds, token)
+                rate, p50, p95, cpu = run(settings, kind, processes, threads, args.seconds,
+                                          token, neo4j_pid)
                 print(f"{processes} proc x {threads:2} threads  {kind:8} {rate:7.1f} /s"
-                      f"   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms", flush=True)
+                      f"   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   Neo4j CPU {cpu:5.2f} ms/op",
+                      flush=True)
     check = audit.verify(graph)
     print(f"chain: {check.events} events, intact: {check.intact}"
           f"{'' if check.intact else ' - ' + str(check.problem)}", flush=True)
