@@ -242,13 +242,18 @@ class _GroupCommit:
                 events.append(event)
             return events
 
+        def sent(events: list[dict[str, Any]]) -> dict[str, Any]:
+            # ``at`` goes as the text it is hashed as, and the query stores it as a datetime:
+            # the driver's own conversion of a datetime, in Python, was 3% of the app's CPU.
+            return {"events": [dict(event, at=_at_text(event["at"])) for event in events]}
+
         def work(tx) -> list[dict[str, Any]]:
             # A retry reruns all of this from the head: nothing is remembered until committed.
             end = self.end
             if end is not None:
                 # Hashed before the lock is taken; if the chain still ends there, one statement.
                 events = chained(*end)
-                row = run_named(tx, "audit_append_at_end", {"events": events})[0]
+                row = run_named(tx, "audit_append_at_end", sent(events))[0]
                 if row["appended"]:
                     return events
                 end = (row["seq"], row["hash"])  # another process moved it; the head is locked
@@ -256,7 +261,7 @@ class _GroupCommit:
                 head = run_named(tx, "audit_head_lock", {})[0]
                 end = (head["seq"], head["hash"])
             events = chained(*end)
-            run_named(tx, "audit_append", {"events": events})
+            run_named(tx, "audit_append", sent(events))
             return events
 
         events = graph.write_tx(work)

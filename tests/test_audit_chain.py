@@ -54,6 +54,20 @@ def test_events_form_a_gapless_linked_chain_and_verify_says_intact(graph, app):
     assert code == 0 and "intact: 5 event(s)" in output
 
 
+def test_an_events_time_is_stored_as_a_datetime_at_the_instant_it_was_recorded(graph, app,
+                                                                               clock):
+    """The time goes to the database as the text it is hashed as; it is stored as a datetime
+    (the trail's date filters compare datetimes), to the microsecond, and the chain verifies."""
+    clock.advance(microseconds=123457)
+    with app.app_context():
+        _record(graph, 2)
+    rows = graph.run_autocommit("MATCH (e:AuditEvent) RETURN e.at AS at, valueType(e.at) AS type "
+                                "ORDER BY e.seq")
+    assert [r["type"] for r in rows] == ["ZONED DATETIME NOT NULL"] * 2
+    assert [r["at"] for r in rows] == [clock.at, clock.at]
+    assert audit.verify(graph).intact
+
+
 def test_secrets_never_reach_the_trail(graph):
     audit.record(graph, viewer=ALICE, action="admin.user.add",
                  params={"username": "bob", "password": "hunter2hunter2", "totp_code": "123456",

@@ -5,7 +5,8 @@
 // so the caller chains the events to the end returned and runs audit_append in the same tx.
 // Returns one row: seq (int) and hash (string) of the chain's end before this statement, and
 // appended (the number of events appended: 0 or size($events)).
-// Params: $events (list of maps of the events' fields, chained, with seq, prev_hash and hash).
+// Params: $events (list of maps of the events' fields, chained, with seq, prev_hash and hash;
+// at as ISO 8601 text with its offset, stored as a datetime).
 MERGE (h:AuditHead {id: 'audit'})
 ON CREATE SET h.seq = 0, h.hash = ''
 SET h._lock = true
@@ -16,7 +17,7 @@ CALL (h, seq, hash) {
   WITH h
   UNWIND $events AS event
   CREATE (e:AuditEvent)
-  SET e = event
+  SET e = event, e.at = datetime(event.at)
   RETURN count(e) AS appended
   UNION
   WITH h WHERE NOT (seq = head($events).seq - 1 AND hash = head($events).prev_hash)
