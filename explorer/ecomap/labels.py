@@ -177,7 +177,7 @@ def label_choices(label: str) -> list[str]:
     ['▼ ENDED investigating officer\\n2026-02-10 to 2026-04-30', '▼ ENDED investigating officer', '▼ ENDED']
     """
     lines = label.split("\n")
-    undated = [line for line in lines if not any(ch.isdigit() for ch in line)
+    undated = [line for line in lines if not any(map(str.isdigit, line))
                or line.startswith(("▲", "▼"))]
     # A change since the last conference keeps at least its mark on the map.
     mark = " ".join(lines[0].split(" ")[:2]) if lines[0].startswith(("▲", "▼")) else ""

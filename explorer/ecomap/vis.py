@@ -41,20 +41,17 @@ def legend(b: Builder, marks: dict[str, str] | None = None) -> list[dict[str, An
 
 
 class _Ids(list):
-    """pyvis's list of node ids, asked ``in`` of by a set: pyvis looks each new node up in
-    it, and both ends of each new edge (``get_nodes``), so a 200-node network made about
-    60,000 string comparisons, a millisecond of every request for it (issue 14)."""
+    """pyvis's list of node ids, asked ``in`` of by the network's own map of nodes (a dict):
+    pyvis looks each new node up in it, and both ends of each new edge (``get_nodes``), so a
+    200-node network made about 60,000 string comparisons, a millisecond of every request
+    for it (issue 14). pyvis puts a node in ``node_map`` as it adds it to this list."""
 
-    def __init__(self) -> None:
+    def __init__(self, node_map: dict[str, Any]) -> None:
         super().__init__()
-        self._seen: set[str] = set()
-
-    def append(self, node_id: str) -> None:
-        super().append(node_id)
-        self._seen.add(node_id)
+        self._map = node_map
 
     def __contains__(self, node_id: object) -> bool:
-        return node_id in self._seen
+        return node_id in self._map
 
 
 def to_vis(b: Builder, positions: dict[str, tuple[int, int]],
@@ -72,22 +69,24 @@ def to_vis(b: Builder, positions: dict[str, tuple[int, int]],
     # nodes already joined (a practitioner's second involvement with the same child, a
     # child who left a household and came back). No arrows are drawn.
     net = Network(directed=True)
-    net.node_ids = _Ids()
+    net.node_ids = _Ids(net.node_map)
     for node_id in sorted(b.nodes, key=lambda n: (b.ring[n], n)):
         _add_node(net, node_id, b.nodes[node_id], positions[node_id])
     joined: Counter[frozenset[str]] = Counter()
+    marks = marks or {}
     for edge_id in sorted(b.edges):
         e = b.edges[edge_id]
-        # Edges between the same two nodes curve apart, alternately, so each stays visible.
-        k = joined[frozenset((e["from"], e["to"]))]
-        joined[frozenset((e["from"], e["to"]))] += 1
         if placed is not None:
             smooth = placed.smooth[edge_id]
             smooth = dict(smooth) if isinstance(smooth, dict) else smooth
         else:
+            # Edges between the same two nodes curve apart, alternately, so each stays visible.
+            pair = frozenset((e["from"], e["to"]))
+            k = joined[pair]
+            joined[pair] += 1
             smooth = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW",
                       "roundness": 0.25 * ((k + 1) // 2)} if k else bends.get(edge_id, False)
-        _add_edge(net, edge_id, e, smooth, (marks or {}).get(edge_id))
+        _add_edge(net, edge_id, e, smooth, marks.get(edge_id))
     net.toggle_physics(False)
     options = _options(net)
     if placed is None:
@@ -126,14 +125,24 @@ def _group_style(kind: str, lead: bool) -> dict[str, Any]:
     return {}
 
 
+def _node_colour(kind: str) -> dict[str, Any]:
+    colour = KINDS[kind]["color"]
+    return {"background": colour, "border": "#000000",
+            "highlight": {"background": colour, "border": "#000000"}}
+
+
+# Made once, not for every node of every network: nothing changes a node's colour after
+# to_vis, and JSON writes a shared map as often as it is named.
+_NODE_COLOURS = {kind: _node_colour(kind) for kind in KINDS}
+
+
 def _add_node(net: Network, node_id: str, node: dict[str, Any], at: tuple[int, int]) -> None:
     style = KINDS[node["kind"]]
     x, y = at
     lead, caf = node.get("lead", False), node.get("caf", False)
     net.add_node(node_id, label=drawn_label(node), shape=style["shape"], x=x, y=y, physics=False,
                  title=f"{style['name']}: {node['label']}".replace("\n", " "),
-                 color={"background": style["color"], "border": "#000000",
-                        "highlight": {"background": style["color"], "border": "#000000"}},
+                 color=_NODE_COLOURS[node["kind"]],
                  borderWidth=5 if lead else 1, size=28 if node["kind"] == "child" else 16,
                  kind=node["kind"], details=node["details"], lead=lead, caf=caf,
                  child_id=node.get("child_id"), expanded=node.get("expanded", False),
