@@ -61,7 +61,6 @@ from explorer.localdb import LocalNeo4j
 from explorer.paths import REPO_ROOT
 from explorer.seed import read_seed
 from explorer.seed.loader import load
-from explorer.web.children import _ids as page_ids
 from tests.live_server import Browser, start_server, stop_server
 
 PASSWORD = "bench serve password 0001"  # noqa: S105 - synthetic bench accounts
@@ -156,7 +155,7 @@ def bare(graph: Graph, client: Client, kind: str, child: dict, today: date) -> t
         if kind == "ecomap":
             # The ecomap's reads beyond the child's view: its siblings' views, for the warnings.
             ecomap.sibling_comparison(graph, v, view, today, today=today)
-        return f"child.{kind}", page_ids(view)
+        return f"child.{kind}", reads.shown_ids(view)
     if kind == "search":
         found = reads.search_children(graph, v, text=child["family_name"], dob=None,
                                       child_id=None, today=today)

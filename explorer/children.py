@@ -220,6 +220,16 @@ def child_view(graph: Graph, viewer: Viewer, child_id: str, *, today: date,
                        archived=archived).get(child_id)
 
 
+def shown_ids(view: dict[str, Any]) -> list[str]:
+    """Every child id a child's view shows (the child, its siblings, the children in its
+    households), in that order: what the audit trail records for a page of the view."""
+    ids = [view["child"]["id"]]
+    ids += [s["sibling"]["id"] for s in view["siblings"]]
+    for h in view["households"]:
+        ids += [m["id"] for m in h["members"] if m.get("label") == "Child"]
+    return list(dict.fromkeys(ids))
+
+
 def archive_notice(graph: Graph, viewer: Viewer, child_id: str, *,
                    today: date) -> dict[str, Any] | None:
     """For the management team, when and why a child's record was archived (nothing else of

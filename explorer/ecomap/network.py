@@ -122,9 +122,10 @@ def view_warnings(root_view: dict[str, Any], on: date,
 
 def sibling_comparison(graph: Any, viewer: Any, root_view: dict[str, Any], on: date, *,
                        today: date, known: dict[str, dict[str, Any]] | None = None,
-                       closed: list[str] | tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
-    """The views of the root's siblings drawn on ``on`` that its warnings compare social
-    workers with, keyed by id: each read through the policy on its own account (those in
+                       closed: list[str] | tuple[str, ...] = (),
+                       ) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The ids of the root's siblings drawn on ``on``, and the views of those its warnings
+    compare social workers with, keyed by id: each read through the policy on its own account (those in
     ``known``, already read for depth 2, are not read again; those ``closed`` to the viewer
     are not asked for), and through the root's network for a sibling the viewer may not open
     in its own right. Siblings are compared at every depth (a chair opens depth 1), drawn only
@@ -137,15 +138,14 @@ def sibling_comparison(graph: Any, viewer: Any, root_view: dict[str, Any], on: d
         rest = [k for k in unread if k not in compared]
         if rest:
             compared.update(sibling_views(graph, viewer, root_view, rest, today=today))
-    return compared
+    return sibling_ids, compared
 
 
 def finish(graph: Any, viewer: Any, gathered: Gathered, *, today: date) -> dict:
     """The ecomap as the page draws it: warnings, layout and pyvis's nodes, edges and options."""
     g, b, root_view = gathered, gathered.drawn, gathered.root_view
-    compared = sibling_comparison(graph, viewer, root_view, g.on, today=today,
-                                  known=g.other_views, closed=g.closed)
-    sibling_ids = sorted({s["sibling"]["id"] for s in as_of(root_view, g.on)["siblings"]})
+    sibling_ids, compared = sibling_comparison(graph, viewer, root_view, g.on, today=today,
+                                               known=g.other_views, closed=g.closed)
     warnings, compared_ids = view_warnings(root_view, g.on, compared)
     root = f"child:{g.child_id}"
     b = group_siblings(group_services(b, root), root, opened=g.siblings_open)

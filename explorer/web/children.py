@@ -10,7 +10,14 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from explorer import audited, policy
 from explorer.accounts import current_viewer, require_roles
-from explorer.children import archive_notice, child_view, look_up, search_children, sibling_view
+from explorer.children import (
+    archive_notice,
+    child_view,
+    look_up,
+    search_children,
+    shown_ids,
+    sibling_view,
+)
 from explorer.clock import today
 from explorer.ecomap import STATUS_NAMES
 from explorer.graph import graph_of
@@ -49,15 +56,6 @@ def _reason() -> str:
     return reason[:MAX_REASON]
 
 
-def _ids(view: dict) -> list[str]:
-    """Every child id a view shows, for the audit trail."""
-    ids = [view["child"]["id"]]
-    ids += [s["sibling"]["id"] for s in view["siblings"]]
-    for h in view["households"]:
-        ids += [m["id"] for m in h["members"] if m.get("label") == "Child"]
-    return list(dict.fromkeys(ids))
-
-
 @bp.get("/children/<child_id>")
 @require_roles(policy.may_open_children)
 def child(child_id: str):
@@ -71,7 +69,7 @@ def child(child_id: str):
         if notice is None:
             abort(404)
         return render_template("children/archived.html", notice=notice)
-    event = audited.record("child.view", {"child_id": child_id}, _ids(view))
+    event = audited.record("child.view", {"child_id": child_id}, shown_ids(view))
     return render_template("children/child.html", view=view, event_id=event,
                            may_override=policy.may_override_shield(viewer))
 
@@ -86,7 +84,7 @@ def archived(child_id: str):
     if view is None or "archive" not in view:
         audited.record("child.view_archived", {"child_id": child_id}, [], reason=reason)
         abort(404)
-    event = audited.record("child.view_archived", {"child_id": child_id}, _ids(view), reason=reason)
+    event = audited.record("child.view_archived", {"child_id": child_id}, shown_ids(view), reason=reason)
     return render_template("children/child.html", view=view, event_id=event, may_override=False)
 
 
@@ -122,7 +120,7 @@ def override(child_id: str):
         audited.record("shield.override", {"child_id": child_id}, [], reason=reason, flagged=True)
         abort(404)
     # Flagged for the management team's review; the override is this response and no more.
-    event = audited.record("shield.override", {"child_id": child_id}, _ids(view), reason=reason,
+    event = audited.record("shield.override", {"child_id": child_id}, shown_ids(view), reason=reason,
                     flagged=True)
     return render_template("children/child.html", view=view, event_id=event, overridden=True,
                            may_override=False)
